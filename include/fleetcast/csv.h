@@ -1,0 +1,44 @@
+/* csv.h -- streaming CSV reading: plain, gzip (.csv.gz, detected from the
+ * bytes) or stdin ("-"), RFC 4180 quoting through libcsv, UTF-8 BOM and CRLF
+ * tolerated. Rows are handed to a callback one at a time; nothing is kept. */
+#ifndef FLEETCAST_CSV_H
+#define FLEETCAST_CSV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "fleetcast/diag.h"
+
+typedef struct fc_csv_row {
+    long line;          /* physical line where the record starts (1-based) */
+    int n;              /* number of fields */
+    char **f;           /* fields, NUL-terminated, spaces/tabs around unquoted text trimmed */
+    size_t *len;        /* their lengths */
+} fc_csv_row;
+
+/* Called for every record, the header included. Return FC_OK to go on, or a
+ * status to stop reading (fc_csv_read then returns it). */
+typedef int (*fc_csv_row_fn)(void *ud, const fc_csv_row *row);
+
+typedef struct fc_csv_info {
+    uint64_t bytes;     /* content bytes (after gunzip) */
+    uint32_t crc32;     /* CRC-32 of the content: the input's fingerprint */
+    long records;       /* records seen, header included */
+    int gzip;           /* 1 when the input was gzip-compressed */
+} fc_csv_info;
+
+/* Read the file at `path` ("-" = stdin). `name` is used in messages (NULL:
+ * path, or "<stdin>"). Errors go to d: FC_ENOINPUT when the file cannot be
+ * opened, FC_EDATA for an empty file, an unterminated quote or bad gzip
+ * data, FC_EIO for a read error. info may be NULL. */
+int fc_csv_read(const char *path, const char *name, fc_csv_row_fn fn, void *ud,
+                fc_diag *d, fc_csv_info *info) FC_MUST_CHECK;
+
+/* The same on bytes in memory (tests and fuzzing). */
+int fc_csv_read_mem(const char *buf, size_t n, const char *name, fc_csv_row_fn fn,
+                    void *ud, fc_diag *d, fc_csv_info *info) FC_MUST_CHECK;
+
+/* Format a field value for a message: at most ~40 bytes, control characters
+ * escaped, quoted. Writes into out (size >= 64) and returns it. */
+const char *fc_csv_quote_value(const char *s, size_t n, char *out, size_t outsz);
+
+#endif

@@ -1,0 +1,24 @@
+/* outfile.h -- output files that appear whole or not at all: writes go to a
+ * temporary file in the target's folder, renamed into place on commit.
+ * "-" (or NULL) means stdout, written directly. */
+#ifndef FLEETCAST_OUTFILE_H
+#define FLEETCAST_OUTFILE_H
+
+#include <stdio.h>
+#include "fleetcast/diag.h"
+
+typedef struct fc_outfile {
+    FILE *fp;           /* write here */
+    char *path;         /* final name, NULL for stdout */
+    char *tmp;          /* temporary name */
+} fc_outfile;
+
+/* FC_ECANTCREAT (reported) when the temporary file cannot be made. */
+int fc_outfile_open(fc_outfile *o, const char *path, fc_diag *d) FC_MUST_CHECK;
+/* Flush, sync and rename into place; FC_EIO (reported) on any failure, and
+ * the temporary file is removed. */
+int fc_outfile_commit(fc_outfile *o, fc_diag *d) FC_MUST_CHECK;
+/* Discard: remove the temporary file (no-op after commit or for stdout). */
+void fc_outfile_abort(fc_outfile *o);
+
+#endif

@@ -1,0 +1,81 @@
+/* cli.h -- (private to src/cli) the command table and the options, messages
+ * and exit handling every command shares. */
+#ifndef FLEETCAST_CLI_H
+#define FLEETCAST_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+#include "fleetcast/config.h"
+#include "fleetcast/diag.h"
+
+typedef int (*fc_cmd_fn)(int argc, char **argv);
+
+typedef struct fc_command {
+    const char *name;
+    fc_cmd_fn fn;
+    const char *summary;
+} fc_command;
+
+/* One function per command, each in its own cmd_<name>.c. */
+int cmd_validate(int argc, char **argv);
+
+/* Long-option codes shared by the commands (beyond single letters). */
+enum {
+    OPT_CONFIG = 1000, OPT_SHIPMENTS, OPT_ROUTES, OPT_ZIPS, OPT_STATIONS, OPT_VEHICLES,
+    OPT_FLEET, OPT_FORMAT, OPT_MAX_ERRORS, OPT_LOG_FORMAT, OPT_SEED, OPT_THREADS
+};
+
+/* The options every command takes, for its getopt_long table. */
+#define CLI_COMMON_LONGOPTS                                         \
+    {"help", no_argument, NULL, 'h'},                               \
+    {"quiet", no_argument, NULL, 'q'},                              \
+    {"verbose", no_argument, NULL, 'v'},                            \
+    {"log-format", required_argument, NULL, OPT_LOG_FORMAT}
+#define CLI_INPUT_LONGOPTS                                          \
+    {"config", required_argument, NULL, OPT_CONFIG},                \
+    {"shipments", required_argument, NULL, OPT_SHIPMENTS},         \
+    {"routes", required_argument, NULL, OPT_ROUTES},                \
+    {"zips", required_argument, NULL, OPT_ZIPS},                    \
+    {"stations", required_argument, NULL, OPT_STATIONS},            \
+    {"vehicles", required_argument, NULL, OPT_VEHICLES},            \
+    {"fleet", required_argument, NULL, OPT_FLEET}
+
+typedef struct cli {
+    const char *cmd;            /* "validate", ... */
+    fc_diag diag;               /* messages to stderr, prefixed "fleetcast CMD: " */
+    int log_json;               /* --log-format json */
+    const char *config_path;    /* --config */
+    const char *input_arg[FC_INPUT_N]; /* --shipments etc. (override the config) */
+    fc_config *config;          /* after cli_load_config() */
+    const char *output;         /* -o, NULL = stdout */
+    const char *format;         /* --format, NULL = the command's default */
+    int help;
+} cli;
+
+void cli_init(cli *c, const char *cmd);
+void cli_free(cli *c);
+
+/* Handle an option every command shares. Returns 1 when handled, 0 when the
+ * option is not a common one, -1 on a bad value (reported). */
+int cli_common_option(cli *c, int opt, const char *arg);
+
+/* Load --config (if any) and apply the --shipments etc. overrides.
+ * Returns a status (reported). */
+int cli_load_config(cli *c);
+
+/* Report a usage error and return FC_EUSAGE. */
+int cli_usage_error(cli *c, const char *fmt, ...) FC_PRINTF(2, 3);
+
+/* Check a --format value against a list like "text|json". */
+int cli_check_format(cli *c, const char *allowed);
+
+/* Print the command's usage (its help text) to f. */
+void cli_print_help(FILE *f, const char *text);
+
+/* Final exit code: flushes stdout (a failing flush is an I/O error). */
+int cli_exit(cli *c, int status);
+
+/* The help text on exit codes shared by every --help. */
+extern const char cli_exit_codes_help[];
+
+#endif

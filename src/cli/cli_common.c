@@ -1,0 +1,162 @@
+/* cli_common.c -- options, messages and exit codes shared by every command. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+#include "cli.h"
+
+const char cli_exit_codes_help[] =
+    "Exit codes: 0 ok, 64 usage error, 65 bad input data, 66 input missing or\n"
+    "unreadable, 70 internal error, 73 cannot create output, 74 I/O error,\n"
+    "79 model did not converge.\n";
+
+static void sink_text(void *ud, fc_level level, const char *msg)
+{
+    cli *c = ud;
+    static const char *tag[] = {"", "warning: ", "note: ", "debug: "};
+    fflush(stdout);
+    fprintf(stderr, "fleetcast %s: %s%s\n", c->cmd, tag[level], msg);
+}
+
+static void sink_json(void *ud, fc_level level, const char *msg)
+{
+    cli *c = ud;
+    static const char *name[] = {"error", "warning", "note", "debug"};
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return;
+    cJSON_AddStringToObject(o, "level", name[level]);
+    cJSON_AddStringToObject(o, "command", c->cmd);
+    cJSON_AddStringToObject(o, "message", msg);
+    char *s = cJSON_PrintUnformatted(o);
+    if (s) {
+        fflush(stdout);
+        fprintf(stderr, "%s\n", s);
+    }
+    free(s);
+    cJSON_Delete(o);
+}
+
+void cli_init(cli *c, const char *cmd)
+{
+    memset(c, 0, sizeof *c);
+    c->cmd = cmd;
+    fc_diag_init(&c->diag, sink_text, c);
+    c->diag.max_errors = 20;
+    optind = 0;  /* reset getopt for each command (glibc) */
+    opterr = 0;
+}
+
+void cli_free(cli *c) { fc_config_free(c->config); c->config = NULL; }
+
+int cli_usage_error(cli *c, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    fc_diag_error(&c->diag, FC_EUSAGE, "%s (see 'fleetcast %s --help')", buf, c->cmd);
+    return FC_EUSAGE;
+}
+
+int cli_common_option(cli *c, int opt, const char *arg)
+{
+    switch (opt) {
+    case 'h': c->help = 1; return 1;
+    case 'q': c->diag.verbosity = -1; return 1;
+    case 'v': c->diag.verbosity = 2; return 1;
+    case 'o': c->output = arg; return 1;
+    case OPT_FORMAT: c->format = arg; return 1;
+    case OPT_CONFIG: c->config_path = arg; return 1;
+    case OPT_SHIPMENTS: c->input_arg[FC_IN_SHIPMENTS] = arg; return 1;
+    case OPT_ROUTES: c->input_arg[FC_IN_ROUTES] = arg; return 1;
+    case OPT_ZIPS: c->input_arg[FC_IN_ZIPS] = arg; return 1;
+    case OPT_STATIONS: c->input_arg[FC_IN_STATIONS] = arg; return 1;
+    case OPT_VEHICLES: c->input_arg[FC_IN_VEHICLES] = arg; return 1;
+    case OPT_FLEET: c->input_arg[FC_IN_FLEET] = arg; return 1;
+    case OPT_MAX_ERRORS: {
+        char *end;
+        errno = 0;
+        long n = strtol(arg, &end, 10);
+        if (errno || *end || n < 0 || n > 1000000) {
+            cli_usage_error(c, "--max-errors: expected a whole number >= 0, got \"%s\"", arg);
+            return -1;
+        }
+        c->diag.max_errors = (int)n;
+        return 1;
+    }
+    case OPT_LOG_FORMAT:
+        if (strcmp(arg, "json") == 0) {
+            c->log_json = 1;
+            c->diag.sink = sink_json;
+        } else if (strcmp(arg, "text") == 0) {
+            c->log_json = 0;
+            c->diag.sink = sink_text;
+        } else {
+            cli_usage_error(c, "--log-format: expected text or json, got \"%s\"", arg);
+            return -1;
+        }
+        return 1;
+    case '?':
+        if (optopt)
+            cli_usage_error(c, "unknown option '-%c' or missing value", optopt);
+        else
+            cli_usage_error(c, "unknown option or missing value");
+        return -1;
+    case ':':
+        cli_usage_error(c, "option needs a value");
+        return -1;
+    default: return 0;
+    }
+}
+
+int cli_load_config(cli *c)
+{
+    int st;
+    if (c->config_path) {
+        st = fc_config_load(c->config_path, &c->diag, &c->config);
+        if (st) return st;
+    } else {
+        c->config = fc_config_new();
+        if (!c->config) return FC_EINTERNAL;
+    }
+    for (int i = 0; i < FC_INPUT_N; i++)
+        if (c->input_arg[i] && (st = fc_config_set_input(c->config, i, c->input_arg[i])))
+            return st;
+    return FC_OK;
+}
+
+int cli_check_format(cli *c, const char *allowed)
+{
+    if (!c->format) return FC_OK;
+    size_t n = strlen(c->format);
+    const char *p = allowed;
+    while (*p) {
+        const char *q = strchr(p, '|');
+        size_t len = q ? (size_t)(q - p) : strlen(p);
+        if (len == n && strncmp(p, c->format, n) == 0) return FC_OK;
+        if (!q) break;
+        p = q + 1;
+    }
+    return cli_usage_error(c, "--format: expected one of %s, got \"%s\"", allowed, c->format);
+}
+
+void cli_print_help(FILE *f, const char *text)
+{
+    fputs(text, f);
+    fputs("\n", f);
+    fputs(cli_exit_codes_help, f);
+}
+
+int cli_exit(cli *c, int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (status == FC_OK) {
+            fc_diag_error(&c->diag, FC_EIO, "write error on standard output: %s", strerror(errno));
+            status = FC_EIO;
+        }
+    }
+    cli_free(c);
+    return status;
+}

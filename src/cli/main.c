@@ -1,0 +1,75 @@
+/* main.c -- the fleetcast binary: dispatches to one function per command. */
+#include <stdio.h>
+#include <string.h>
+#include <gsl/gsl_errno.h>
+#include "cli.h"
+
+static const fc_command commands[] = {
+    {"validate", cmd_validate, "check input files, summarise them"},
+};
+static const int ncommands = (int)(sizeof commands / sizeof commands[0]);
+
+static void usage(FILE *f)
+{
+    fputs("Usage: fleetcast <command> [options]\n"
+          "       fleetcast help <command>     (same as fleetcast <command> --help)\n"
+          "       fleetcast --version\n\n"
+          "Last-mile delivery fleet planning: zip-level volume forecasts, a hybrid\n"
+          "shipments-per-route model, van counts and electric-van deployment.\n\n"
+          "Commands:\n", f);
+    for (int i = 0; i < ncommands; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nFiles named '-' are stdin/stdout; results go to stdout unless -o;\n"
+          "messages go to stderr.\n\n", f);
+    fputs(cli_exit_codes_help, f);
+}
+
+static const fc_command *find(const char *name)
+{
+    for (int i = 0; i < ncommands; i++)
+        if (strcmp(commands[i].name, name) == 0) return &commands[i];
+    return NULL;
+}
+
+static int finish(int status)
+{
+    if (fclose(stdout) != 0 && status == 0) {
+        fprintf(stderr, "fleetcast: write error on standard output\n");
+        return FC_EIO;
+    }
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    if (argc < 2) {
+        usage(stderr);
+        return FC_EUSAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
+        (strcmp(name, "help") == 0 && argc == 2)) {
+        usage(stdout);
+        return finish(FC_OK);
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+        printf("fleetcast %s\n", FC_VERSION);
+        return finish(FC_OK);
+    }
+    if (strcmp(name, "help") == 0) {
+        const fc_command *c = find(argv[2]);
+        if (!c) {
+            fprintf(stderr, "fleetcast: no command '%s' (see 'fleetcast --help')\n", argv[2]);
+            return FC_EUSAGE;
+        }
+        char *args[] = {(char *)c->name, "--help", NULL};
+        return finish(c->fn(2, args));
+    }
+    const fc_command *c = find(name);
+    if (!c) {
+        fprintf(stderr, "fleetcast: no command '%s' (see 'fleetcast --help')\n", name);
+        return FC_EUSAGE;
+    }
+    return finish(c->fn(argc - 1, argv + 1));
+}

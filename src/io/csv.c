@@ -1,0 +1,341 @@
+/* csv.c -- the streaming CSV reader.
+ *
+ * Lines without a double quote, the bulk of any shipments file, are split on
+ * commas in place (no copy); every line that holds a quote, and every line
+ * that continues a quoted field, goes through libcsv, which owns the RFC 4180
+ * grammar. Both paths trim spaces and tabs around unquoted fields the way
+ * libcsv does, and a test checks they agree field for field. The split path
+ * is what lets validate read at > 200 MB/s: libcsv alone tops out near
+ * 180 MB/s on this machine before any field is looked at. */
+#include <errno.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <csv.h>
+#include <zlib.h>
+#include "fleetcast/csv.h"
+
+typedef struct reader {
+    const char *name;
+    fc_csv_row_fn fn;
+    void *ud;
+    fc_diag *d;
+    fc_csv_row row;
+    int cap;                /* capacity of row.f / row.len */
+    /* libcsv path */
+    struct csv_parser parser;
+    int in_record;          /* libcsv is inside a record */
+    long record_line;
+    char *arena;            /* copies of libcsv's fields */
+    size_t arena_len, arena_cap;
+    size_t *offs;           /* field offsets in arena */
+    int nf;
+    long line;              /* physical line of the line being processed */
+    int status;             /* first non-OK status from fn or the reader */
+    long records;
+} reader;
+
+static int ensure_fields(reader *r, int n)
+{
+    if (n <= r->cap) return 0;
+    int nc = r->cap ? r->cap : 16;
+    while (nc < n) nc *= 2;
+    char **f = realloc(r->row.f, (size_t)nc * sizeof *f);
+    if (!f) return -1;
+    r->row.f = f;
+    size_t *len = realloc(r->row.len, (size_t)nc * sizeof *len);
+    if (!len) return -1;
+    r->row.len = len;
+    size_t *offs = realloc(r->offs, (size_t)nc * sizeof *offs);
+    if (!offs) return -1;
+    r->offs = offs;
+    r->cap = nc;
+    return 0;
+}
+
+static void deliver(reader *r)
+{
+    r->records++;
+    if (r->status == FC_OK) r->status = r->fn(r->ud, &r->row);
+}
+
+static void oom(reader *r)
+{
+    if (r->status == FC_OK) {
+        fc_diag_error(r->d, FC_EINTERNAL, "%s: out of memory", r->name);
+        r->status = FC_EINTERNAL;
+    }
+}
+
+/* libcsv callbacks: collect fields into the arena, deliver at record end. */
+static void on_field(void *s, size_t n, void *ud)
+{
+    reader *r = ud;
+    if (r->status) return;
+    if (ensure_fields(r, r->nf + 1)) {
+        oom(r);
+        return;
+    }
+    if (r->arena_len + n + 1 > r->arena_cap) {
+        size_t nc = r->arena_cap ? r->arena_cap : 4096;
+        while (nc < r->arena_len + n + 1) nc *= 2;
+        char *a = realloc(r->arena, nc);
+        if (!a) {
+            oom(r);
+            return;
+        }
+        r->arena = a;
+        r->arena_cap = nc;
+    }
+    if (n) memcpy(r->arena + r->arena_len, s, n);
+    r->arena[r->arena_len + n] = '\0';
+    r->offs[r->nf] = r->arena_len;
+    r->row.len[r->nf] = n;
+    r->arena_len += n + 1;
+    r->nf++;
+}
+
+static void on_record(int c, void *ud)
+{
+    reader *r = ud;
+    if (r->nf == 0 && c != -1) return;  /* a line terminator outside a record */
+    if (r->nf > 0) {
+        for (int i = 0; i < r->nf; i++) r->row.f[i] = r->arena + r->offs[i];
+        r->row.n = r->nf;
+        r->row.line = r->record_line;
+        deliver(r);
+    }
+    r->nf = 0;
+    r->arena_len = 0;
+    r->in_record = 0;
+}
+
+static inline int is_blank(char c) { return c == ' ' || c == '\t'; }
+
+/* Split one quote-free line [p, e) on commas, in place. */
+static void split_line(reader *r, char *p, char *e)
+{
+    if (e > p && e[-1] == '\r') e--;
+    if (e == p) return;  /* blank line */
+    int n = 0;
+    char *s = p;
+    for (;;) {
+        char *c = memchr(s, ',', (size_t)(e - s));
+        char *fe = c ? c : e;
+        char *fs = s;
+        while (fs < fe && is_blank(*fs)) fs++;
+        char *t = fe;
+        while (t > fs && is_blank(t[-1])) t--;
+        if (n >= r->cap && ensure_fields(r, n + 1)) {
+            oom(r);
+            return;
+        }
+        *t = '\0';
+        r->row.f[n] = fs;
+        r->row.len[n] = (size_t)(t - fs);
+        n++;
+        if (!c) break;
+        s = c + 1;
+    }
+    r->row.n = n;
+    r->row.line = r->line;
+    deliver(r);
+}
+
+static void feed_libcsv(reader *r, const char *p, size_t n)
+{
+    if (!r->in_record) {
+        r->in_record = 1;
+        r->record_line = r->line;
+    }
+    if (csv_parse(&r->parser, p, n, on_field, on_record, r) != n && r->status == FC_OK) {
+        fc_diag_at(r->d, FC_EDATA, r->name, r->record_line, 0, "malformed CSV: %s",
+                   csv_strerror(csv_error(&r->parser)));
+        r->status = FC_EDATA;
+    }
+}
+
+/* Process the complete lines in buf[0, n); returns bytes consumed. When eof,
+ * the final unterminated line is processed too. */
+static size_t process(reader *r, char *buf, size_t n, int eof)
+{
+    char *p = buf, *end = buf + n;
+    char *quote = memchr(p, '"', n);
+    while (p < end && r->status == FC_OK) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl && !eof) break;
+        char *e = nl ? nl : end;
+        r->line++;
+        if (quote && quote < p) quote = memchr(p, '"', (size_t)(end - p));
+        char *body_end = e > p && e[-1] == '\r' ? e - 1 : e;
+        if (r->in_record || (quote && quote < e) || memchr(p, '\r', (size_t)(body_end - p)))
+            feed_libcsv(r, p, (size_t)(nl ? e + 1 - p : e - p));
+        else
+            split_line(r, p, e);
+        p = nl ? nl + 1 : end;
+    }
+    return (size_t)(p - buf);
+}
+
+static void reader_init(reader *r, const char *name, fc_csv_row_fn fn, void *ud, fc_diag *d)
+{
+    memset(r, 0, sizeof *r);
+    r->name = name;
+    r->fn = fn;
+    r->ud = ud;
+    r->d = d;
+    csv_init(&r->parser, CSV_REPALL_NL | CSV_STRICT_FINI);
+}
+
+static int reader_finish(reader *r, fc_csv_info *info, uint64_t bytes, uint32_t crc, int gz)
+{
+    if (r->status == FC_OK) {
+        if (csv_fini(&r->parser, on_field, on_record, r) != 0 && r->status == FC_OK) {
+            fc_diag_at(r->d, FC_EDATA, r->name, r->record_line, 0,
+                       "unterminated quoted field (the file ends inside quotes)");
+            r->status = FC_EDATA;
+        }
+    }
+    if (r->status == FC_OK && r->records == 0) {
+        fc_diag_at(r->d, FC_EDATA, r->name, 0, 0, "file is empty; expected a header row");
+        r->status = FC_EDATA;
+    }
+    csv_free(&r->parser);
+    free(r->row.f);
+    free(r->row.len);
+    free(r->offs);
+    free(r->arena);
+    if (info) {
+        info->bytes = bytes;
+        info->crc32 = crc;
+        info->records = r->records;
+        info->gzip = gz;
+    }
+    return r->status;
+}
+
+static size_t skip_bom(const char *buf, size_t n)
+{
+    return n >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
+                   (unsigned char)buf[2] == 0xBF ? 3 : 0;
+}
+
+int fc_csv_read(const char *path, const char *name, fc_csv_row_fn fn, void *ud,
+                fc_diag *d, fc_csv_info *info)
+{
+    int stdin_ = strcmp(path, "-") == 0;
+    if (!name) name = stdin_ ? "<stdin>" : path;
+    int fd = stdin_ ? dup(0) : open(path, O_RDONLY);
+    if (fd < 0) {
+        fc_diag_error(d, FC_ENOINPUT, "%s: cannot open: %s", name, strerror(errno));
+        return FC_ENOINPUT;
+    }
+    gzFile gz = gzdopen(fd, "rb");
+    if (!gz) {
+        close(fd);
+        fc_diag_error(d, FC_EINTERNAL, "%s: out of memory", name);
+        return FC_EINTERNAL;
+    }
+    gzbuffer(gz, 1 << 17);
+    reader r;
+    reader_init(&r, name, fn, ud, d);
+    size_t cap = 1 << 20, have = 0;
+    char *buf = malloc(cap);
+    uint64_t total = 0;
+    uLong crc = crc32(0L, Z_NULL, 0);
+    int first = 1, eof = 0;
+    if (!buf) oom(&r);
+    while (!eof && r.status == FC_OK) {
+        if (have == cap) {  /* one line longer than the buffer */
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                oom(&r);
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        int got = gzread(gz, buf + have, (unsigned)(cap - have));
+        if (got < 0) {
+            int zerr;
+            const char *msg = gzerror(gz, &zerr);
+            int st = zerr == Z_ERRNO ? FC_EIO : FC_EDATA;
+            fc_diag_error(d, st, "%s: %s: %s", name,
+                          st == FC_EIO ? "read error" : "bad gzip data",
+                          zerr == Z_ERRNO ? strerror(errno) : msg);
+            r.status = st;
+            break;
+        }
+        if (got == 0) eof = 1;
+        crc = crc32(crc, (const Bytef *)buf + have, (uInt)got);
+        total += (uint64_t)got;
+        have += (size_t)got;
+        size_t start = 0;
+        if (first && (have >= 3 || eof)) {
+            start = skip_bom(buf, have);
+            first = 0;
+        } else if (first) {
+            continue;
+        }
+        size_t used = start + process(&r, buf + start, have - start, eof);
+        memmove(buf, buf + used, have - used);
+        have -= used;
+    }
+    if (r.status == FC_OK && !gzdirect(gz)) {
+        /* gzread reports a truncated gzip stream only at its end. */
+        int zerr;
+        gzerror(gz, &zerr);
+        if (zerr != Z_OK && zerr != Z_BUF_ERROR) {
+            fc_diag_error(d, FC_EDATA, "%s: bad gzip data", name);
+            r.status = FC_EDATA;
+        }
+    }
+    int gzip = !gzdirect(gz);
+    gzclose(gz);
+    free(buf);
+    return reader_finish(&r, info, total, (uint32_t)crc, gzip);
+}
+
+int fc_csv_read_mem(const char *data, size_t n, const char *name, fc_csv_row_fn fn,
+                    void *ud, fc_diag *d, fc_csv_info *info)
+{
+    reader r;
+    reader_init(&r, name ? name : "<memory>", fn, ud, d);
+    /* The split path writes NULs in place, so work on a copy. */
+    char *buf = malloc(n + 1);
+    if (!buf) {
+        oom(&r);
+        return reader_finish(&r, info, n, 0, 0);
+    }
+    memcpy(buf, data, n);
+    size_t start = skip_bom(buf, n);
+    process(&r, buf + start, n - start, 1);
+    free(buf);
+    uint32_t crc = (uint32_t)crc32(crc32(0L, Z_NULL, 0), (const Bytef *)data, (uInt)n);
+    return reader_finish(&r, info, n, crc, 0);
+}
+
+const char *fc_csv_quote_value(const char *s, size_t n, char *out, size_t outsz)
+{
+    size_t o = 0, lim = outsz > 8 ? outsz - 8 : 0;
+    out[o++] = '"';
+    for (size_t i = 0; i < n && o < lim; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (i >= 40) {
+            memcpy(out + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+            if (o + 5 >= lim) break;
+            o += (size_t)snprintf(out + o, outsz - o, c == '"' ? "\\\"" : c == '\\' ? "\\\\" : "\\x%02x", c);
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+    return out;
+}

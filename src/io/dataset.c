@@ -1,0 +1,94 @@
+/* dataset.c -- reading the input files of a run together. */
+#include <stdio.h>
+#include <string.h>
+#include "fleetcast/dataset.h"
+
+static int need(const fc_dataset *ds, int who, int dep, fc_diag *d)
+{
+    if (ds->paths[dep]) return 1;
+    fc_diag_error(d, FC_EUSAGE, "the %s file needs the %s file too (--%s)", fc_input_name(who),
+                  fc_input_name(dep), fc_input_name(dep));
+    return 0;
+}
+
+int fc_dataset_load(fc_dataset *ds, char *const paths[FC_INPUT_N], fc_diag *d)
+{
+    memset(ds, 0, sizeof *ds);
+    for (int i = 0; i < FC_INPUT_N; i++) ds->paths[i] = paths[i];
+    int first = FC_OK, st;
+#define KEEP(expr, which)                                   \
+    do {                                                    \
+        st = (expr);                                        \
+        if (st == FC_OK) ds->loaded[which] = 1;             \
+        else if (first == FC_OK) first = st;                \
+    } while (0)
+    if (paths[FC_IN_VEHICLES])
+        KEEP(fc_vehicles_read(paths[FC_IN_VEHICLES], d, &ds->vehicles, &ds->info[FC_IN_VEHICLES]),
+             FC_IN_VEHICLES);
+    if (paths[FC_IN_ZIPS])
+        KEEP(fc_zips_read(paths[FC_IN_ZIPS], d, &ds->zips, &ds->info[FC_IN_ZIPS]), FC_IN_ZIPS);
+    if (paths[FC_IN_STATIONS])
+        KEEP(fc_stations_read(paths[FC_IN_STATIONS], ds->vehicles, d, &ds->stations,
+                              &ds->info[FC_IN_STATIONS]),
+             FC_IN_STATIONS);
+    if (paths[FC_IN_FLEET]) {
+        if (!need(ds, FC_IN_FLEET, FC_IN_STATIONS, d) || !need(ds, FC_IN_FLEET, FC_IN_VEHICLES, d)) {
+            if (first == FC_OK) first = FC_EUSAGE;
+        } else if (ds->stations && ds->vehicles) {
+            KEEP(fc_fleet_read(paths[FC_IN_FLEET], ds->stations, ds->vehicles, d, &ds->fleet,
+                               &ds->info[FC_IN_FLEET]),
+                 FC_IN_FLEET);
+        }
+    }
+    if (paths[FC_IN_SHIPMENTS]) {
+        if (!need(ds, FC_IN_SHIPMENTS, FC_IN_ZIPS, d) || !need(ds, FC_IN_SHIPMENTS, FC_IN_STATIONS, d)) {
+            if (first == FC_OK) first = FC_EUSAGE;
+        } else if (ds->zips && ds->stations) {
+            KEEP(fc_shipments_read(paths[FC_IN_SHIPMENTS], ds->zips, ds->stations, d,
+                                   &ds->shipments, &ds->info[FC_IN_SHIPMENTS]),
+                 FC_IN_SHIPMENTS);
+        }
+    }
+    if (paths[FC_IN_ROUTES]) {
+        if (!need(ds, FC_IN_ROUTES, FC_IN_STATIONS, d) || !need(ds, FC_IN_ROUTES, FC_IN_VEHICLES, d)) {
+            if (first == FC_OK) first = FC_EUSAGE;
+        } else if (ds->stations && ds->vehicles) {
+            KEEP(fc_routes_read(paths[FC_IN_ROUTES], ds->stations, ds->vehicles, d, &ds->routes,
+                                &ds->info[FC_IN_ROUTES]),
+                 FC_IN_ROUTES);
+        }
+    }
+#undef KEEP
+    return first;
+}
+
+void fc_dataset_free(fc_dataset *ds)
+{
+    if (!ds) return;
+    fc_routes_free(ds->routes);
+    fc_shipments_free(ds->shipments);
+    fc_fleet_free(ds->fleet);
+    fc_stations_free(ds->stations);
+    fc_zips_free(ds->zips);
+    fc_vehicles_free(ds->vehicles);
+    memset(ds, 0, sizeof *ds);
+}
+
+cJSON *fc_dataset_fingerprints(const fc_dataset *ds)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    for (int i = 0; i < FC_INPUT_N; i++) {
+        if (!ds->loaded[i]) continue;
+        char crc[9];
+        snprintf(crc, sizeof crc, "%08x", (unsigned)ds->info[i].crc32);
+        cJSON *f = cJSON_AddObjectToObject(o, fc_input_name(i));
+        if (!f || !cJSON_AddStringToObject(f, "path", ds->paths[i]) ||
+            !cJSON_AddNumberToObject(f, "bytes", (double)ds->info[i].bytes) ||
+            !cJSON_AddStringToObject(f, "crc32", crc)) {
+            cJSON_Delete(o);
+            return NULL;
+        }
+    }
+    return o;
+}

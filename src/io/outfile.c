@@ -1,0 +1,82 @@
+/* outfile.c -- atomic output files (temporary file + fsync + rename). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "fleetcast/outfile.h"
+
+int fc_outfile_open(fc_outfile *o, const char *path, fc_diag *d)
+{
+    memset(o, 0, sizeof *o);
+    if (!path || strcmp(path, "-") == 0) {
+        o->fp = stdout;
+        return FC_OK;
+    }
+    size_t n = strlen(path) + 16;
+    o->path = strdup(path);
+    o->tmp = malloc(n);
+    if (!o->path || !o->tmp) {
+        fc_outfile_abort(o);
+        fc_diag_error(d, FC_EINTERNAL, "%s: out of memory", path);
+        return FC_EINTERNAL;
+    }
+    snprintf(o->tmp, n, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        fc_diag_error(d, FC_ECANTCREAT, "%s: cannot create: %s", path, strerror(errno));
+        free(o->tmp);
+        o->tmp = NULL;
+        fc_outfile_abort(o);
+        return FC_ECANTCREAT;
+    }
+    o->fp = fdopen(fd, "wb");
+    if (!o->fp) {
+        close(fd);
+        fc_diag_error(d, FC_ECANTCREAT, "%s: cannot create: %s", path, strerror(errno));
+        fc_outfile_abort(o);
+        return FC_ECANTCREAT;
+    }
+    return FC_OK;
+}
+
+int fc_outfile_commit(fc_outfile *o, fc_diag *d)
+{
+    if (!o->path) {
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            fc_diag_error(d, FC_EIO, "<stdout>: write error: %s", strerror(errno));
+            return FC_EIO;
+        }
+        return FC_OK;
+    }
+    int bad = fflush(o->fp) != 0 || ferror(o->fp);
+    if (!bad) bad = fsync(fileno(o->fp)) != 0 && errno != EINVAL;
+    int err = errno;
+    if (fclose(o->fp) != 0 && !bad) {
+        bad = 1;
+        err = errno;
+    }
+    o->fp = NULL;
+    if (!bad && rename(o->tmp, o->path) != 0) {
+        bad = 1;
+        err = errno;
+    }
+    if (bad) {
+        fc_diag_error(d, FC_EIO, "%s: write error: %s", o->path, strerror(err));
+        fc_outfile_abort(o);
+        return FC_EIO;
+    }
+    free(o->tmp);
+    free(o->path);
+    o->tmp = o->path = NULL;
+    return FC_OK;
+}
+
+void fc_outfile_abort(fc_outfile *o)
+{
+    if (o->fp && o->fp != stdout) fclose(o->fp);
+    o->fp = NULL;
+    if (o->tmp) unlink(o->tmp);
+    free(o->tmp);
+    free(o->path);
+    o->tmp = o->path = NULL;
+}

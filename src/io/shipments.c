@@ -1,0 +1,338 @@
+/* shipments.c -- zip-level shipment history into dense period x zip arrays.
+ *
+ * This is the one reader that meets tens of millions of rows, so it keeps no
+ * per-row state: each row lands in its (day, zip) cell, and the station of
+ * each zip is kept as a short list of date segments. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fleetcast/data.h"
+#include "fleetcast/date.h"
+#include "table.h"
+
+enum { SH_DATE, SH_ZIP, SH_STATION, SH_PKG, SH_STOPS, SH_N };
+static const col_spec ship_cols[SH_N] = {
+    {"date", 1}, {"zip", 1}, {"station", 1}, {"packages", 1}, {"stops", 1}};
+
+typedef struct segment {
+    int32_t zip, first, last, station;
+} segment;
+
+typedef struct ship_reader {
+    table_ctx t;
+    const fc_zips *zips;
+    const fc_stations *st;
+    int32_t nz;
+    int32_t *pk, *sp;       /* [(day - t0) * nz + zip] */
+    int32_t t0, ndays, cap_days;
+    int have_days;
+    int all_first;          /* every date so far is the 1st of a month */
+    char last_date[10];
+    int32_t last_day;
+    char last_station[64];
+    size_t last_station_len;
+    int32_t last_station_id;
+    segment *seg;
+    size_t nseg, seg_cap;
+    int32_t *cur_seg;       /* per zip: last segment touched, -1 */
+    int64_t rows;
+    double tot_pk, tot_sp;
+} ship_reader;
+
+/* Make room for day `day` in the day-major arrays. */
+static int ensure_day(ship_reader *r, int32_t day)
+{
+    size_t nz = (size_t)r->nz;
+    if (!r->have_days) {
+        r->t0 = day;
+        r->have_days = 1;
+    }
+    if (day >= r->t0 && day < r->t0 + r->cap_days) {
+        if (day - r->t0 >= r->ndays) r->ndays = day - r->t0 + 1;
+        return 0;
+    }
+    int32_t lo = day < r->t0 ? day : r->t0;
+    int32_t hi = r->ndays ? r->t0 + r->ndays - 1 : day;
+    if (day > hi) hi = day;
+    int32_t need = hi - lo + 1;
+    int32_t cap = r->cap_days ? r->cap_days : 64;
+    while (cap < need) cap *= 2;
+    if (day < r->t0) cap = need + 64; /* dates going backwards: rare, no slack there */
+    int32_t *pk = malloc((size_t)cap * nz * sizeof *pk);
+    int32_t *sp = malloc((size_t)cap * nz * sizeof *sp);
+    if (!pk || !sp) {
+        free(pk);
+        free(sp);
+        return -1;
+    }
+    for (size_t i = 0; i < (size_t)cap * nz; i++) pk[i] = -1;
+    memset(sp, 0, (size_t)cap * nz * sizeof *sp);
+    if (r->ndays) {
+        size_t off = (size_t)(r->t0 - lo) * nz;
+        memcpy(pk + off, r->pk, (size_t)r->ndays * nz * sizeof *pk);
+        memcpy(sp + off, r->sp, (size_t)r->ndays * nz * sizeof *sp);
+    }
+    free(r->pk);
+    free(r->sp);
+    r->pk = pk;
+    r->sp = sp;
+    r->t0 = lo;
+    r->ndays = need;
+    r->cap_days = cap;
+    return 0;
+}
+
+static int note_station(ship_reader *r, int32_t zip, int32_t day, int32_t station)
+{
+    int32_t k = r->cur_seg[zip];
+    if (k >= 0) {
+        segment *s = &r->seg[k];
+        if (s->station == station && day >= s->first) {
+            if (day > s->last) s->last = day;
+            return 0;
+        }
+    }
+    if (table_grow((void **)&r->seg, &r->seg_cap, r->nseg + 1, sizeof *r->seg)) return -1;
+    r->seg[r->nseg] = (segment){zip, day, day, station};
+    r->cur_seg[zip] = (int32_t)r->nseg++;
+    return 0;
+}
+
+static int ship_row(void *ud, const fc_csv_row *row)
+{
+    ship_reader *r = ud;
+    table_ctx *t = &r->t;
+    if (!t->have_header) return table_header(t, row);
+    t->row_bad = 0;
+    if (!table_width_ok(t, row)) return fc_diag_full(t->d) ? FC_EDATA : FC_OK;
+
+    /* date (consecutive rows usually share it) */
+    int cd = t->col[SH_DATE];
+    int32_t day = 0;
+    if (row->len[cd] == 10 && r->have_days && memcmp(row->f[cd], r->last_date, 10) == 0) {
+        day = r->last_day;
+    } else if (fc_date_parse(row->f[cd], row->len[cd], &day) == 0) {
+        memcpy(r->last_date, row->f[cd], 10);
+        r->last_day = day;
+        int y, m, dd;
+        fc_civil_from_days(day, &y, &m, &dd);
+        if (dd != 1) r->all_first = 0;
+    } else {
+        table_bad(t, row, SH_DATE, "an ISO date YYYY-MM-DD");
+    }
+
+    int cz = t->col[SH_ZIP];
+    int32_t zip = fc_intern_find(r->zips->ids, row->f[cz], row->len[cz]);
+    if (zip < 0) table_bad(t, row, SH_ZIP, "a zip listed in the zips file");
+
+    int cs = t->col[SH_STATION];
+    int32_t station;
+    if (row->len[cs] == r->last_station_len && row->len[cs] < sizeof r->last_station &&
+        memcmp(row->f[cs], r->last_station, row->len[cs]) == 0 && r->last_station_id >= 0) {
+        station = r->last_station_id;
+    } else {
+        station = fc_intern_find(r->st->ids, row->f[cs], row->len[cs]);
+        if (station < 0) {
+            table_bad(t, row, SH_STATION, "a station listed in the stations file");
+        } else if (row->len[cs] < sizeof r->last_station) {
+            memcpy(r->last_station, row->f[cs], row->len[cs]);
+            r->last_station_len = row->len[cs];
+            r->last_station_id = station;
+        }
+    }
+
+    int64_t pk = 0, sp = 0;
+    int cp = t->col[SH_PKG], cst = t->col[SH_STOPS];
+    if (parse_whole(row->f[cp], row->len[cp], &pk) || pk > INT32_MAX) {
+        table_bad(t, row, SH_PKG, "a whole number >= 0");
+        pk = -1;
+    }
+    if (parse_whole(row->f[cst], row->len[cst], &sp) || sp > INT32_MAX) {
+        table_bad(t, row, SH_STOPS, "a whole number >= 0");
+    } else if (pk >= 0 && sp > pk) {
+        char what[96];
+        snprintf(what, sizeof what, "at most as many stops as packages (%lld)", (long long)pk);
+        table_bad(t, row, SH_STOPS, what);
+    } else if (pk > 0 && sp == 0) {
+        table_bad(t, row, SH_STOPS, "at least one stop when packages > 0");
+    }
+
+    if (!t->row_bad) {
+        if (ensure_day(r, day)) return FC_EINTERNAL;
+        size_t cell = (size_t)(day - r->t0) * (size_t)r->nz + (size_t)zip;
+        if (r->pk[cell] >= 0) {
+            char ds[11];
+            fc_date_format(day, ds);
+            fc_diag_at(t->d, FC_EDATA, t->file, row->line, 0,
+                       "a second row for zip '%s' on %s (one row per date and zip)",
+                       fc_intern_name(r->zips->ids, zip), ds);
+            t->row_bad = 1;
+        } else {
+            r->pk[cell] = (int32_t)pk;
+            r->sp[cell] = (int32_t)sp;
+            r->rows++;
+            r->tot_pk += (double)pk;
+            r->tot_sp += (double)sp;
+            if (note_station(r, zip, day, station)) return FC_EINTERNAL;
+        }
+    }
+    return fc_diag_full(t->d) ? FC_EDATA : FC_OK;
+}
+
+static int seg_cmp(const void *a, const void *b)
+{
+    const segment *x = a, *y = b;
+    if (x->zip != y->zip) return x->zip < y->zip ? -1 : 1;
+    if (x->first != y->first) return x->first < y->first ? -1 : 1;
+    return (x->last > y->last) - (x->last < y->last);
+}
+
+/* Sort and merge the station segments and lay them out per zip. */
+static int build_segments(ship_reader *r, fc_shipments *s)
+{
+    qsort(r->seg, r->nseg, sizeof *r->seg, seg_cmp);
+    size_t m = 0;
+    for (size_t i = 0; i < r->nseg; i++) {
+        segment g = r->seg[i];
+        if (s->monthly) {
+            g.first = fc_date_month_index(g.first) - s->t0;
+            g.last = fc_date_month_index(g.last) - s->t0;
+        } else {
+            g.first -= s->t0;
+            g.last -= s->t0;
+        }
+        if (m && r->seg[m - 1].zip == g.zip && r->seg[m - 1].station == g.station) {
+            if (g.last > r->seg[m - 1].last) r->seg[m - 1].last = g.last;
+        } else {
+            r->seg[m++] = g;
+        }
+    }
+    s->seg_off = calloc((size_t)r->nz + 1, sizeof *s->seg_off);
+    s->seg_first = malloc((m ? m : 1) * sizeof *s->seg_first);
+    s->seg_last = malloc((m ? m : 1) * sizeof *s->seg_last);
+    s->seg_station = malloc((m ? m : 1) * sizeof *s->seg_station);
+    if (!s->seg_off || !s->seg_first || !s->seg_last || !s->seg_station) return -1;
+    for (size_t i = 0; i < m; i++) {
+        s->seg_off[r->seg[i].zip + 1]++;
+        s->seg_first[i] = r->seg[i].first;
+        s->seg_last[i] = r->seg[i].last;
+        s->seg_station[i] = r->seg[i].station;
+    }
+    for (int32_t z = 0; z < r->nz; z++) s->seg_off[z + 1] += s->seg_off[z];
+    return 0;
+}
+
+/* Move the day-major arrays into the result, compacting monthly data. */
+static int finish_arrays(ship_reader *r, fc_shipments *s)
+{
+    size_t nz = (size_t)r->nz;
+    int distinct = 0;
+    if (r->all_first && r->ndays > 1) {
+        for (int32_t d = 0; d < r->ndays && distinct < 2; d++)
+            for (size_t z = 0; z < nz; z++)
+                if (r->pk[(size_t)d * nz + z] >= 0) {
+                    distinct++;
+                    break;
+                }
+    }
+    if (distinct >= 2) {
+        int m0 = fc_date_month_index(r->t0);
+        int m1 = fc_date_month_index(r->t0 + r->ndays - 1);
+        s->monthly = 1;
+        s->t0 = m0;
+        s->nperiods = m1 - m0 + 1;
+        s->packages = malloc((size_t)s->nperiods * nz * sizeof *s->packages);
+        s->stops = malloc((size_t)s->nperiods * nz * sizeof *s->stops);
+        if (!s->packages || !s->stops) return -1;
+        for (int32_t p = 0; p < s->nperiods; p++) {
+            size_t src = (size_t)(fc_month_first_day(m0 + p) - r->t0) * nz;
+            memcpy(s->packages + (size_t)p * nz, r->pk + src, nz * sizeof *s->packages);
+            memcpy(s->stops + (size_t)p * nz, r->sp + src, nz * sizeof *s->stops);
+        }
+        free(r->pk);
+        free(r->sp);
+    } else {
+        s->t0 = r->t0;
+        s->nperiods = r->ndays;
+        s->packages = r->pk;
+        s->stops = r->sp;
+        if (!s->packages) {  /* no data rows */
+            s->packages = malloc(sizeof *s->packages);
+            s->stops = malloc(sizeof *s->stops);
+            if (!s->packages || !s->stops) return -1;
+        }
+    }
+    r->pk = r->sp = NULL;
+    return 0;
+}
+
+int fc_shipments_read(const char *path, const fc_zips *zips, const fc_stations *st,
+                      fc_diag *d, fc_shipments **out, fc_csv_info *info)
+{
+    ship_reader r;
+    memset(&r, 0, sizeof r);
+    *out = NULL;
+    const char *file = strcmp(path, "-") ? path : "<stdin>";
+    table_init(&r.t, file, "shipments", d, ship_cols, SH_N);
+    r.zips = zips;
+    r.st = st;
+    r.nz = zips->n;
+    r.all_first = 1;
+    r.last_station_id = -1;
+    r.cur_seg = malloc(((size_t)r.nz + 1) * sizeof *r.cur_seg);
+    fc_shipments *s = calloc(1, sizeof *s);
+    if (!r.cur_seg || !s) {
+        free(r.cur_seg);
+        free(s);
+        return FC_EINTERNAL;
+    }
+    for (int32_t z = 0; z < r.nz; z++) r.cur_seg[z] = -1;
+    long before = d->n_errors;
+    int stt = fc_csv_read(path, file, ship_row, &r, d, info);
+    if (stt == FC_OK && d->n_errors > before) stt = FC_EDATA;
+    if (stt == FC_OK) {
+        s->nzips = r.nz;
+        s->rows = r.rows;
+        s->total_packages = r.tot_pk;
+        s->total_stops = r.tot_sp;
+        if (finish_arrays(&r, s) || build_segments(&r, s)) stt = FC_EINTERNAL;
+    }
+    table_free(&r.t);
+    free(r.pk);
+    free(r.sp);
+    free(r.seg);
+    free(r.cur_seg);
+    if (stt != FC_OK) {
+        fc_shipments_free(s);
+        return stt;
+    }
+    *out = s;
+    return FC_OK;
+}
+
+void fc_shipments_free(fc_shipments *s)
+{
+    if (!s) return;
+    free(s->packages);
+    free(s->stops);
+    free(s->seg_off);
+    free(s->seg_first);
+    free(s->seg_last);
+    free(s->seg_station);
+    free(s);
+}
+
+int32_t fc_shipments_station(const fc_shipments *s, int32_t zip, int32_t p)
+{
+    int32_t a = s->seg_off[zip], b = s->seg_off[zip + 1];
+    if (a == b) return -1;
+    int32_t best = s->seg_station[a];
+    for (int32_t k = a; k < b && s->seg_first[k] <= p; k++) best = s->seg_station[k];
+    return best;
+}
+
+int32_t fc_shipments_period_day(const fc_shipments *s, int32_t p)
+{
+    return s->monthly ? fc_month_first_day(s->t0 + p) : s->t0 + p;
+}
