@@ -87,6 +87,7 @@ typedef struct fc_routes {
     double *routes, *packages;
     double *stops, *route_hours, *route_km;  /* NAN when absent */
     int has_stops, has_hours, has_km;
+    int has_routes;         /* 0 only via FC_ROUTES_COUNT_OPTIONAL: routes[] all NAN */
 } fc_routes;
 
 int fc_vehicles_read(const char *path, fc_diag *d, fc_vehicles **out, fc_csv_info *info) FC_MUST_CHECK;
@@ -100,6 +101,11 @@ int fc_shipments_read(const char *path, const fc_zips *zips, const fc_stations *
                       fc_diag *d, fc_shipments **out, fc_csv_info *info) FC_MUST_CHECK;
 int fc_routes_read(const char *path, const fc_stations *st, const fc_vehicles *veh,
                    fc_diag *d, fc_routes **out, fc_csv_info *info) FC_MUST_CHECK;
+/* The same with flags: FC_ROUTES_COUNT_OPTIONAL lets the `routes` column be
+ * absent or empty (routes[i] is then NAN), for scoring days not yet run. */
+#define FC_ROUTES_COUNT_OPTIONAL 1
+int fc_routes_read_ex(const char *path, const fc_stations *st, const fc_vehicles *veh, int flags,
+                      fc_diag *d, fc_routes **out, fc_csv_info *info) FC_MUST_CHECK;
 
 void fc_vehicles_free(fc_vehicles *v);
 void fc_zips_free(fc_zips *z);

@@ -20,6 +20,8 @@ int32_t fc_intern_add(fc_intern *t, const char *s, size_t n, int *added);
 /* The NUL-terminated string of an id (owned by the table). */
 const char *fc_intern_name(const fc_intern *t, int32_t id);
 int32_t fc_intern_count(const fc_intern *t);
+/* Is id's string exactly the n bytes at s? (a cheap check before a lookup) */
+int fc_intern_is(const fc_intern *t, int32_t id, const char *s, size_t n);
 
 /* 64-bit hash of bytes (FNV-1a style, used for tables and seeds). */
 uint64_t fc_hash_bytes(const void *p, size_t n, uint64_t seed);

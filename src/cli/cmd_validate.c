@@ -235,8 +235,9 @@ int cmd_validate(int argc, char **argv)
     st = fc_dataset_load(&ds, c.config->inputs, &c.diag);
     if (st == FC_OK && c.diag.n_errors) st = c.diag.status;
     if (st != FC_OK) {
-        if (c.diag.max_errors && c.diag.n_errors > c.diag.max_errors)
-            fc_diag_note(&c.diag, "stopped after %d errors (--max-errors)", c.diag.max_errors);
+        if (c.diag.max_errors && c.diag.n_errors >= c.diag.max_errors)
+            fc_diag_note(&c.diag, "stopped after %d errors (--max-errors); there may be more",
+                         c.diag.max_errors);
         fc_dataset_free(&ds);
         return cli_exit(&c, st);
     }

@@ -118,7 +118,9 @@ static inline int is_blank(char c) { return c == ' ' || c == '\t'; }
 static void split_line(reader *r, char *p, char *e)
 {
     if (e > p && e[-1] == '\r') e--;
-    if (e == p) return;  /* blank line */
+    char *b = p;
+    while (b < e && is_blank(*b)) b++;
+    if (b == e) return;  /* blank line (libcsv ignores these too) */
     int n = 0;
     char *s = p;
     for (;;) {
@@ -151,10 +153,13 @@ static void feed_libcsv(reader *r, const char *p, size_t n)
         r->record_line = r->line;
     }
     if (csv_parse(&r->parser, p, n, on_field, on_record, r) != n && r->status == FC_OK) {
-        fc_diag_at(r->d, FC_EDATA, r->name, r->record_line, 0, "malformed CSV: %s",
-                   csv_strerror(csv_error(&r->parser)));
+        fc_diag_at(r->d, FC_EDATA, r->name, r->record_line, 0,
+                   "malformed quoting: a quoted field must end with a quote followed by "
+                   "a comma or the end of the line (quotes inside are doubled: \"\")");
         r->status = FC_EDATA;
     }
+    /* A lone CR ends a record mid-line, so ask libcsv where it stands. */
+    r->in_record = r->parser.pstate != 0 || r->nf > 0;
 }
 
 /* Process the complete lines in buf[0, n); returns bytes consumed. When eof,
@@ -186,7 +191,7 @@ static void reader_init(reader *r, const char *name, fc_csv_row_fn fn, void *ud,
     r->fn = fn;
     r->ud = ud;
     r->d = d;
-    csv_init(&r->parser, CSV_REPALL_NL | CSV_STRICT_FINI);
+    csv_init(&r->parser, CSV_STRICT | CSV_REPALL_NL | CSV_STRICT_FINI);
 }
 
 static int reader_finish(reader *r, fc_csv_info *info, uint64_t bytes, uint32_t crc, int gz)
@@ -268,7 +273,16 @@ int fc_csv_read(const char *path, const char *name, fc_csv_row_fn fn, void *ud,
             r.status = st;
             break;
         }
-        if (got == 0) eof = 1;
+        if (got == 0) {
+            eof = 1;
+            int zerr;
+            gzerror(gz, &zerr);
+            if (zerr != Z_OK) {  /* a truncated or corrupt gzip stream */
+                fc_diag_error(d, FC_EDATA, "%s: bad gzip data (truncated or corrupt)", name);
+                r.status = FC_EDATA;
+                break;
+            }
+        }
         crc = crc32(crc, (const Bytef *)buf + have, (uInt)got);
         total += (uint64_t)got;
         have += (size_t)got;
@@ -282,15 +296,6 @@ int fc_csv_read(const char *path, const char *name, fc_csv_row_fn fn, void *ud,
         size_t used = start + process(&r, buf + start, have - start, eof);
         memmove(buf, buf + used, have - used);
         have -= used;
-    }
-    if (r.status == FC_OK && !gzdirect(gz)) {
-        /* gzread reports a truncated gzip stream only at its end. */
-        int zerr;
-        gzerror(gz, &zerr);
-        if (zerr != Z_OK && zerr != Z_BUF_ERROR) {
-            fc_diag_error(d, FC_EDATA, "%s: bad gzip data", name);
-            r.status = FC_EDATA;
-        }
     }
     int gzip = !gzdirect(gz);
     gzclose(gz);

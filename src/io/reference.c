@@ -238,6 +238,10 @@ int fc_zips_read(const char *path, fc_diag *d, fc_zips **out, fc_csv_info *info)
     int st = fc_csv_read(path, zr.r.t.file, zip_row, &zr, d, info);
     zr.z->n = fc_intern_count(zr.r.ids);
     zr.z->has_hilliness = table_has(&zr.r.t, Z_HILL);
+    if (st == FC_OK && d->n_errors == before && zr.z->n == 0) {
+        fc_diag_at(d, FC_EDATA, zr.r.t.file, 0, 0, "no zips (the file has only a header)");
+        st = FC_EDATA;
+    }
     if (st == FC_OK && d->n_errors > before) st = FC_EDATA;
     if (st == FC_OK && feat_finish(&zr.r.fb, &zr.r.t, &zr.z->feat)) st = FC_EINTERNAL;
     ref_done(&zr.r);
@@ -391,6 +395,10 @@ int fc_stations_read(const char *path, const fc_vehicles *veh, fc_diag *d,
     long before = d->n_errors;
     int st = fc_csv_read(path, sr.r.t.file, station_row, &sr, d, info);
     sr.s->n = fc_intern_count(sr.r.ids);
+    if (st == FC_OK && d->n_errors == before && sr.s->n == 0) {
+        fc_diag_at(d, FC_EDATA, sr.r.t.file, 0, 0, "no stations (the file has only a header)");
+        st = FC_EDATA;
+    }
     if (st == FC_OK && d->n_errors > before) st = FC_EDATA;
     if (st == FC_OK && feat_finish(&sr.r.fb, &sr.r.t, &sr.s->feat)) st = FC_EINTERNAL;
     ref_done(&sr.r);

@@ -42,7 +42,7 @@ static int route_row(void *ud, const fc_csv_row *row)
         table_bad(t, row, R_VAN, "a van type listed in the vehicles file");
     else if (vid >= 0 && sid >= 0 && !(rr->st->van_types[sid] >> vid & 1))
         table_bad(t, row, R_VAN, "a van type this station may run (its van_types)");
-    table_count(t, row, R_ROUTES, 0, &routes);
+    table_count(t, row, R_ROUTES, -1, &routes);
     table_count(t, row, R_PKG, 0, &pkg);
     table_real(t, row, R_STOPS, 0, 1e12, NAN, "a number of stops >= 0", &stops);
     table_real(t, row, R_HOURS, 0, 1e12, NAN, "route hours >= 0 (the sum over the day's routes)", &hours);
@@ -63,7 +63,7 @@ static int route_row(void *ud, const fc_csv_row *row)
         r->day[i] = day;
         r->station[i] = sid;
         r->van[i] = vid;
-        r->routes[i] = (double)routes;
+        r->routes[i] = routes < 0 ? NAN : (double)routes;  /* < 0: column absent */
         r->packages[i] = (double)pkg;
         r->stops[i] = stops;
         r->route_hours[i] = hours;
@@ -113,11 +113,20 @@ static int check_duplicates(route_reader *rr)
 int fc_routes_read(const char *path, const fc_stations *st, const fc_vehicles *veh,
                    fc_diag *d, fc_routes **out, fc_csv_info *info)
 {
+    return fc_routes_read_ex(path, st, veh, 0, d, out, info);
+}
+
+int fc_routes_read_ex(const char *path, const fc_stations *st, const fc_vehicles *veh, int flags,
+                      fc_diag *d, fc_routes **out, fc_csv_info *info)
+{
     route_reader rr;
+    col_spec cols[R_N];
+    memcpy(cols, route_cols, sizeof cols);
+    if (flags & FC_ROUTES_COUNT_OPTIONAL) cols[R_ROUTES].required = 0;
     memset(&rr, 0, sizeof rr);
     *out = NULL;
     const char *file = strcmp(path, "-") ? path : "<stdin>";
-    table_init(&rr.t, file, "routes", d, route_cols, R_N);
+    table_init(&rr.t, file, "routes", d, cols, R_N);
     rr.st = st;
     rr.veh = veh;
     rr.r = calloc(1, sizeof *rr.r);
@@ -125,7 +134,12 @@ int fc_routes_read(const char *path, const fc_stations *st, const fc_vehicles *v
     long before = d->n_errors;
     int stt = fc_csv_read(path, file, route_row, &rr, d, info);
     if (stt == FC_OK && check_duplicates(&rr)) stt = FC_EINTERNAL;
+    if (stt == FC_OK && d->n_errors == before && rr.r->n == 0) {
+        fc_diag_at(d, FC_EDATA, file, 0, 0, "no route rows (the file has only a header)");
+        stt = FC_EDATA;
+    }
     if (stt == FC_OK && d->n_errors > before) stt = FC_EDATA;
+    rr.r->has_routes = table_has(&rr.t, R_ROUTES);
     rr.r->has_stops = table_has(&rr.t, R_STOPS);
     rr.r->has_hours = table_has(&rr.t, R_HOURS);
     rr.r->has_km = table_has(&rr.t, R_KM);

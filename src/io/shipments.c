@@ -36,6 +36,7 @@ typedef struct ship_reader {
     segment *seg;
     size_t nseg, seg_cap;
     int32_t *cur_seg;       /* per zip: last segment touched, -1 */
+    int32_t last_zip;
     int64_t rows;
     double tot_pk, tot_sp;
 } ship_reader;
@@ -123,7 +124,12 @@ static int ship_row(void *ud, const fc_csv_row *row)
     }
 
     int cz = t->col[SH_ZIP];
-    int32_t zip = fc_intern_find(r->zips->ids, row->f[cz], row->len[cz]);
+    /* Files sorted by date then zip list zips in the zips file's order:
+     * try the next id before hashing. */
+    int32_t zip = r->last_zip + 1;
+    if (!fc_intern_is(r->zips->ids, zip, row->f[cz], row->len[cz]))
+        zip = fc_intern_find(r->zips->ids, row->f[cz], row->len[cz]);
+    r->last_zip = zip;
     if (zip < 0) table_bad(t, row, SH_ZIP, "a zip listed in the zips file");
 
     int cs = t->col[SH_STATION];
@@ -280,6 +286,7 @@ int fc_shipments_read(const char *path, const fc_zips *zips, const fc_stations *
     r.nz = zips->n;
     r.all_first = 1;
     r.last_station_id = -1;
+    r.last_zip = -1;
     r.cur_seg = malloc(((size_t)r.nz + 1) * sizeof *r.cur_seg);
     fc_shipments *s = calloc(1, sizeof *s);
     if (!r.cur_seg || !s) {
@@ -290,6 +297,10 @@ int fc_shipments_read(const char *path, const fc_zips *zips, const fc_stations *
     for (int32_t z = 0; z < r.nz; z++) r.cur_seg[z] = -1;
     long before = d->n_errors;
     int stt = fc_csv_read(path, file, ship_row, &r, d, info);
+    if (stt == FC_OK && d->n_errors == before && r.rows == 0) {
+        fc_diag_at(d, FC_EDATA, file, 0, 0, "no shipment rows (the file has only a header)");
+        stt = FC_EDATA;
+    }
     if (stt == FC_OK && d->n_errors > before) stt = FC_EDATA;
     if (stt == FC_OK) {
         s->nzips = r.nz;

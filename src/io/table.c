@@ -82,7 +82,7 @@ int table_header(table_ctx *t, const fc_csv_row *row)
 int table_width_ok(table_ctx *t, const fc_csv_row *row)
 {
     if (row->n == t->ncols) return 1;
-    fc_diag_at(t->d, FC_EDATA, t->file, row->line, row->n < t->ncols ? row->n : t->ncols + 1,
+    fc_diag_at(t->d, FC_EDATA, t->file, row->line, row->n < t->ncols ? row->n + 1 : t->ncols + 1,
                "expected %d fields as in the header, got %d%s", t->ncols, row->n,
                row->n < t->ncols ? " (a truncated line?)" : "");
     return 0;

@@ -7,6 +7,7 @@ struct fc_intern {
     int32_t *slots;     /* id + 1, 0 = empty */
     size_t nslots;      /* power of two */
     char **names;
+    uint32_t *lens;
     uint32_t *hashes;
     int32_t n, cap;
 };
@@ -14,7 +15,15 @@ struct fc_intern {
 uint64_t fc_hash_bytes(const void *p, size_t n, uint64_t h)
 {
     const unsigned char *s = p;
-    h ^= 0xcbf29ce484222325ULL;
+    h ^= 0xcbf29ce484222325ULL ^ n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+        h ^= h >> 31;
+        s += 8;
+        n -= 8;
+    }
     for (size_t i = 0; i < n; i++) {
         h ^= s[i];
         h *= 0x100000001b3ULL;
@@ -44,6 +53,7 @@ void fc_intern_free(fc_intern *t)
     for (int32_t i = 0; i < t->n; i++) free(t->names[i]);
     free(t->names);
     free(t->hashes);
+    free(t->lens);
     free(t->slots);
     free(t);
 }
@@ -57,9 +67,8 @@ static size_t probe(const fc_intern *t, const char *s, size_t n, uint32_t h, int
             *found = 0;
             return i;
         }
-        if (t->hashes[v - 1] == h) {
-            const char *name = t->names[v - 1];
-            if (strncmp(name, s, n) == 0 && name[n] == '\0') {
+        if (t->hashes[v - 1] == h && t->lens[v - 1] == n) {
+            if (memcmp(t->names[v - 1], s, n) == 0) {
                 *found = 1;
                 return i;
             }
@@ -107,6 +116,9 @@ int32_t fc_intern_add(fc_intern *t, const char *s, size_t n, int *added)
         uint32_t *hashes = realloc(t->hashes, (size_t)nc * sizeof *hashes);
         if (!hashes) return -1;
         t->hashes = hashes;
+        uint32_t *lens = realloc(t->lens, (size_t)nc * sizeof *lens);
+        if (!lens) return -1;
+        t->lens = lens;
         t->cap = nc;
     }
     char *copy = malloc(n + 1);
@@ -116,6 +128,7 @@ int32_t fc_intern_add(fc_intern *t, const char *s, size_t n, int *added)
     int32_t id = t->n++;
     t->names[id] = copy;
     t->hashes[id] = h;
+    t->lens[id] = (uint32_t)n;
     t->slots[i] = id + 1;
     if ((size_t)t->n * 2 > t->nslots && grow(t)) {
         /* The table still holds the id through the old slots. */
@@ -129,3 +142,8 @@ const char *fc_intern_name(const fc_intern *t, int32_t id)
 }
 
 int32_t fc_intern_count(const fc_intern *t) { return t ? t->n : 0; }
+
+int fc_intern_is(const fc_intern *t, int32_t id, const char *s, size_t n)
+{
+    return id >= 0 && id < t->n && t->lens[id] == n && memcmp(t->names[id], s, n) == 0;
+}

@@ -62,7 +62,7 @@ int csv_differential(const char *data, size_t n, char *why, size_t whysz)
     fc_diag_init(&d, NULL, NULL);
     int st = fc_csv_read_mem(data, n, "fuzz", ours_row, &a, &d, NULL);
     struct csv_parser p;
-    csv_init(&p, CSV_REPALL_NL | CSV_STRICT_FINI);
+    csv_init(&p, CSV_STRICT | CSV_REPALL_NL | CSV_STRICT_FINI);
     size_t off = n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     int ref_ok = csv_parse(&p, data + off, n - off, ref_field, ref_row, &b) == n - off;
     if (ref_ok) ref_ok = csv_fini(&p, ref_field, ref_row, &b) == 0;

@@ -1,0 +1,2 @@
+# exit: 66
+"$FC" validate --config nowhere.json

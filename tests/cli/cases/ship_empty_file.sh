@@ -1,0 +1,4 @@
+# exit: 65
+cp "$DATA"/ok/* .
+: > shipments.csv
+"$FC" validate --config config.json

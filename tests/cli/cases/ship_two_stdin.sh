@@ -1,0 +1,3 @@
+# exit: 64
+cp "$DATA"/ok/* .
+"$FC" validate --shipments - --zips - --stations stations.csv < shipments.csv

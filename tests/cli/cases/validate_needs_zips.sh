@@ -1,0 +1,3 @@
+# exit: 64
+cp "$DATA"/ok/* .
+"$FC" validate --shipments shipments.csv --stations stations.csv

@@ -1,0 +1,128 @@
+/* test_data.c -- the six readers: dense shipment arrays, station segments
+ * (rezoning), monthly detection, features, fleet matrix, config, outfile. */
+#include <string.h>
+#include <unistd.h>
+#include "check.h"
+#include "fleetcast/dataset.h"
+#include "fleetcast/date.h"
+#include "fleetcast/outfile.h"
+
+static char dir[256];
+
+static const char *write_file(const char *name, const char *text)
+{
+    static char path[8][512];
+    static int k;
+    char *p = path[k++ % 8];
+    snprintf(p, 512, "%s/%s", dir, name);
+    FILE *f = fopen(p, "w");
+    fputs(text, f);
+    fclose(f);
+    return p;
+}
+
+int main(void)
+{
+    const char *data = getenv("FC_TEST_DATA");
+    char cfg[512];
+    snprintf(cfg, sizeof cfg, "%s/ok/config.json", data ? data : "tests/data");
+    fc_diag d;
+    fc_diag_init(&d, NULL, NULL);
+    fc_config *c = NULL;
+    CHECK(fc_config_load(cfg, &d, &c) == FC_OK);
+    CHECK(c && c->horizon_months == 16 && c->seed == 7 && c->paths == 500);
+    CHECK(c && strstr(c->inputs[FC_IN_SHIPMENTS], "ok/shipments.csv") != NULL);
+
+    fc_dataset ds;
+    CHECK(fc_dataset_load(&ds, c->inputs, &d) == FC_OK);
+    CHECK(d.n_errors == 0);
+    const fc_shipments *s = ds.shipments;
+    CHECK(s && !s->monthly && s->nperiods == 4 && s->nzips == 4 && s->rows == 12);
+    CHECK_NEAR(s->total_packages, 4060, 0);
+    int32_t z1002 = fc_intern_find(ds.zips->ids, "01002", 5);
+    int32_t dsp1 = fc_intern_find(ds.stations->ids, "DSP1", 4);
+    int32_t dbo2 = fc_intern_find(ds.stations->ids, "DBO2", 4);
+    /* 2024-03-03 has no rows; 01002 moved from DSP1 to DBO2 on 2024-03-04. */
+    CHECK(s->packages[2 * 4 + z1002] == -1);
+    CHECK(s->packages[1 * 4 + z1002] == 0 && s->packages[3 * 4 + z1002] == 140);
+    CHECK(fc_shipments_station(s, z1002, 0) == dsp1);
+    CHECK(fc_shipments_station(s, z1002, 3) == dbo2);
+    CHECK(s->seg_off[z1002 + 1] - s->seg_off[z1002] == 2);
+    char day[11];
+    fc_date_format(fc_shipments_period_day(s, 3), day);
+    CHECK(strcmp(day, "2024-03-04") == 0);
+    /* zips: hilliness and one numeric feature (the text column dropped) */
+    CHECK(ds.zips->has_hilliness && ds.zips->feat.n == 1);
+    CHECK(fc_features_find(&ds.zips->feat, "share_apartments") == 0);
+    CHECK_NEAR(ds.zips->feat.values[fc_intern_find(ds.zips->ids, "02101", 5)], 0.90, 1e-12);
+    /* stations: quoted city with a comma, optional columns empty */
+    CHECK(strcmp(fc_intern_name(ds.stations->cities, ds.stations->city[dbo2]), "Boston, MA") == 0);
+    CHECK(isnan(ds.stations->parking[dbo2]) && ds.stations->parking[dsp1] == 40);
+    int32_t ev = fc_intern_find(ds.vehicles->ids, "ev", 2);
+    int32_t large = fc_intern_find(ds.vehicles->ids, "large", 5);
+    CHECK(ds.vehicles->electric[ev] && ds.vehicles->battery_kwh[ev] == 113);
+    CHECK((ds.stations->van_types[dsp1] >> ev & 1) && !(ds.stations->van_types[dsp1] >> large & 1));
+    CHECK(ds.stations->van_types[dbo2] == ~(uint64_t)0);
+    CHECK(ds.fleet->count[dsp1 * ds.fleet->nvans + ev] == 2 && ds.fleet->total == 19);
+    CHECK(ds.routes->n == 7 && ds.routes->has_km);
+    cJSON *fp = fc_dataset_fingerprints(&ds);
+    CHECK(fp && cJSON_GetArraySize(fp) == 6);
+    cJSON_Delete(fp);
+    fc_dataset_free(&ds);
+
+    /* monthly data is detected and compacted to months */
+    snprintf(dir, sizeof dir, "/tmp/fc_test_data_%d", (int)getpid());
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
+    CHECK(system(cmd) == 0);
+    char *paths[FC_INPUT_N] = {0};
+    paths[FC_IN_ZIPS] = c->inputs[FC_IN_ZIPS];
+    paths[FC_IN_STATIONS] = c->inputs[FC_IN_STATIONS];
+    paths[FC_IN_SHIPMENTS] = (char *)write_file("m.csv",
+        "zip,date,station,stops,packages\n01001,2023-11-01,DSP1,10,20\n01001,2024-01-01,DSP1,11,21\n"
+        "01003,2024-02-01,DSP1,5,9\n");
+    CHECK(fc_dataset_load(&ds, paths, &d) == FC_OK);
+    s = ds.shipments;
+    CHECK(s && s->monthly && s->nperiods == 4 && s->t0 == 2023 * 12 + 10);
+    CHECK(s && s->packages[2 * 4 + 0] == 21 && s->packages[1 * 4 + 0] == -1 && s->stops[3 * 4 + 2] == 5);
+    fc_dataset_free(&ds);
+
+    /* dates out of order still land in their cells */
+    paths[FC_IN_SHIPMENTS] = (char *)write_file("o.csv",
+        "date,zip,station,packages,stops\n2024-05-10,01001,DSP1,5,3\n2024-01-02,01001,DSP1,7,4\n");
+    CHECK(fc_dataset_load(&ds, paths, &d) == FC_OK);
+    s = ds.shipments;
+    CHECK(s && !s->monthly && s->nperiods == 130 && s->packages[0] == 7 && s->packages[129 * 4] == 5);
+    fc_dataset_free(&ds);
+
+    /* outfile: the target appears only on commit; abort leaves nothing */
+    fc_outfile o;
+    char target[512];
+    snprintf(target, sizeof target, "%s/out.txt", dir);
+    CHECK(fc_outfile_open(&o, target, &d) == FC_OK);
+    fputs("hello\n", o.fp);
+    CHECK(access(target, F_OK) != 0);
+    CHECK(fc_outfile_commit(&o, &d) == FC_OK);
+    CHECK(access(target, F_OK) == 0);
+    CHECK(fc_outfile_open(&o, target, &d) == FC_OK);
+    fputs("half", o.fp);
+    fc_outfile_abort(&o);
+    FILE *f = fopen(target, "r");
+    char line[16] = "";
+    CHECK(f && fgets(line, sizeof line, f) && strcmp(line, "hello\n") == 0);
+    if (f) fclose(f);
+    snprintf(cmd, sizeof cmd, "ls %s | grep -c tmp >/dev/null", dir);
+    CHECK(system(cmd) != 0);  /* no temporary left behind */
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+
+    /* config errors */
+    fc_config *bad = NULL;
+    CHECK(fc_config_parse("{\"seed\": -1}", 12, "c.json", NULL, &d, &bad) == FC_EDATA && !bad);
+    CHECK(fc_config_parse("{\"paths\": 2.5}", 14, "c.json", NULL, &d, &bad) == FC_EDATA);
+    CHECK(fc_config_parse("{\"zips\": \"z.csv\"}", 17, "c.json", "d", &d, &bad) == FC_OK);
+    CHECK(bad && strcmp(bad->inputs[FC_IN_ZIPS], "d/z.csv") == 0);
+    fc_config_free(bad);
+    fc_config_free(c);
+    return check_report();
+}
