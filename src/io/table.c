@@ -75,6 +75,12 @@ int table_header(table_ctx *t, const fc_csv_row *row)
                        t->spec[i].name, t->kind, have);
             st = FC_EDATA;
         }
+    /* zips and stations keep extra columns as features; elsewhere they are
+     * ignored, which the user should hear about (a misspelt name?). */
+    if (strcmp(t->kind, "zips") != 0 && strcmp(t->kind, "stations") != 0)
+        for (int k = 0; k < t->nextra; k++)
+            fc_diag_note(t->d, "%s: column '%s' is not used by a %s file; ignored", t->file,
+                         t->header[t->extra[k]], t->kind);
     t->have_header = 1;
     return st;
 }
