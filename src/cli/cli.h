@@ -18,6 +18,10 @@ typedef struct fc_command {
 
 /* One function per command, each in its own cmd_<name>.c. */
 int cmd_validate(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
+int cmd_backtest(int argc, char **argv);
+
 
 /* Long-option codes shared by the commands (beyond single letters). */
 enum {
@@ -77,5 +81,31 @@ int cli_exit(cli *c, int status);
 
 /* The help text on exit codes shared by every --help. */
 extern const char cli_exit_codes_help[];
+
+/* Shared by fit, predict and backtest (cmd_fit.c): check the inputs a
+ * model needs are named, read the "model" settings, load the files (the
+ * routes with fc_routes_read_ex flags). Returns a status (reported). */
+struct fc_dataset;
+struct fc_spr_settings;
+int cli_spr_load(cli *c, struct fc_dataset *ds, struct fc_spr_settings *s, int routes_flags);
+/* Read model.json (cmd_predict.c). */
+struct fc_spr_model;
+int cli_spr_model_read(cli *c, const char *path, struct fc_spr_model **m);
+
+/* Backtests (cmd_backtest.c): each `--what` fills a report of accuracy
+ * rows; one function per what, in its own cmd_backtest_<what>.c. */
+typedef struct bt_row {
+    char split[64];
+    char variant[16];
+    int64_t n;
+    double mape, bias, p90;     /* routes, % */
+} bt_row;
+typedef struct bt_report {
+    bt_row *rows;
+    int n, cap;
+} bt_report;
+int bt_report_add(bt_report *rep, const char *split, const char *variant, int64_t n, double mape,
+                  double bias, double p90);
+int backtest_spr(cli *c, bt_report *rep);
 
 #endif

@@ -6,6 +6,9 @@
 
 static const fc_command commands[] = {
     {"validate", cmd_validate, "check input files, summarise them"},
+    {"fit", cmd_fit, "fit the hybrid SPR model -> model.json"},
+    {"predict", cmd_predict, "score station-days with a model (routes, SPR) -> CSV"},
+    {"backtest", cmd_backtest, "accuracy of physics / ML / hybrid on held-out splits"},
 };
 static const int ncommands = (int)(sizeof commands / sizeof commands[0]);
 

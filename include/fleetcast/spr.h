@@ -1,0 +1,150 @@
+/* spr.h -- the hybrid shipments-per-route (SPR) model: routing physics
+ * calibrated per station (GSL nonlinear least squares) times a bounded,
+ * learned correction (ridge regression), plus the physics-only and ML-only
+ * variants it is compared with (docs/model.md).
+ *
+ * Objects and owners:
+ *   fc_spr_index      which zips a station serves on a day; fc_spr_index_new/_free
+ *   fc_spr_model      a fitted model; fc_spr_fit or fc_spr_model_read / fc_spr_model_free
+ *   fc_spr_predictor  a model bound to one data set; fc_spr_predictor_new/_free */
+#ifndef FLEETCAST_SPR_H
+#define FLEETCAST_SPR_H
+
+#include <stdint.h>
+#include <cjson/cJSON.h>
+#include "fleetcast/data.h"
+#include "fleetcast/diag.h"
+#include "fleetcast/physics.h"
+#include "fleetcast/ridge.h"
+
+#define FC_SPR_SCHEMA_VERSION 1
+
+/* Settings: the "model" section of the config (docs/model.md). */
+typedef struct fc_spr_settings {
+    double default_shift_hours; /* shift when a station gives none (8) */
+    int min_days;               /* fewer route-days: station takes network values (20) */
+    int max_iter;               /* trust-region iterations per fit (500) */
+    int network_rows;           /* rows sampled for the network-wide fit (4000) */
+    double prior_sd;            /* log-sd of the pull toward network values (0.15) */
+    double network_prior_sd;    /* log-sd of the pull toward textbook defaults (1.0) */
+    double sigma_routes, sigma_hours, sigma_km;  /* log-scale noise of each observation */
+    int robust;                 /* Huber reweighting passes (1; 0 = plain least squares) */
+    double max_correction;      /* bound on the learned factor: 1/(1+b) .. 1+b (0.25) */
+    int cv_folds;               /* folds for the ridge penalty (5) */
+} fc_spr_settings;
+
+void fc_spr_settings_default(fc_spr_settings *s);
+/* Read overrides from a "model" JSON object (NULL: nothing); FC_EDATA on a
+ * bad value (reported, naming the key). */
+int fc_spr_settings_from_json(fc_spr_settings *s, const cJSON *model, fc_diag *d) FC_MUST_CHECK;
+cJSON *fc_spr_settings_to_json(const fc_spr_settings *s);
+
+/* ---- station-day data ---- */
+
+typedef struct fc_spr_index fc_spr_index;
+
+/* Index the shipments by station (daily data only: FC_EDATA otherwise).
+ * The inputs are borrowed and must outlive the index. */
+int fc_spr_index_new(const fc_shipments *sh, const fc_zips *zips, const fc_stations *st,
+                     fc_diag *d, fc_spr_index **out) FC_MUST_CHECK;
+void fc_spr_index_free(fc_spr_index *ix);
+/* Stations of the data set (ids of the stations file) and their names. */
+int fc_spr_index_nstations(const fc_spr_index *ix);
+const char *fc_spr_index_station_name(const fc_spr_index *ix, int s);
+/* The most zips any station-day can have (size of a term buffer). */
+int fc_spr_index_max_zips(const fc_spr_index *ix);
+/* Names of the correction features this data set offers (owned by ix). */
+int fc_spr_index_nfeat(const fc_spr_index *ix);
+const char *fc_spr_index_feat_name(const fc_spr_index *ix, int j);
+
+/* One row of the routes file, prepared for the model. */
+typedef struct fc_spr_row {
+    int32_t day, station, van;
+    double packages;        /* the row's packages */
+    double stops;           /* the row's stops (observed, or the zips' share) */
+    double share;           /* row packages / the station-day's zip packages */
+    double capacity, shift_h;
+    double obs_routes, obs_hours, obs_km;   /* NAN when not observed */
+    int nz;                 /* zips with shipments that day (0: cannot score) */
+} fc_spr_row;
+
+/* Prepare row i of r: its zip terms into terms[] (fc_spr_index_max_zips
+ * entries) and its correction features into feat[] (fc_spr_index_nfeat). */
+void fc_spr_row_prepare(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *veh,
+                        int64_t i, fc_phys_zip *terms, double *feat, fc_spr_row *row);
+
+/* ---- the model ---- */
+
+enum { FC_SPR_FITTED, FC_SPR_FEW_DAYS, FC_SPR_NOCONV };
+
+typedef struct fc_spr_station {
+    char *name;
+    int status;             /* FC_SPR_*: the latter two use the network values */
+    int days, iterations;
+    double p[FC_PHYS_NPARAM], se[FC_PHYS_NPARAM];
+    double rmse_log_routes; /* in-sample, physics only */
+    double ml_level;        /* mean log SPR in training (an ML-only feature) */
+} fc_spr_station;
+
+typedef struct fc_spr_stats {
+    int64_t rows;
+    double mape[3], bias[3];    /* physics, ML, hybrid: routes, in % */
+} fc_spr_stats;
+
+enum { FC_VAR_PHYSICS, FC_VAR_ML, FC_VAR_HYBRID };
+
+typedef struct fc_spr_model {
+    fc_spr_settings settings;
+    double network[FC_PHYS_NPARAM], network_se[FC_PHYS_NPARAM];
+    int network_iterations;
+    int nstations;
+    fc_spr_station *st;
+    fc_ridge corr;          /* log(observed / physics routes) */
+    fc_ridge ml;            /* log SPR, ML-only */
+    int n_noconv, n_few;
+    fc_spr_stats train;
+    cJSON *inputs;          /* input fingerprints (owned; may be NULL) */
+} fc_spr_model;
+
+/* Fit on the rows of r with an observed route count (and train[i] != 0
+ * when train is given). Returns FC_OK with *out set, even when some
+ * stations did not converge (they take network values; see n_noconv);
+ * FC_ENOCONV when the network-wide fit itself fails; FC_EDATA when there
+ * is nothing to fit. */
+int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *veh,
+               const unsigned char *train, const fc_spr_settings *s, fc_diag *d,
+               fc_spr_model **out) FC_MUST_CHECK;
+void fc_spr_model_free(fc_spr_model *m);
+
+/* model.json: write (pretty, deterministic) and read back (FC_EDATA with
+ * the key at fault when the document is not a model). */
+cJSON *fc_spr_model_to_json(const fc_spr_model *m);
+int fc_spr_model_from_json(const cJSON *j, const char *name, fc_diag *d,
+                           fc_spr_model **out) FC_MUST_CHECK;
+
+/* ---- scoring ---- */
+
+typedef struct fc_spr_pred {
+    double routes[3];       /* physics, ML, hybrid (expected routes, continuous) */
+    double hours, km;       /* physics, scaled like the hybrid routes */
+    double correction;      /* hybrid / physics */
+    double cap_share;       /* share of routes cut by capacity */
+} fc_spr_pred;
+
+typedef struct fc_spr_predictor fc_spr_predictor;
+
+/* Bind a model to a data set: stations and features are matched by name;
+ * a station the model does not know takes the network values (noted). */
+int fc_spr_predictor_new(const fc_spr_model *m, const fc_spr_index *ix, const fc_stations *st,
+                         fc_diag *d, fc_spr_predictor **out) FC_MUST_CHECK;
+void fc_spr_predictor_free(fc_spr_predictor *p);
+/* Score row i; returns 0, or -1 when the station had no shipments that
+ * day (row->nz == 0; *out is zeroed). */
+int fc_spr_predict_row(fc_spr_predictor *p, const fc_routes *r, const fc_vehicles *veh,
+                       int64_t i, fc_spr_row *row, fc_spr_pred *out);
+
+/* Routes as a whole count: the nearest integer, at least 1 when there are
+ * packages. */
+double fc_spr_round_routes(double routes, double packages);
+
+#endif

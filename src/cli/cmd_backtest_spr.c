@@ -1,0 +1,232 @@
+/* cmd_backtest_spr.c -- `fleetcast backtest --what spr`: the SPR model's
+ * variants refitted on training rows and scored on held-out splits that
+ * test interpolation (time) and extrapolation (volume, van type, rezoning). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "fleetcast/dataset.h"
+#include "fleetcast/spr.h"
+
+static const char *const vname[3] = {"physics", "ml", "hybrid"};
+
+typedef struct errs {
+    double *ape[3];
+    int64_t n, cap;
+    double bias[3];
+} errs;
+
+static int errs_add(errs *e, const double *pred, double obs)
+{
+    if (e->n == e->cap) {
+        int64_t cap = e->cap ? e->cap * 2 : 1024;
+        for (int v = 0; v < 3; v++) {
+            double *p = realloc(e->ape[v], (size_t)cap * sizeof *p);
+            if (!p) return -1;
+            e->ape[v] = p;
+        }
+        e->cap = cap;
+    }
+    for (int v = 0; v < 3; v++) {
+        e->ape[v][e->n] = 100 * fabs(pred[v] - obs) / obs;
+        e->bias[v] += 100 * (pred[v] - obs) / obs;
+    }
+    e->n++;
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static int errs_report(errs *e, const char *split, bt_report *rep)
+{
+    for (int v = 0; v < 3; v++) {
+        double s = 0;
+        for (int64_t i = 0; i < e->n; i++) s += e->ape[v][i];
+        double p90 = NAN;
+        if (e->n) {
+            qsort(e->ape[v], (size_t)e->n, sizeof(double), cmp_double);
+            p90 = e->ape[v][(int64_t)floor(0.9 * (double)(e->n - 1))];
+        }
+        if (bt_report_add(rep, split, vname[v], e->n, e->n ? s / (double)e->n : NAN,
+                          e->n ? e->bias[v] / (double)e->n : NAN, p90))
+            return FC_EINTERNAL;
+    }
+    return FC_OK;
+}
+
+static void errs_free(errs *e)
+{
+    for (int v = 0; v < 3; v++) free(e->ape[v]);
+    memset(e, 0, sizeof *e);
+}
+
+typedef struct bt {
+    cli *c;
+    fc_dataset ds;
+    fc_spr_settings s;
+    fc_spr_index *ix;
+    errs pooled;
+} bt;
+
+/* Fit on train[], score test[]; rows go to the report (and to the pooled
+ * extrapolation errors when pool). A split whose fit fails is reported
+ * and skipped. */
+static int run_split(bt *b, const char *split, const unsigned char *train, const unsigned char *test,
+                     int pool, bt_report *rep)
+{
+    const fc_routes *r = b->ds.routes;
+    int64_t ntest = 0, ntrain = 0;
+    for (int64_t i = 0; i < r->n; i++) {
+        ntest += test[i] && r->routes[i] > 0;
+        ntrain += train[i] && r->routes[i] > 0;
+    }
+    if (ntest == 0 || ntrain == 0) {
+        fc_diag_note(&b->c->diag, "split %s: %lld training and %lld test rows; skipped", split,
+                     (long long)ntrain, (long long)ntest);
+        return FC_OK;
+    }
+    fc_spr_model *m = NULL;
+    int verb = b->c->diag.verbosity;
+    if (verb < 2) b->c->diag.verbosity = -1;  /* per-station notes of every refit: only with -v */
+    long errs_before = b->c->diag.n_errors;
+    int st = fc_spr_fit(b->ix, r, b->ds.vehicles, train, &b->s, &b->c->diag, &m);
+    b->c->diag.verbosity = verb;
+    if (st == FC_EINTERNAL) return st;
+    if (st != FC_OK) {
+        b->c->diag.n_errors = errs_before;  /* a failed split is not a failed backtest */
+        fc_diag_warn(&b->c->diag, "split %s: the fit failed (%s); skipped", split, fc_status_name(st));
+        return FC_OK;
+    }
+    fc_spr_predictor *pr = NULL;
+    b->c->diag.verbosity = -1;
+    st = fc_spr_predictor_new(m, b->ix, b->ds.stations, &b->c->diag, &pr);
+    b->c->diag.verbosity = verb;
+    errs e = {0};
+    for (int64_t i = 0; st == FC_OK && i < r->n; i++) {
+        if (!test[i] || !(r->routes[i] > 0)) continue;
+        fc_spr_row row;
+        fc_spr_pred p;
+        if (fc_spr_predict_row(pr, r, b->ds.vehicles, i, &row, &p)) continue;
+        double rt[3];
+        for (int v = 0; v < 3; v++) rt[v] = fc_spr_round_routes(p.routes[v], row.packages);
+        if (errs_add(&e, rt, r->routes[i]) || (pool && errs_add(&b->pooled, rt, r->routes[i])))
+            st = FC_EINTERNAL;
+    }
+    if (st == FC_OK) st = errs_report(&e, split, rep);
+    if (st == FC_EINTERNAL) fc_diag_error(&b->c->diag, st, "out of memory");
+    errs_free(&e);
+    fc_spr_predictor_free(pr);
+    fc_spr_model_free(m);
+    return st;
+}
+
+static int cmp_pk(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int backtest_spr(cli *c, bt_report *rep)
+{
+    bt b;
+    memset(&b, 0, sizeof b);
+    b.c = c;
+    int st = cli_spr_load(c, &b.ds, &b.s, 0);
+    if (st == FC_OK) st = fc_spr_index_new(b.ds.shipments, b.ds.zips, b.ds.stations, &c->diag, &b.ix);
+    const fc_routes *r = b.ds.routes;
+    unsigned char *train = NULL, *test = NULL;
+    double *pk = NULL;
+    if (st == FC_OK) {
+        train = malloc((size_t)r->n + 1);
+        test = malloc((size_t)r->n + 1);
+        pk = malloc(((size_t)r->n + 1) * sizeof *pk);
+        if (!train || !test || !pk) st = FC_EINTERNAL;
+    }
+    int32_t dmin = INT32_MAX, dmax = INT32_MIN;
+    for (int64_t i = 0; st == FC_OK && i < r->n; i++) {
+        if (r->day[i] < dmin) dmin = r->day[i];
+        if (r->day[i] > dmax) dmax = r->day[i];
+    }
+    /* (a) time: the last 20% of days. */
+    if (st == FC_OK && r->n) {
+        int32_t cut = dmax - (int32_t)floor(0.2 * (dmax - dmin + 1)) + 1;
+        for (int64_t i = 0; i < r->n; i++) {
+            test[i] = r->day[i] >= cut;
+            train[i] = !test[i];
+        }
+        st = run_split(&b, "time", train, test, 0, rep);
+    }
+    /* (b) volume: each station's top 20% of days by packages. */
+    if (st == FC_OK) {
+        int32_t ns = b.ds.stations->n;
+        for (int32_t s = 0; s < ns && st == FC_OK; s++) {
+            int64_t n = 0;
+            for (int64_t i = 0; i < r->n; i++)
+                if (r->station[i] == s) pk[n++] = r->packages[i];
+            if (n == 0) continue;
+            qsort(pk, (size_t)n, sizeof *pk, cmp_pk);
+            double thr = pk[(int64_t)floor(0.8 * (double)n)];
+            for (int64_t i = 0; i < r->n; i++)
+                if (r->station[i] == s) {
+                    test[i] = r->packages[i] >= thr;
+                    train[i] = !test[i];
+                }
+        }
+        st = run_split(&b, "volume_top20", train, test, 1, rep);
+    }
+    /* (c) each van type held out: trained without any row of it. */
+    for (int32_t v = 0; st == FC_OK && v < b.ds.vehicles->n; v++) {
+        int64_t n = 0;
+        for (int64_t i = 0; i < r->n; i++) {
+            test[i] = r->van[i] == v;
+            train[i] = !test[i];
+            n += test[i];
+        }
+        if (n == 0) continue;
+        char name[64];
+        snprintf(name, sizeof name, "van:%s", fc_intern_name(b.ds.vehicles->ids, v));
+        st = run_split(&b, name, train, test, 1, rep);
+    }
+    /* (d) rezoning: from the first day a zip moves to another station, at
+     * the stations it moved between; trained on the days before. */
+    if (st == FC_OK) {
+        const fc_shipments *sh = b.ds.shipments;
+        int32_t first_move = INT32_MAX;
+        for (int32_t z = 0; z < sh->nzips; z++)
+            for (int32_t k = sh->seg_off[z] + 1; k < sh->seg_off[z + 1]; k++)
+                if (sh->seg_station[k] != sh->seg_station[k - 1] && sh->seg_first[k] < first_move)
+                    first_move = sh->seg_first[k];
+        if (first_move == INT32_MAX) {
+            fc_diag_note(&c->diag, "split rezoning: no zip moves between stations in these data; skipped");
+        } else {
+            unsigned char *inv = calloc((size_t)b.ds.stations->n + 1, 1);
+            if (!inv) st = FC_EINTERNAL;
+            for (int32_t z = 0; inv && z < sh->nzips; z++)
+                for (int32_t k = sh->seg_off[z] + 1; k < sh->seg_off[z + 1]; k++)
+                    if (sh->seg_station[k] != sh->seg_station[k - 1]) {
+                        inv[sh->seg_station[k]] = 1;
+                        inv[sh->seg_station[k - 1]] = 1;
+                    }
+            int32_t day = fc_shipments_period_day(sh, first_move);
+            for (int64_t i = 0; inv && i < r->n; i++) {
+                train[i] = r->day[i] < day;
+                test[i] = r->day[i] >= day && inv[r->station[i]];
+            }
+            if (inv) st = run_split(&b, "rezoning", train, test, 1, rep);
+            free(inv);
+        }
+    }
+    if (st == FC_OK && b.pooled.n) st = errs_report(&b.pooled, "extrapolation", rep);
+    if (st == FC_EINTERNAL && !c->diag.n_errors) fc_diag_error(&c->diag, st, "out of memory");
+    errs_free(&b.pooled);
+    free(train);
+    free(test);
+    free(pk);
+    fc_spr_index_free(b.ix);
+    fc_dataset_free(&b.ds);
+    return st;
+}

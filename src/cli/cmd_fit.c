@@ -1,0 +1,133 @@
+/* cmd_fit.c -- `fleetcast fit`: calibrate the hybrid SPR model on observed
+ * routes and write model.json. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+#include "cli.h"
+#include "fleetcast/dataset.h"
+#include "fleetcast/outfile.h"
+#include "fleetcast/spr.h"
+
+static const char help[] =
+    "Usage: fleetcast fit --shipments F --routes F --zips F --stations F --vehicles F\n"
+    "                     [--config FILE] [-o model.json]\n\n"
+    "Fit the hybrid shipments-per-route model (docs/model.md): the routing\n"
+    "physics is calibrated per station by nonlinear least squares on the\n"
+    "observed routes (and route_hours, route_km when given), pulled toward\n"
+    "network-wide values; a bounded ridge-regression correction is learned on\n"
+    "what the physics misses; an ML-only baseline is fitted for comparison.\n"
+    "Settings come from the \"model\" section of the config. The model goes to\n"
+    "stdout or -o FILE (written atomically); a summary goes to stderr.\n"
+    "A station whose fit does not converge takes the network values, is\n"
+    "flagged in the model, and makes the exit code 79 (the model is still\n"
+    "written); so does a network-wide fit that fails (no model then).\n\n"
+    "Options:\n"
+    "  --config FILE      run configuration (JSON): input files, \"model\" settings\n"
+    "  --shipments F      shipments: date, zip, station, packages, stops (daily)\n"
+    "  --routes F         observed routes: date, station, van_type, routes, packages\n"
+    "                     [, stops, route_hours, route_km]\n"
+    "  --zips F           zips: zip, lat, lon, area_km2 [, hilliness, features...]\n"
+    "  --stations F       stations: station, lat, lon [, shift_hours, opened, ...]\n"
+    "  --vehicles F       vehicles: van_type, capacity_packages [, ...]\n"
+    "  -o, --output FILE  write the model to FILE instead of stdout\n"
+    "  -q, --quiet        errors only;  -v, --verbose: more detail\n"
+    "  --log-format FMT   messages on stderr as text (default) or json lines\n"
+    "  -h, --help         this help\n";
+
+/* Load the inputs a model needs; routes_flags: FC_ROUTES_COUNT_OPTIONAL
+ * when the route count may be absent (scoring). */
+int cli_spr_load(cli *c, fc_dataset *ds, fc_spr_settings *s, int routes_flags)
+{
+    static const int need[] = {FC_IN_SHIPMENTS, FC_IN_ZIPS, FC_IN_STATIONS, FC_IN_VEHICLES,
+                               FC_IN_ROUTES};
+    for (size_t k = 0; k < sizeof need / sizeof need[0]; k++)
+        if (!c->config->inputs[need[k]])
+            return cli_usage_error(c, "the %s file is needed (--%s)", fc_input_name(need[k]),
+                                   fc_input_name(need[k]));
+    int stdin_uses = 0;
+    for (int i = 0; i < FC_INPUT_N; i++)
+        stdin_uses += c->config->inputs[i] && strcmp(c->config->inputs[i], "-") == 0;
+    if (stdin_uses > 1) return cli_usage_error(c, "only one input can be read from stdin ('-')");
+    fc_spr_settings_default(s);
+    const cJSON *model = c->config->json ? cJSON_GetObjectItemCaseSensitive(c->config->json, "model") : NULL;
+    int st = fc_spr_settings_from_json(s, model, &c->diag);
+    if (st) return st;
+    char *paths[FC_INPUT_N];
+    memcpy(paths, c->config->inputs, sizeof paths);
+    paths[FC_IN_FLEET] = NULL;
+    paths[FC_IN_ROUTES] = NULL;
+    st = fc_dataset_load(ds, paths, &c->diag);
+    ds->paths[FC_IN_ROUTES] = c->config->inputs[FC_IN_ROUTES];
+    if (ds->stations && ds->vehicles) {
+        int rs = fc_routes_read_ex(ds->paths[FC_IN_ROUTES], ds->stations, ds->vehicles, routes_flags,
+                                   &c->diag, &ds->routes, &ds->info[FC_IN_ROUTES]);
+        if (rs == FC_OK) ds->loaded[FC_IN_ROUTES] = 1;
+        else if (st == FC_OK) st = rs;
+    }
+    if (st == FC_OK && c->diag.n_errors) st = c->diag.status;
+    return st;
+}
+
+int cmd_fit(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_COMMON_LONGOPTS, CLI_INPUT_LONGOPTS,
+        {"output", required_argument, NULL, 'o'},
+        {NULL, 0, NULL, 0}};
+    cli c;
+    cli_init(&c, "fit");
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":hqvo:", longopts, NULL)) != -1) {
+        int h = cli_common_option(&c, opt, optarg);
+        if (h < 0) return cli_exit(&c, FC_EUSAGE);
+        if (h == 0) return cli_exit(&c, cli_usage_error(&c, "unexpected option"));
+    }
+    if (c.help) {
+        cli_print_help(stdout, help);
+        return cli_exit(&c, FC_OK);
+    }
+    if (optind < argc)
+        return cli_exit(&c, cli_usage_error(&c, "unexpected argument '%s'", argv[optind]));
+    int st = cli_load_config(&c);
+    if (st) return cli_exit(&c, st);
+    fc_dataset ds;
+    memset(&ds, 0, sizeof ds);
+    fc_spr_settings s;
+    st = cli_spr_load(&c, &ds, &s, 0);
+    fc_spr_index *ix = NULL;
+    fc_spr_model *m = NULL;
+    if (st == FC_OK) st = fc_spr_index_new(ds.shipments, ds.zips, ds.stations, &c.diag, &ix);
+    if (st == FC_OK) st = fc_spr_fit(ix, ds.routes, ds.vehicles, NULL, &s, &c.diag, &m);
+    if (st == FC_OK) {
+        m->inputs = fc_dataset_fingerprints(&ds);
+        cJSON *j = fc_spr_model_to_json(m);
+        char *text = j ? cJSON_Print(j) : NULL;
+        fc_outfile out;
+        if (!text) {
+            fc_diag_error(&c.diag, FC_EINTERNAL, "out of memory");
+            st = FC_EINTERNAL;
+        } else if ((st = fc_outfile_open(&out, c.output, &c.diag)) == FC_OK) {
+            fprintf(out.fp, "%s\n", text);
+            st = fc_outfile_commit(&out, &c.diag);
+        }
+        free(text);
+        cJSON_Delete(j);
+    }
+    if (st == FC_OK) {
+        int fitted = m->nstations - m->n_noconv - m->n_few;
+        fc_diag_note(&c.diag, "%lld route-days, %d stations fitted, %d with too few days, %d not converged",
+                     (long long)m->train.rows, fitted, m->n_few, m->n_noconv);
+        fc_diag_note(&c.diag, "in-sample routes MAPE: physics %.2f%%, ML-only %.2f%%, hybrid %.2f%%",
+                     m->train.mape[FC_VAR_PHYSICS], m->train.mape[FC_VAR_ML], m->train.mape[FC_VAR_HYBRID]);
+        if (m->n_noconv) {
+            fc_diag_error(&c.diag, FC_ENOCONV, "%d station fit%s did not converge (they use network values)",
+                          m->n_noconv, m->n_noconv > 1 ? "s" : "");
+            st = FC_ENOCONV;
+        }
+    }
+    fc_spr_model_free(m);
+    fc_spr_index_free(ix);
+    fc_dataset_free(&ds);
+    return cli_exit(&c, st);
+}

@@ -1,0 +1,68 @@
+/* physics.c -- continuous-approximation routing physics (docs/model.md). */
+#include <math.h>
+#include "fleetcast/physics.h"
+
+const char *const fc_phys_param_names[FC_PHYS_NPARAM] = {
+    "k", "v_local_kmh", "v_stem_kmh", "circuity", "t_stop_min", "t_pkg_min", "shift_use"};
+const double fc_phys_default[FC_PHYS_NPARAM] = {0.9, 25.0, 45.0, 1.3, 2.0, 0.5, 0.95};
+const double fc_phys_lo[FC_PHYS_NPARAM] = {0.2, 4.0, 8.0, 1.0, 0.05, 0.005, 0.4};
+const double fc_phys_hi[FC_PHYS_NPARAM] = {4.0, 90.0, 130.0, 3.0, 20.0, 10.0, 1.05};
+
+/* Finite-size correction of the random-point tour length (Percus & Martin
+ * 1996: L_n / sqrt(n A) = k (1 + 0.467 / n) on the torus): a zip with few
+ * stops costs a little more per stop than its density alone says. */
+#define SMALL_N 0.467
+
+void fc_phys_eval(const double p[FC_PHYS_NPARAM], const fc_phys_zip *z, int nz, double share,
+                  double capacity, double shift_h, fc_phys_out *out)
+{
+    const double k = p[FC_PHYS_K], v_loc = p[FC_PHYS_V_LOCAL], v_stem = p[FC_PHYS_V_STEM];
+    const double circ = p[FC_PHYS_CIRCUITY];
+    const double t_stop = p[FC_PHYS_T_STOP] / 60.0, t_pkg = p[FC_PHYS_T_PKG] / 60.0;
+    const double H = p[FC_PHYS_SHIFT_USE] * shift_h;
+    double rf = 0, stem_h = 0, stem_km = 0, local_h = 0, local_km = 0, cap_r = 0;
+    for (int i = 0; i < nz; i++) {
+        double n = z[i].stops, a = z[i].area_km2;
+        if (!(n > 0) || !(a > 0)) continue;
+        double q = z[i].packages / n;
+        double per_km = k * sqrt(a / n) * (1.0 + SMALL_N / n);
+        double tau = per_km / v_loc + t_stop + t_pkg * q;   /* hours per stop */
+        double r = circ * z[i].dist_km;                     /* one-way road km */
+        double stem = 2.0 * r / v_stem;
+        /* Time left for stops; a zip beyond reach of the shift still gets
+         * routes (5% of the shift), so the model degrades rather than fails. */
+        double avail = H - stem;
+        if (avail < 0.05 * H) avail = 0.05 * H;
+        double s_time = avail / tau, s_cap = capacity / q;
+        double s = s_time < s_cap ? s_time : s_cap;
+        double nr = n / s;
+        rf += nr;
+        if (s_cap <= s_time) cap_r += nr;
+        stem_h += nr * stem;
+        stem_km += nr * 2.0 * r;
+        local_h += n * tau;
+        local_km += n * per_km;
+    }
+    if (!(rf > 0) || !(share > 0)) {
+        *out = (fc_phys_out){0, 0, 0, 0, 0};
+        return;
+    }
+    out->routes_fluid = share * rf;
+    out->routes = out->routes_fluid + 0.5;
+    /* Every real route drives a stem; the pooled last route too. */
+    double per_route_stem_h = stem_h / rf, per_route_stem_km = stem_km / rf;
+    out->hours = out->routes * per_route_stem_h + share * local_h;
+    out->km = out->routes * per_route_stem_km + share * local_km;
+    out->cap_share = cap_r / rf;
+}
+
+void fc_phys_eval_log(const double x[FC_PHYS_NPARAM], const fc_phys_zip *z, int nz, double share,
+                      double capacity, double shift_h, fc_phys_out *out)
+{
+    double p[FC_PHYS_NPARAM];
+    for (int j = 0; j < FC_PHYS_NPARAM; j++) {
+        double v = exp(x[j]);
+        p[j] = v < fc_phys_lo[j] ? fc_phys_lo[j] : v > fc_phys_hi[j] ? fc_phys_hi[j] : v;
+    }
+    fc_phys_eval(p, z, nz, share, capacity, shift_h, out);
+}

@@ -1,0 +1,285 @@
+/* spr_json.c -- model.json: writing a fitted SPR model and reading it back
+ * (docs/schema/model.schema.json). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fleetcast/spr.h"
+
+#define NP FC_PHYS_NPARAM
+
+static const char *const status_names[] = {"fitted", "few_days", "not_converged"};
+static const char *const variant_names[] = {"physics", "ml", "hybrid"};
+
+static cJSON *num(double v) { return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull(); }
+
+static cJSON *params_json(const double *p, const double *se)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (int j = 0; j < NP; j++) {
+        cJSON *e = cJSON_AddObjectToObject(o, fc_phys_param_names[j]);
+        cJSON_AddItemToObject(e, "value", num(p[j]));
+        cJSON_AddItemToObject(e, "se", num(se[j]));
+    }
+    return o;
+}
+
+static cJSON *ridge_json(const fc_ridge *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "intercept", num(r->intercept));
+    cJSON_AddItemToObject(o, "lambda", num(r->lambda));
+    cJSON_AddItemToObject(o, "cv_rmse", num(r->cv_rmse));
+    cJSON_AddItemToObject(o, "train_rmse", num(r->train_rmse));
+    cJSON_AddNumberToObject(o, "rows", (double)r->n);
+    if (isfinite(r->lo) || isfinite(r->hi)) {
+        cJSON *b = cJSON_AddArrayToObject(o, "bounds");
+        cJSON_AddItemToArray(b, num(r->lo));
+        cJSON_AddItemToArray(b, num(r->hi));
+    }
+    cJSON *fa = cJSON_AddArrayToObject(o, "features");
+    for (int j = 0; j < r->p; j++) {
+        cJSON *f = cJSON_CreateObject();
+        cJSON_AddStringToObject(f, "name", r->names[j]);
+        cJSON_AddItemToObject(f, "mean", num(r->mean[j]));
+        cJSON_AddItemToObject(f, "scale", num(r->scale[j]));
+        cJSON_AddItemToObject(f, "coef", num(r->beta[j]));
+        cJSON_AddItemToArray(fa, f);
+    }
+    return o;
+}
+
+cJSON *fc_spr_model_to_json(const fc_spr_model *m)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    cJSON_AddNumberToObject(o, "schema_version", FC_SPR_SCHEMA_VERSION);
+    cJSON_AddStringToObject(o, "kind", "fleetcast.spr_model");
+    cJSON_AddStringToObject(o, "fleetcast_version", FC_VERSION);
+    cJSON_AddItemToObject(o, "settings", fc_spr_settings_to_json(&m->settings));
+    cJSON_AddItemToObject(o, "inputs", m->inputs ? cJSON_Duplicate(m->inputs, 1) : cJSON_CreateObject());
+    cJSON *ph = cJSON_AddObjectToObject(o, "physics");
+    cJSON_AddItemToObject(ph, "network", params_json(m->network, m->network_se));
+    cJSON_AddNumberToObject(ph, "network_iterations", m->network_iterations);
+    cJSON *sa = cJSON_AddArrayToObject(ph, "stations");
+    for (int s = 0; s < m->nstations; s++) {
+        const fc_spr_station *t = &m->st[s];
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "station", t->name);
+        cJSON_AddStringToObject(e, "status", status_names[t->status]);
+        cJSON_AddNumberToObject(e, "days", t->days);
+        cJSON_AddNumberToObject(e, "iterations", t->iterations);
+        cJSON_AddItemToObject(e, "rmse_log_routes", num(t->rmse_log_routes));
+        cJSON_AddItemToObject(e, "ml_level", num(t->ml_level));
+        cJSON_AddItemToObject(e, "parameters", params_json(t->p, t->se));
+        cJSON_AddItemToArray(sa, e);
+    }
+    cJSON_AddItemToObject(o, "correction", ridge_json(&m->corr));
+    cJSON_AddItemToObject(o, "ml_only", ridge_json(&m->ml));
+    cJSON *tr = cJSON_AddObjectToObject(o, "training");
+    cJSON_AddNumberToObject(tr, "rows", (double)m->train.rows);
+    cJSON_AddNumberToObject(tr, "stations_not_converged", m->n_noconv);
+    cJSON_AddNumberToObject(tr, "stations_few_days", m->n_few);
+    cJSON *mape = cJSON_AddObjectToObject(tr, "routes_mape_pct");
+    cJSON *bias = cJSON_AddObjectToObject(tr, "routes_bias_pct");
+    for (int v = 0; v < 3; v++) {
+        cJSON_AddItemToObject(mape, variant_names[v], num(m->train.mape[v]));
+        cJSON_AddItemToObject(bias, variant_names[v], num(m->train.bias[v]));
+    }
+    return o;
+}
+
+/* ---- reading ---- */
+
+typedef struct reader {
+    const char *name;
+    fc_diag *d;
+    int bad;
+} reader;
+
+static const cJSON *get(reader *r, const cJSON *o, const char *key, const char *where)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!v && !r->bad) {
+        fc_diag_error(r->d, FC_EDATA, "%s: %s%s'%s' is missing", r->name, where, *where ? "." : "", key);
+        r->bad = 1;
+    }
+    return v;
+}
+
+/* A number, or NAN for null (only where null is allowed). */
+static double getnum(reader *r, const cJSON *o, const char *key, const char *where, int null_ok)
+{
+    const cJSON *v = get(r, o, key, where);
+    if (!v) return NAN;
+    if (cJSON_IsNumber(v)) return v->valuedouble;
+    if (null_ok && cJSON_IsNull(v)) return NAN;
+    if (!r->bad)
+        fc_diag_error(r->d, FC_EDATA, "%s: %s.%s: expected a number", r->name, where, key);
+    r->bad = 1;
+    return NAN;
+}
+
+static void read_params(reader *r, const cJSON *o, const char *where, double *p, double *se)
+{
+    for (int j = 0; j < NP; j++) {
+        const cJSON *e = get(r, o, fc_phys_param_names[j], where);
+        if (!e) return;
+        p[j] = getnum(r, e, "value", fc_phys_param_names[j], 0);
+        se[j] = getnum(r, e, "se", fc_phys_param_names[j], 1);
+        if (!r->bad && !(p[j] >= fc_phys_lo[j] && p[j] <= fc_phys_hi[j])) {
+            fc_diag_error(r->d, FC_EDATA, "%s: %s.%s = %g is outside its bounds %g .. %g", r->name, where,
+                          fc_phys_param_names[j], p[j], fc_phys_lo[j], fc_phys_hi[j]);
+            r->bad = 1;
+        }
+    }
+}
+
+static void read_ridge(reader *r, const cJSON *o, const char *where, fc_ridge *g)
+{
+    if (!o) return;
+    g->intercept = getnum(r, o, "intercept", where, 0);
+    g->lambda = getnum(r, o, "lambda", where, 1);
+    g->cv_rmse = getnum(r, o, "cv_rmse", where, 1);
+    g->train_rmse = getnum(r, o, "train_rmse", where, 1);
+    g->n = (int64_t)getnum(r, o, "rows", where, 0);
+    g->lo = -INFINITY;
+    g->hi = INFINITY;
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "bounds");
+    if (cJSON_IsArray(b) && cJSON_GetArraySize(b) == 2 && cJSON_IsNumber(cJSON_GetArrayItem(b, 0)) &&
+        cJSON_IsNumber(cJSON_GetArrayItem(b, 1))) {
+        g->lo = cJSON_GetArrayItem(b, 0)->valuedouble;
+        g->hi = cJSON_GetArrayItem(b, 1)->valuedouble;
+    }
+    const cJSON *fa = get(r, o, "features", where);
+    if (r->bad) return;
+    if (!cJSON_IsArray(fa)) {
+        fc_diag_error(r->d, FC_EDATA, "%s: %s.features: expected an array", r->name, where);
+        r->bad = 1;
+        return;
+    }
+    int p = cJSON_GetArraySize(fa);
+    g->names = calloc((size_t)p + 1, sizeof *g->names);
+    g->mean = calloc((size_t)p + 1, sizeof(double));
+    g->scale = calloc((size_t)p + 1, sizeof(double));
+    g->beta = calloc((size_t)p + 1, sizeof(double));
+    if (!g->names || !g->mean || !g->scale || !g->beta) {
+        r->bad = 2;
+        return;
+    }
+    g->p = p;
+    int j = 0;
+    for (const cJSON *f = fa->child; f; f = f->next, j++) {
+        const cJSON *nm = get(r, f, "name", where);
+        if (r->bad) return;
+        if (!cJSON_IsString(nm)) {
+            fc_diag_error(r->d, FC_EDATA, "%s: %s.features[%d].name: expected a string", r->name, where, j);
+            r->bad = 1;
+            return;
+        }
+        if (!(g->names[j] = strdup(nm->valuestring))) {
+            r->bad = 2;
+            return;
+        }
+        g->mean[j] = getnum(r, f, "mean", where, 0);
+        g->scale[j] = getnum(r, f, "scale", where, 0);
+        g->beta[j] = getnum(r, f, "coef", where, 0);
+        if (!r->bad && !(g->scale[j] > 0)) {
+            fc_diag_error(r->d, FC_EDATA, "%s: %s.features[%d].scale: expected a number > 0", r->name, where, j);
+            r->bad = 1;
+        }
+    }
+}
+
+int fc_spr_model_from_json(const cJSON *j, const char *name, fc_diag *d, fc_spr_model **out)
+{
+    *out = NULL;
+    reader r = {name, d, 0};
+    if (!cJSON_IsObject(j)) {
+        fc_diag_error(d, FC_EDATA, "%s: not a JSON object", name);
+        return FC_EDATA;
+    }
+    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(j, "kind");
+    if (!cJSON_IsString(kind) || strcmp(kind->valuestring, "fleetcast.spr_model") != 0) {
+        fc_diag_error(d, FC_EDATA, "%s: not a fleetcast model (its 'kind' is not \"fleetcast.spr_model\")", name);
+        return FC_EDATA;
+    }
+    double ver = getnum(&r, j, "schema_version", "", 0);
+    if (!r.bad && ver != FC_SPR_SCHEMA_VERSION) {
+        fc_diag_error(d, FC_EDATA, "%s: schema_version %g is not supported (this fleetcast reads %d)", name,
+                      ver, FC_SPR_SCHEMA_VERSION);
+        return FC_EDATA;
+    }
+    fc_spr_model *m = calloc(1, sizeof *m);
+    if (!m) return FC_EINTERNAL;
+    fc_spr_settings_default(&m->settings);
+    if (fc_spr_settings_from_json(&m->settings, cJSON_GetObjectItemCaseSensitive(j, "settings"), d))
+        r.bad = 1;
+    const cJSON *in = cJSON_GetObjectItemCaseSensitive(j, "inputs");
+    if (in) m->inputs = cJSON_Duplicate(in, 1);
+    const cJSON *ph = get(&r, j, "physics", "");
+    if (ph) {
+        const cJSON *net = get(&r, ph, "network", "physics");
+        if (net) read_params(&r, net, "physics.network", m->network, m->network_se);
+        m->network_iterations = (int)getnum(&r, ph, "network_iterations", "physics", 0);
+        const cJSON *sa = get(&r, ph, "stations", "physics");
+        if (!r.bad && !cJSON_IsArray(sa)) {
+            fc_diag_error(d, FC_EDATA, "%s: physics.stations: expected an array", name);
+            r.bad = 1;
+        }
+        if (!r.bad) {
+            int n = cJSON_GetArraySize(sa);
+            m->st = calloc((size_t)n + 1, sizeof *m->st);
+            if (!m->st) r.bad = 2;
+            int s = 0;
+            for (const cJSON *e = sa->child; e && !r.bad; e = e->next, s++) {
+                fc_spr_station *t = &m->st[s];
+                m->nstations = s + 1;
+                const cJSON *nm = get(&r, e, "station", "physics.stations[]");
+                const cJSON *stt = get(&r, e, "status", "physics.stations[]");
+                if (r.bad) break;
+                if (!cJSON_IsString(nm) || !cJSON_IsString(stt)) {
+                    fc_diag_error(d, FC_EDATA, "%s: physics.stations[%d]: station and status must be strings",
+                                  name, s);
+                    r.bad = 1;
+                    break;
+                }
+                if (!(t->name = strdup(nm->valuestring))) r.bad = 2;
+                t->status = -1;
+                for (int k = 0; k < 3; k++)
+                    if (strcmp(stt->valuestring, status_names[k]) == 0) t->status = k;
+                if (t->status < 0 && !r.bad) {
+                    fc_diag_error(d, FC_EDATA, "%s: physics.stations[%d].status: expected fitted, few_days or "
+                                  "not_converged", name, s);
+                    r.bad = 1;
+                }
+                t->days = (int)getnum(&r, e, "days", "physics.stations[]", 0);
+                t->iterations = (int)getnum(&r, e, "iterations", "physics.stations[]", 0);
+                t->rmse_log_routes = getnum(&r, e, "rmse_log_routes", "physics.stations[]", 1);
+                t->ml_level = getnum(&r, e, "ml_level", "physics.stations[]", 1);
+                const cJSON *pp = get(&r, e, "parameters", "physics.stations[]");
+                if (pp) read_params(&r, pp, t->name ? t->name : "station", t->p, t->se);
+                if (t->status == FC_SPR_NOCONV) m->n_noconv++;
+                if (t->status == FC_SPR_FEW_DAYS) m->n_few++;
+            }
+        }
+    }
+    read_ridge(&r, get(&r, j, "correction", ""), "correction", &m->corr);
+    read_ridge(&r, get(&r, j, "ml_only", ""), "ml_only", &m->ml);
+    const cJSON *tr = cJSON_GetObjectItemCaseSensitive(j, "training");
+    if (tr && !r.bad) {
+        m->train.rows = (int64_t)getnum(&r, tr, "rows", "training", 0);
+        const cJSON *mape = cJSON_GetObjectItemCaseSensitive(tr, "routes_mape_pct");
+        const cJSON *bias = cJSON_GetObjectItemCaseSensitive(tr, "routes_bias_pct");
+        for (int v = 0; v < 3 && mape && bias && !r.bad; v++) {
+            m->train.mape[v] = getnum(&r, mape, variant_names[v], "training.routes_mape_pct", 1);
+            m->train.bias[v] = getnum(&r, bias, variant_names[v], "training.routes_bias_pct", 1);
+        }
+    }
+    if (r.bad) {
+        if (r.bad == 2) fc_diag_error(d, FC_EINTERNAL, "out of memory");
+        fc_spr_model_free(m);
+        return r.bad == 2 ? FC_EINTERNAL : FC_EDATA;
+    }
+    *out = m;
+    return FC_OK;
+}

@@ -1,0 +1,442 @@
+/* spr_model.c -- fitting the hybrid SPR model (network physics, per-station
+ * physics, learned correction, ML-only baseline) and scoring with it. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "calibrate.h"
+#include "fleetcast/spr.h"
+
+#define NP FC_PHYS_NPARAM
+#define ML_EXTRA 4   /* log_capacity, log_packages, log_stops, station_level */
+static const char *const ml_extra_names[ML_EXTRA] = {
+    "log_capacity", "log_packages", "log_stops", "station_level"};
+
+double fc_spr_round_routes(double routes, double packages)
+{
+    if (!(packages > 0) || !isfinite(routes)) return 0;
+    double v = floor(routes + 0.5);
+    return v < 1 ? 1 : v;
+}
+
+void fc_spr_model_free(fc_spr_model *m)
+{
+    if (!m) return;
+    for (int s = 0; s < m->nstations; s++) free(m->st[s].name);
+    free(m->st);
+    fc_ridge_free(&m->corr);
+    fc_ridge_free(&m->ml);
+    cJSON_Delete(m->inputs);
+    free(m);
+}
+
+/* Growing buffers of prepared rows, for one calibration. */
+typedef struct rowbuf {
+    int64_t n, cap, nterms, tcap;
+    int64_t *off, *src;
+    fc_phys_zip *terms;
+    double *share, *capv, *shift, *obs_r, *obs_h, *obs_k, *feat;
+    int nf;
+} rowbuf;
+
+static void rowbuf_free(rowbuf *b)
+{
+    free(b->off);
+    free(b->src);
+    free(b->terms);
+    free(b->share);
+    free(b->capv);
+    free(b->shift);
+    free(b->obs_r);
+    free(b->obs_h);
+    free(b->obs_k);
+    free(b->feat);
+    memset(b, 0, sizeof *b);
+}
+
+static int grow(void **p, int64_t n, size_t el)
+{
+    void *q = realloc(*p, (size_t)(n ? n : 1) * el);
+    if (!q) return -1;
+    *p = q;
+    return 0;
+}
+
+/* Prepare row i and append it (when it has zips); returns -1 on OOM. */
+static int rowbuf_add(rowbuf *b, const fc_spr_index *ix, const fc_routes *r,
+                      const fc_vehicles *veh, int64_t i, double default_shift)
+{
+    int mz = fc_spr_index_max_zips(ix);
+    if (b->n + 1 >= b->cap) {
+        int64_t c = b->cap ? b->cap * 2 : 256;
+        if (grow((void **)&b->off, c + 1, sizeof *b->off) || grow((void **)&b->src, c, sizeof *b->src) ||
+            grow((void **)&b->share, c, sizeof(double)) || grow((void **)&b->capv, c, sizeof(double)) ||
+            grow((void **)&b->shift, c, sizeof(double)) || grow((void **)&b->obs_r, c, sizeof(double)) ||
+            grow((void **)&b->obs_h, c, sizeof(double)) || grow((void **)&b->obs_k, c, sizeof(double)) ||
+            grow((void **)&b->feat, c * b->nf, sizeof(double)))
+            return -1;
+        b->cap = c;
+        if (b->n == 0) b->off[0] = 0;
+    }
+    if (b->nterms + mz > b->tcap) {
+        int64_t c = (b->nterms + mz) * 2;
+        if (grow((void **)&b->terms, c, sizeof *b->terms)) return -1;
+        b->tcap = c;
+    }
+    fc_spr_row row;
+    fc_spr_row_prepare(ix, r, veh, i, b->terms + b->nterms, b->feat + b->n * b->nf, &row);
+    if (row.nz == 0 || !(row.share > 0)) return 0;
+    int64_t k = b->n++;
+    b->src[k] = i;
+    b->share[k] = row.share;
+    b->capv[k] = row.capacity;
+    b->shift[k] = isfinite(row.shift_h) ? row.shift_h : default_shift;
+    b->obs_r[k] = row.obs_routes;
+    b->obs_h[k] = row.obs_hours;
+    b->obs_k[k] = row.obs_km;
+    b->nterms += row.nz;
+    b->off[k + 1] = b->nterms;
+    return 0;
+}
+
+static calib_rows rowbuf_view(const rowbuf *b)
+{
+    return (calib_rows){b->n, b->off, b->terms, b->share, b->capv, b->shift, b->obs_r, b->obs_h, b->obs_k};
+}
+
+static double eval_routes(const double *p, const rowbuf *b, int64_t k)
+{
+    fc_phys_out o;
+    fc_phys_eval(p, b->terms + b->off[k], (int)(b->off[k + 1] - b->off[k]), b->share[k], b->capv[k],
+                 b->shift[k], &o);
+    return o.routes;
+}
+
+static void stats_add(double *ape, double *bias, double pred, double obs, double packages)
+{
+    double rp = fc_spr_round_routes(pred, packages);
+    *ape += fabs(rp - obs) / obs;
+    *bias += (rp - obs) / obs;
+}
+
+int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *veh,
+               const unsigned char *train, const fc_spr_settings *s, fc_diag *d,
+               fc_spr_model **out)
+{
+    *out = NULL;
+    const int nst = fc_spr_index_nstations(ix);
+    const int nf = fc_spr_index_nfeat(ix);
+    int st = FC_EINTERNAL;
+    fc_spr_model *m = calloc(1, sizeof *m);
+    int64_t *soff = calloc((size_t)nst + 2, sizeof *soff), *order = NULL, *fill = NULL;
+    rowbuf all = {0}, b = {0};
+    double *yc = NULL, *ym = NULL, *xm = NULL, *phys = NULL;
+    int32_t *fold = NULL;
+    all.nf = b.nf = nf;
+    if (!m || !soff) goto oom;
+    m->settings = *s;
+    m->nstations = nst;
+    m->st = calloc((size_t)nst + 1, sizeof *m->st);
+    if (!m->st) goto oom;
+    for (int i = 0; i < nst; i++)
+        if (!(m->st[i].name = strdup(fc_spr_index_station_name(ix, i)))) goto oom;
+    /* Rows with an observed route count, grouped by station. */
+    int64_t ncand = 0;
+    for (int64_t i = 0; i < r->n; i++)
+        if ((!train || train[i]) && r->routes[i] > 0 && r->packages[i] > 0) {
+            soff[r->station[i] + 1]++;
+            ncand++;
+        }
+    if (ncand == 0) {
+        fc_diag_error(d, FC_EDATA, "no routes rows with an observed route count to fit on");
+        st = FC_EDATA;
+        goto fail;
+    }
+    for (int i = 0; i < nst; i++) soff[i + 1] += soff[i];
+    order = malloc((size_t)ncand * sizeof *order);
+    fill = calloc((size_t)nst + 1, sizeof *fill);
+    if (!order || !fill) goto oom;
+    for (int64_t i = 0; i < r->n; i++)
+        if ((!train || train[i]) && r->routes[i] > 0 && r->packages[i] > 0)
+            order[soff[r->station[i]] + fill[r->station[i]]++] = i;
+
+    /* 1. The network: one fit on an even sample of all rows, pulled
+     *    toward textbook values. */
+    int64_t stride = (ncand + s->network_rows - 1) / s->network_rows;
+    for (int64_t k = 0; k < ncand; k += stride)
+        if (rowbuf_add(&b, ix, r, veh, order[k], s->default_shift_hours)) goto oom;
+    double x0[NP];
+    for (int j = 0; j < NP; j++) x0[j] = log(fc_phys_default[j]);
+    calib_result cr;
+    calib_rows view = rowbuf_view(&b);
+    if (b.n == 0) {
+        fc_diag_error(d, FC_EDATA, "no routes row has shipments for its station and day");
+        st = FC_EDATA;
+        goto fail;
+    }
+    if (calib_fit(&view, x0, s->network_prior_sd, s, &cr)) goto oom;
+    if (!cr.converged) {
+        fc_diag_error(d, FC_ENOCONV, "the network-wide physics fit did not converge (%s, %d iterations)",
+                      cr.why, cr.iterations);
+        st = FC_ENOCONV;
+        goto fail;
+    }
+    double xnet[NP];
+    for (int j = 0; j < NP; j++) {
+        xnet[j] = cr.x[j];
+        m->network[j] = exp(cr.x[j]);
+        m->network_se[j] = cr.se[j];
+    }
+    m->network_iterations = cr.iterations;
+    rowbuf_free(&b);
+    b.nf = nf;
+
+    /* 2. Each station, pulled toward the network. */
+    for (int si = 0; si < nst; si++) {
+        fc_spr_station *ss = &m->st[si];
+        int64_t before = all.n;
+        for (int64_t k = soff[si]; k < soff[si + 1]; k++)
+            if (rowbuf_add(&all, ix, r, veh, order[k], s->default_shift_hours)) goto oom;
+        ss->days = (int)(all.n - before);
+        memcpy(ss->p, m->network, sizeof ss->p);
+        for (int j = 0; j < NP; j++) ss->se[j] = NAN;
+        ss->status = FC_SPR_FEW_DAYS;
+        ss->rmse_log_routes = NAN;
+        if (ss->days == 0) continue;
+        if (ss->days >= s->min_days) {
+            calib_rows v = {all.n - before, all.off + before, all.terms, all.share + before,
+                            all.capv + before, all.shift + before, all.obs_r + before,
+                            all.obs_h + before, all.obs_k + before};
+            if (calib_fit(&v, xnet, s->prior_sd, s, &cr)) goto oom;
+            ss->iterations = cr.iterations;
+            if (cr.converged) {
+                ss->status = FC_SPR_FITTED;
+                for (int j = 0; j < NP; j++) {
+                    ss->p[j] = exp(cr.x[j]);
+                    ss->se[j] = cr.se[j];
+                }
+                ss->rmse_log_routes = cr.rmse_log_routes;
+            } else {
+                ss->status = FC_SPR_NOCONV;
+                m->n_noconv++;
+                fc_diag_warn(d, "station %s: the physics fit did not converge (%s); using network values",
+                             ss->name, cr.why);
+            }
+        } else {
+            m->n_few++;
+            fc_diag_note(d, "station %s: %d route-days (fewer than model.min_days = %d); using network values",
+                         ss->name, ss->days, s->min_days);
+        }
+    }
+    int64_t n = all.n;
+    if (n < 2) {
+        fc_diag_error(d, FC_EDATA, "too few usable route-days to fit the model (%lld)", (long long)n);
+        st = FC_EDATA;
+        goto fail;
+    }
+
+    /* 3. Learned parts: correction of the physics, and the ML-only model. */
+    int pm = nf + ML_EXTRA;
+    yc = malloc((size_t)n * sizeof *yc);
+    ym = malloc((size_t)n * sizeof *ym);
+    phys = malloc((size_t)n * sizeof *phys);
+    xm = malloc((size_t)n * (size_t)pm * sizeof *xm);
+    fold = malloc((size_t)n * sizeof *fold);
+    if (!yc || !ym || !phys || !xm || !fold) goto oom;
+    int32_t dmin = INT32_MAX, dmax = INT32_MIN;
+    double *lvl_sum = calloc((size_t)nst + 1, sizeof(double));
+    if (!lvl_sum) goto oom;
+    for (int64_t k = 0; k < n; k++) {
+        int64_t i = all.src[k];
+        int32_t sid = r->station[i];
+        phys[k] = eval_routes(m->st[sid].p, &all, k);
+        yc[k] = log(all.obs_r[k] / phys[k]);
+        ym[k] = log(r->packages[i] / all.obs_r[k]);
+        lvl_sum[sid] += ym[k];
+        if (r->day[i] < dmin) dmin = r->day[i];
+        if (r->day[i] > dmax) dmax = r->day[i];
+    }
+    for (int si = 0; si < nst; si++)
+        m->st[si].ml_level = m->st[si].days > 0 ? lvl_sum[si] / m->st[si].days : NAN;
+    free(lvl_sum);
+    int K = s->cv_folds;
+    for (int64_t k = 0; k < n; k++) {
+        int64_t i = all.src[k];
+        fold[k] = (int32_t)((int64_t)(r->day[i] - dmin) * K / ((int64_t)dmax - dmin + 1));
+        double *x = xm + k * pm;
+        memcpy(x, all.feat + k * nf, (size_t)nf * sizeof *x);
+        x[nf] = log(all.capv[k]);
+        x[nf + 1] = log(r->packages[i]);
+        double stops = r->has_stops && r->stops[i] > 0 ? r->stops[i] : NAN;
+        x[nf + 2] = isfinite(stops) ? log(stops) : NAN;
+        x[nf + 3] = m->st[r->station[i]].ml_level;
+    }
+    static const double lambdas[] = {1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2,
+                                     3e-2, 0.1,  0.3,  1,    3,    10,   30};
+    const int nl = (int)(sizeof lambdas / sizeof lambdas[0]);
+    char **names = calloc((size_t)pm, sizeof *names);
+    if (!names) goto oom;
+    for (int j = 0; j < nf; j++) names[j] = (char *)fc_spr_index_feat_name(ix, j);
+    for (int j = 0; j < ML_EXTRA; j++) names[nf + j] = (char *)ml_extra_names[j];
+    /* The correction sees the first nf columns of xm (stride pm): copy. */
+    double *xc = malloc((size_t)n * (size_t)(nf ? nf : 1) * sizeof *xc);
+    if (!xc) {
+        free(names);
+        goto oom;
+    }
+    for (int64_t k = 0; k < n; k++) memcpy(xc + k * nf, xm + k * pm, (size_t)nf * sizeof *xc);
+    int rs = fc_ridge_fit(xc, yc, n, nf, names, fold, K, lambdas, nl, &m->corr, d);
+    free(xc);
+    if (rs == FC_OK) rs = fc_ridge_fit(xm, ym, n, pm, names, fold, K, lambdas, nl, &m->ml, d);
+    free(names);
+    if (rs != FC_OK) {
+        st = rs;
+        goto fail;
+    }
+    m->corr.hi = log(1 + s->max_correction);
+    m->corr.lo = -m->corr.hi;
+
+    /* 4. In-sample accuracy of the three variants. */
+    fc_spr_stats *t = &m->train;
+    t->rows = n;
+    for (int64_t k = 0; k < n; k++) {
+        int64_t i = all.src[k];
+        double obs = all.obs_r[k], pk = r->packages[i];
+        double c = fc_ridge_predict(&m->corr, xm + k * pm);
+        double sprl = fc_ridge_predict(&m->ml, xm + k * pm);
+        stats_add(&t->mape[FC_VAR_PHYSICS], &t->bias[FC_VAR_PHYSICS], phys[k], obs, pk);
+        stats_add(&t->mape[FC_VAR_ML], &t->bias[FC_VAR_ML], pk / exp(sprl), obs, pk);
+        stats_add(&t->mape[FC_VAR_HYBRID], &t->bias[FC_VAR_HYBRID], phys[k] * exp(c), obs, pk);
+    }
+    for (int v = 0; v < 3; v++) {
+        t->mape[v] *= 100.0 / (double)n;
+        t->bias[v] *= 100.0 / (double)n;
+    }
+    st = FC_OK;
+    goto done;
+oom:
+    fc_diag_error(d, FC_EINTERNAL, "out of memory");
+    st = FC_EINTERNAL;
+fail:
+    fc_spr_model_free(m);
+    m = NULL;
+done:
+    rowbuf_free(&all);
+    rowbuf_free(&b);
+    free(soff);
+    free(order);
+    free(fill);
+    free(yc);
+    free(ym);
+    free(xm);
+    free(phys);
+    free(fold);
+    *out = m;
+    return st;
+}
+
+/* ---- scoring ---- */
+
+struct fc_spr_predictor {
+    const fc_spr_model *m;
+    const fc_spr_index *ix;
+    int32_t *st_map;        /* data station -> model station, -1 = unknown */
+    int *corr_map, *ml_map; /* model feature -> data feature (ML extras: -2 - k), -1 = missing */
+    fc_phys_zip *terms;
+    double *feat, *xc, *xm;
+    double default_shift;
+};
+
+void fc_spr_predictor_free(fc_spr_predictor *p)
+{
+    if (!p) return;
+    free(p->st_map);
+    free(p->corr_map);
+    free(p->ml_map);
+    free(p->terms);
+    free(p->feat);
+    free(p->xc);
+    free(p->xm);
+    free(p);
+}
+
+static int map_features(const fc_ridge *rg, const fc_spr_index *ix, int *map, int extras, fc_diag *d)
+{
+    int nf = fc_spr_index_nfeat(ix);
+    for (int j = 0; j < rg->p; j++) {
+        map[j] = -1;
+        for (int k = 0; k < nf; k++)
+            if (strcmp(rg->names[j], fc_spr_index_feat_name(ix, k)) == 0) map[j] = k;
+        for (int k = 0; extras && k < ML_EXTRA; k++)
+            if (strcmp(rg->names[j], ml_extra_names[k]) == 0) map[j] = -2 - k;
+        if (map[j] == -1)
+            fc_diag_note(d, "feature '%s' of the model is not in these data; its training mean is used",
+                         rg->names[j]);
+    }
+    return 0;
+}
+
+int fc_spr_predictor_new(const fc_spr_model *m, const fc_spr_index *ix, const fc_stations *st,
+                         fc_diag *d, fc_spr_predictor **out)
+{
+    *out = NULL;
+    fc_spr_predictor *p = calloc(1, sizeof *p);
+    if (!p) goto oom;
+    p->m = m;
+    p->ix = ix;
+    p->default_shift = m->settings.default_shift_hours;
+    p->st_map = malloc(((size_t)st->n + 1) * sizeof *p->st_map);
+    p->corr_map = malloc(((size_t)m->corr.p + 1) * sizeof *p->corr_map);
+    p->ml_map = malloc(((size_t)m->ml.p + 1) * sizeof *p->ml_map);
+    p->terms = malloc((size_t)fc_spr_index_max_zips(ix) * sizeof *p->terms);
+    p->feat = malloc(((size_t)fc_spr_index_nfeat(ix) + 1) * sizeof *p->feat);
+    p->xc = malloc(((size_t)m->corr.p + 1) * sizeof *p->xc);
+    p->xm = malloc(((size_t)m->ml.p + 1) * sizeof *p->xm);
+    if (!p->st_map || !p->corr_map || !p->ml_map || !p->terms || !p->feat || !p->xc || !p->xm) goto oom;
+    for (int32_t s = 0; s < st->n; s++) {
+        p->st_map[s] = -1;
+        const char *name = fc_intern_name(st->ids, s);
+        for (int k = 0; k < m->nstations; k++)
+            if (strcmp(m->st[k].name, name) == 0) p->st_map[s] = k;
+    }
+    map_features(&m->corr, ix, p->corr_map, 0, d);
+    map_features(&m->ml, ix, p->ml_map, 1, d);
+    *out = p;
+    return FC_OK;
+oom:
+    fc_spr_predictor_free(p);
+    fc_diag_error(d, FC_EINTERNAL, "out of memory");
+    return FC_EINTERNAL;
+}
+
+int fc_spr_predict_row(fc_spr_predictor *p, const fc_routes *r, const fc_vehicles *veh,
+                       int64_t i, fc_spr_row *row, fc_spr_pred *out)
+{
+    const fc_spr_model *m = p->m;
+    memset(out, 0, sizeof *out);
+    fc_spr_row_prepare(p->ix, r, veh, i, p->terms, p->feat, row);
+    if (row->nz == 0 || !(row->share > 0)) return -1;
+    int32_t ms = p->st_map[row->station];
+    const double *par = ms >= 0 ? m->st[ms].p : m->network;
+    double shift = isfinite(row->shift_h) ? row->shift_h : p->default_shift;
+    fc_phys_out o;
+    fc_phys_eval(par, p->terms, row->nz, row->share, row->capacity, shift, &o);
+    for (int j = 0; j < m->corr.p; j++)
+        p->xc[j] = p->corr_map[j] >= 0 ? p->feat[p->corr_map[j]] : NAN;
+    double extra[ML_EXTRA] = {log(row->capacity), log(row->packages),
+                              r->has_stops && r->stops[i] > 0 ? log(r->stops[i]) : NAN,
+                              ms >= 0 ? m->st[ms].ml_level : NAN};
+    for (int j = 0; j < m->ml.p; j++) {
+        int k = p->ml_map[j];
+        p->xm[j] = k >= 0 ? p->feat[k] : k <= -2 ? extra[-2 - k] : NAN;
+    }
+    double c = exp(fc_ridge_predict(&m->corr, p->xc));
+    double spr_ml = exp(fc_ridge_predict(&m->ml, p->xm));
+    out->routes[FC_VAR_PHYSICS] = o.routes;
+    out->routes[FC_VAR_ML] = row->packages / spr_ml;
+    out->routes[FC_VAR_HYBRID] = o.routes * c;
+    out->correction = c;
+    out->hours = o.hours * c;
+    out->km = o.km * c;
+    out->cap_share = o.cap_share;
+    return 0;
+}

@@ -1,0 +1,338 @@
+/* test_spr.c -- the SPR model: physics against hand-computed values, the
+ * known-answer calibration (data made by the physics with known parameters
+ * is fitted back within 1%), ridge regression against an exact solution,
+ * and the whole fit/score path on files written here. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "check.h"
+#include "../../src/model/calibrate.h"
+#include "fleetcast/dataset.h"
+#include "fleetcast/date.h"
+#include "fleetcast/geo.h"
+#include "fleetcast/physics.h"
+#include "fleetcast/ridge.h"
+#include "fleetcast/spr.h"
+
+#define NP FC_PHYS_NPARAM
+
+static void test_physics_hand(void)
+{
+    /* k 1, v_local 20, v_stem 40, circuity 1, 3 min/stop, 0.6 min/pkg, full shift of 8 h. */
+    double p[NP] = {1.0, 20.0, 40.0, 1.0, 3.0, 0.6, 1.0};
+    fc_phys_zip z = {100, 150, 4.0, 20.0};
+    fc_phys_out o;
+    fc_phys_eval(p, &z, 1, 1.0, 300, 8.0, &o);
+    CHECK_NEAR(o.routes, 1.5720957142857144, 1e-9);
+    CHECK_NEAR(o.hours, 9.076765714285713, 1e-9);
+    CHECK_NEAR(o.km, 82.97722857142857, 1e-9);
+    CHECK_NEAR(o.cap_share, 0.0, 1e-12);
+    /* A small van: 120 packages = 80 stops per route binds first. */
+    fc_phys_eval(p, &z, 1, 1.0, 120, 8.0, &o);
+    CHECK_NEAR(o.routes, 1.75, 1e-9);
+    CHECK_NEAR(o.cap_share, 1.0, 1e-12);
+    /* Half the packages on this van type: half the route-equivalents. */
+    fc_phys_eval(p, &z, 1, 0.5, 120, 8.0, &o);
+    CHECK_NEAR(o.routes, 0.5 * 1.25 + 0.5, 1e-9);
+    /* SPR grows with density, but less than linearly. */
+    fc_phys_zip lo = {100, 150, 20.0, 10.0}, hi = {200, 300, 20.0, 10.0};
+    fc_phys_out a, b;
+    fc_phys_eval(p, &lo, 1, 1.0, 1000, 8.0, &a);
+    fc_phys_eval(p, &hi, 1, 1.0, 1000, 8.0, &b);
+    double spr_a = 150 / a.routes_fluid, spr_b = 300 / b.routes_fluid;
+    CHECK(spr_b > spr_a && spr_b < 2 * spr_a);
+    /* Nothing to deliver: zeros, never NaN. */
+    fc_phys_zip none = {0, 0, 3.0, 5.0};
+    fc_phys_eval(p, &none, 1, 1.0, 100, 8.0, &o);
+    CHECK(o.routes == 0 && o.hours == 0 && o.km == 0);
+    /* A zip beyond the shift's reach still gets finite routes. */
+    fc_phys_zip far = {50, 60, 5.0, 400.0};
+    fc_phys_eval(p, &far, 1, 1.0, 300, 8.0, &o);
+    CHECK(isfinite(o.routes) && o.routes > 1);
+}
+
+/* Deterministic generator (xorshift) for the test data. */
+static uint64_t rng = 88172645463325252ULL;
+static double urand(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (double)(rng >> 11) / 9007199254740992.0;
+}
+
+#define NZ 24
+#define NDAYS 240
+static const double truth[NP] = {1.1, 22.0, 52.0, 1.35, 2.4, 0.45, 0.9};
+
+static void test_known_answer(void)
+{
+    static fc_phys_zip terms[NDAYS * NZ];
+    static int64_t off[NDAYS + 1];
+    static double share[NDAYS], cap[NDAYS], shift[NDAYS], obs_r[NDAYS], obs_h[NDAYS], obs_k[NDAYS];
+    double area[NZ], dist[NZ], base[NZ], q[NZ];
+    for (int z = 0; z < NZ; z++) {
+        area[z] = 1.0 + 39.0 * urand();
+        dist[z] = 2.0 + 30.0 * urand();
+        base[z] = 40 + 160 * urand();
+        q[z] = 1.2 + urand();
+    }
+    for (int d = 0; d < NDAYS; d++) {
+        double vol = 0.5 + 1.3 * urand();
+        off[d] = (int64_t)d * NZ;
+        for (int z = 0; z < NZ; z++) {
+            double n = floor(base[z] * vol * (0.8 + 0.4 * urand())) + 1;
+            terms[d * NZ + z] = (fc_phys_zip){(float)n, (float)floor(n * q[z]), (float)area[z], (float)dist[z]};
+        }
+        share[d] = 1.0;
+        cap[d] = d % 3 == 0 ? 200 : 320;   /* the small van is capacity-bound */
+        shift[d] = d % 2 ? 9.0 : 10.0;
+        fc_phys_out o;
+        fc_phys_eval(truth, terms + off[d], NZ, 1.0, cap[d], shift[d], &o);
+        obs_r[d] = o.routes;
+        obs_h[d] = o.hours;
+        obs_k[d] = o.km;
+    }
+    off[NDAYS] = (int64_t)NDAYS * NZ;
+    calib_rows rows = {NDAYS, off, terms, share, cap, shift, obs_r, obs_h, obs_k};
+    fc_spr_settings s;
+    fc_spr_settings_default(&s);
+    double prior[NP];
+    for (int j = 0; j < NP; j++) prior[j] = log(fc_phys_default[j]);
+    for (int robust = 0; robust <= 2; robust += 2) {
+        s.robust = robust;
+        calib_result res;
+        CHECK(calib_fit(&rows, prior, 100.0, &s, &res) == FC_OK);
+        CHECK(res.converged);
+        if (!res.converged) fprintf(stderr, "not converged: %s\n", res.why);
+        for (int j = 0; j < NP; j++) {
+            double got = exp(res.x[j]);
+            if (fabs(got / truth[j] - 1) > 0.01)
+                fprintf(stderr, "param %s: %g, truth %g\n", fc_phys_param_names[j], got, truth[j]);
+            CHECK(fabs(got / truth[j] - 1) <= 0.01);
+            CHECK(isfinite(res.se[j]) && res.se[j] >= 0);
+        }
+    }
+    /* Route counts only (no hours, no km): the prior fills in what the
+     * counts cannot tell apart, and the counts themselves are fitted. */
+    calib_rows counts = {NDAYS, off, terms, share, cap, shift, obs_r, NULL, NULL};
+    calib_result res;
+    s.robust = 0;
+    CHECK(calib_fit(&counts, prior, 0.5, &s, &res) == FC_OK);
+    CHECK(res.converged);
+    CHECK(res.rmse_log_routes < 0.01);
+    /* An iteration limit of 1 is reported as non-convergence, not a crash. */
+    s.max_iter = 1;
+    CHECK(calib_fit(&rows, prior, 100.0, &s, &res) == FC_OK);
+    CHECK(!res.converged && res.why != NULL);
+}
+
+static void test_ridge(void)
+{
+    /* y = 1 + 2 x0 - 3 x1 exactly: tiny penalty recovers it. */
+    enum { N = 200 };
+    static double X[N * 2], y[N];
+    int32_t fold[N];
+    for (int i = 0; i < N; i++) {
+        X[2 * i] = urand();
+        X[2 * i + 1] = urand() * 4;
+        y[i] = 1 + 2 * X[2 * i] - 3 * X[2 * i + 1];
+        fold[i] = i % 5;
+    }
+    char *names[] = {"a", "b"};
+    double lam[] = {1e-9, 1.0, 100.0};
+    fc_diag d;
+    fc_diag_init(&d, NULL, NULL);
+    fc_ridge m;
+    CHECK(fc_ridge_fit(X, y, N, 2, names, fold, 5, lam, 3, &m, &d) == FC_OK);
+    CHECK_NEAR(m.lambda, 1e-9, 0);
+    double x[2] = {0.5, 1.0};
+    CHECK_NEAR(fc_ridge_predict(&m, x), 1 + 1 - 3, 1e-6);
+    CHECK(m.cv_rmse < 1e-6);
+    /* Missing values take the mean. */
+    double xm[2] = {NAN, m.mean[1]};
+    CHECK_NEAR(fc_ridge_predict(&m, xm), m.intercept, 1e-9);
+    m.lo = -0.5;
+    CHECK_NEAR(fc_ridge_predict(&m, x), -0.5, 0);
+    fc_ridge_free(&m);
+    fc_ridge_free(&m);
+    /* Too few rows is a data error. */
+    CHECK(fc_ridge_fit(X, y, 1, 2, names, NULL, 0, lam, 1, &m, &d) == FC_EDATA);
+}
+
+/* ---- the whole path on files ---- */
+
+static char dir[256];
+
+static FILE *open_in(const char *name)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return fopen(p, "w");
+}
+
+/* Two stations of known parameters; station B only ever runs the small van. */
+static const double truth_b[NP] = {0.95, 28.0, 45.0, 1.25, 2.0, 0.55, 0.93};
+
+static void write_data(void)
+{
+    FILE *f = open_in("zips.csv");
+    fprintf(f, "zip,lat,lon,area_km2,hilliness,share_apartments\n");
+    for (int z = 0; z < 20; z++)
+        fprintf(f, "%05d,%.4f,%.4f,%.2f,%.1f,%.2f\n", 1000 + z, 42.0 + 0.02 * (z % 5) + (z >= 10 ? 0.5 : 0),
+                -72.0 + 0.03 * (z / 5 % 2 ? z % 4 : -(z % 3)), 1.0 + (z * 7 % 23), 3.0 + z % 6, (z % 4) * 0.2);
+    fclose(f);
+    f = open_in("stations.csv");
+    fprintf(f, "station,lat,lon,shift_hours,opened\nA,42.02,-72.0,10,2020-01-01\nB,42.52,-72.0,,\n");
+    fclose(f);
+    f = open_in("vehicles.csv");
+    fprintf(f, "van_type,capacity_packages\nsmall,180\nlarge,320\n");
+    fclose(f);
+}
+
+static void test_end_to_end(void)
+{
+    snprintf(dir, sizeof dir, "%s/fc_spr_test_XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (!mkdtemp(dir)) {
+        CHECK(0);
+        return;
+    }
+    write_data();
+    char *paths[FC_INPUT_N] = {0};
+    char pz[512], ps[512], pv[512], psh[512], pr[512];
+    snprintf(pz, sizeof pz, "%s/zips.csv", dir);
+    snprintf(ps, sizeof ps, "%s/stations.csv", dir);
+    snprintf(pv, sizeof pv, "%s/vehicles.csv", dir);
+    snprintf(psh, sizeof psh, "%s/shipments.csv", dir);
+    snprintf(pr, sizeof pr, "%s/routes.csv", dir);
+    paths[FC_IN_ZIPS] = pz;
+    paths[FC_IN_STATIONS] = ps;
+    paths[FC_IN_VEHICLES] = pv;
+    fc_diag d;
+    fc_diag_init(&d, NULL, NULL);
+    fc_dataset ref;
+    CHECK(fc_dataset_load(&ref, paths, &d) == FC_OK);
+    /* Shipments, then routes from the physics (rounded to whole routes). */
+    FILE *fs = open_in("shipments.csv"), *fr = open_in("routes.csv");
+    fprintf(fs, "date,zip,station,packages,stops\n");
+    fprintf(fr, "date,station,van_type,routes,packages,stops,route_hours,route_km\n");
+    for (int day = 0; day < 150; day++) {
+        int32_t date = 19000 + day;
+        char ds[11];
+        fc_date_format(date, ds);
+        double vol = 0.5 + 1.3 * urand();
+        for (int s = 0; s < 2; s++) {
+            fc_phys_zip t[10];
+            double pk = 0, st = 0;
+            for (int k = 0; k < 10; k++) {
+                int z = s * 10 + k;
+                double n = floor((40 + 12 * k) * vol * (0.8 + 0.4 * urand())) + 1;
+                double np = floor(n * (1.1 + 1.2 * urand()));
+                fprintf(fs, "%s,%05d,%s,%.0f,%.0f\n", ds, 1000 + z, s ? "B" : "A", np, n);
+                t[k] = (fc_phys_zip){(float)n, (float)np,
+                                     (float)ref.zips->area_km2[z],
+                                     (float)fc_geo_km(ref.stations->lat[s], ref.stations->lon[s],
+                                                      ref.zips->lat[z], ref.zips->lon[z])};
+                pk += np;
+                st += n;
+            }
+            int van = s == 0 && day % 2 ? 1 : 0;
+            fc_phys_out o;
+            fc_phys_eval(s ? truth_b : truth, t, 10, 1.0, van ? 320 : 180, s ? 8.0 : 10.0, &o);
+            fprintf(fr, "%s,%s,%s,%.0f,%.0f,%.0f,%.4f,%.4f\n", ds, s ? "B" : "A", van ? "large" : "small",
+                    fmax(1, floor(o.routes + 0.5)), pk, st, o.hours, o.km);
+        }
+    }
+    fclose(fs);
+    fclose(fr);
+    fc_dataset_free(&ref);
+    paths[FC_IN_SHIPMENTS] = psh;
+    paths[FC_IN_ROUTES] = pr;
+    fc_dataset ds;
+    CHECK(fc_dataset_load(&ds, paths, &d) == FC_OK);
+    fc_spr_index *ix = NULL;
+    CHECK(fc_spr_index_new(ds.shipments, ds.zips, ds.stations, &d, &ix) == FC_OK);
+    fc_spr_settings s;
+    fc_spr_settings_default(&s);
+    s.prior_sd = 10;    /* let each station's data speak */
+    fc_spr_model *m = NULL;
+    CHECK(fc_spr_fit(ix, ds.routes, ds.vehicles, NULL, &s, &d, &m) == FC_OK);
+    if (!m) return;
+    CHECK(m->nstations == 2 && m->st[0].status == FC_SPR_FITTED && m->st[1].status == FC_SPR_FITTED);
+    for (int j = 0; j < NP; j++) {
+        if (getenv("FC_TEST_VERBOSE"))
+            fprintf(stderr, "%-12s A %8.4f (%8.4f, se %.4f)  B %8.4f (%8.4f, se %.4f)\n", fc_phys_param_names[j],
+                    m->st[0].p[j], truth[j], m->st[0].se[j], m->st[1].p[j], truth_b[j], m->st[1].se[j]);
+        /* Whole routes (rounded) are the only noise: each parameter is within
+         * 2% of the truth, or within 3 of its reported standard errors when
+         * the data say little about it (stem speed: stems are a small part
+         * of the hours). */
+        CHECK(fabs(m->st[0].p[j] - truth[j]) < fmax(0.02 * truth[j], 3 * m->st[0].se[j]));
+        CHECK(fabs(m->st[1].p[j] - truth_b[j]) < fmax(0.02 * truth_b[j], 3 * m->st[1].se[j]));
+        CHECK(isfinite(m->st[0].se[j]) && (j == FC_PHYS_V_STEM || m->st[0].se[j] < 0.15 * truth[j]));
+    }
+    CHECK(m->train.mape[FC_VAR_PHYSICS] < 1.5);
+    CHECK(m->train.mape[FC_VAR_HYBRID] < 1.5);
+    /* The model survives a JSON round trip unchanged. */
+    cJSON *j = fc_spr_model_to_json(m);
+    char *text = cJSON_Print(j);
+    cJSON *j2 = cJSON_Parse(text);
+    fc_spr_model *m2 = NULL;
+    CHECK(fc_spr_model_from_json(j2, "model.json", &d, &m2) == FC_OK);
+    cJSON *j3 = m2 ? fc_spr_model_to_json(m2) : NULL;
+    char *text2 = j3 ? cJSON_Print(j3) : NULL;
+    cJSON_Delete(j3);
+    CHECK(text2 && strcmp(text, text2) == 0);
+    /* Station B scored with the large van it never ran: the physics knows
+     * capacity, so routes fall; the hybrid follows. */
+    fc_spr_predictor *pr_ = NULL;
+    CHECK(fc_spr_predictor_new(m2 ? m2 : m, ix, ds.stations, &d, &pr_) == FC_OK);
+    int64_t ib = -1;
+    for (int64_t i = 0; i < ds.routes->n && ib < 0; i++)
+        if (ds.routes->station[i] == 1) ib = i;
+    fc_spr_row row;
+    fc_spr_pred small, large;
+    CHECK(fc_spr_predict_row(pr_, ds.routes, ds.vehicles, ib, &row, &small) == 0);
+    CHECK(fabs(small.routes[FC_VAR_HYBRID] / ds.routes->routes[ib] - 1) < 0.15);
+    ds.routes->van[ib] = 1;
+    CHECK(fc_spr_predict_row(pr_, ds.routes, ds.vehicles, ib, &row, &large) == 0);
+    fc_phys_zip t[20];
+    double feat[64];
+    fc_spr_row r2;
+    fc_spr_row_prepare(ix, ds.routes, ds.vehicles, ib, t, feat, &r2);
+    fc_phys_out o;
+    fc_phys_eval(truth_b, t, r2.nz, 1.0, 320, 8.0, &o);
+    CHECK(fabs(large.routes[FC_VAR_PHYSICS] / o.routes - 1) < 0.03);
+    CHECK(large.routes[FC_VAR_PHYSICS] < small.routes[FC_VAR_PHYSICS]);
+    /* A day with no shipments cannot be scored, and says so. */
+    ds.routes->day[ib] = 30000;
+    CHECK(fc_spr_predict_row(pr_, ds.routes, ds.vehicles, ib, &row, &large) == -1);
+    fc_spr_predictor_free(pr_);
+    free(text);
+    free(text2);
+    cJSON_Delete(j);
+    cJSON_Delete(j2);
+    fc_spr_model_free(m);
+    fc_spr_model_free(m2);
+    fc_spr_index_free(ix);
+    fc_dataset_free(&ds);
+    const char *files[] = {"zips.csv", "stations.csv", "vehicles.csv", "shipments.csv", "routes.csv"};
+    for (int k = 0; k < 5; k++) {
+        char p[512];
+        snprintf(p, sizeof p, "%s/%s", dir, files[k]);
+        remove(p);
+    }
+    rmdir(dir);
+}
+
+int main(void)
+{
+    test_physics_hand();
+    test_known_answer();
+    test_ridge();
+    test_end_to_end();
+    return check_report();
+}
