@@ -1,0 +1,187 @@
+/* backtest_volume.c -- rolling-origin accuracy of the volume forecast at zip
+ * and station level: MASE, MAPE and 80% interval coverage for the ETS,
+ * Fourier and combined models against the seasonal naive. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fleetcast/forecast.h"
+
+enum { NMETH = 4, NBUCKET = 5, NLEVEL = 2 };
+static const int bucket_lo[NBUCKET] = {1, 1, 4, 7, 13};
+static const int bucket_hi[NBUCKET] = {16, 3, 6, 12, 16};
+static const int methods[NMETH] = {FC_VOL_ETS, FC_VOL_FOURIER, FC_VOL_COMBO, FC_VOL_SNAIVE};
+
+typedef struct score {
+    double mase, mase_n, ape, ape_n, cover, cover_n;
+} score;
+
+static void add(score *s, double y, double f, double scale, double lo, double hi)
+{
+    if (isnan(y) || isnan(f)) return;
+    if (scale > 0) {
+        s->mase += fabs(y - f) / scale;
+        s->mase_n += 1;
+    }
+    if (y > 0) {
+        s->ape += fabs(y - f) / y;
+        s->ape_n += 1;
+    }
+    if (!isnan(lo)) {
+        s->cover += y >= lo && y <= hi;
+        s->cover_n += 1;
+    }
+}
+
+/* Mean absolute seasonal (lag 12, or lag 1 when too short) difference. */
+static double mase_scale(const double *y, int n)
+{
+    for (int lag = 12; lag >= 1; lag -= 11) {
+        double s = 0;
+        int k = 0;
+        for (int t = lag; t < n; t++)
+            if (!isnan(y[t]) && !isnan(y[t - lag])) {
+                s += fabs(y[t] - y[t - lag]);
+                k++;
+            }
+        if (k >= 3 && s > 0) return s / k;
+    }
+    return NAN;
+}
+
+static void bucket_add(score sc[NBUCKET], int hh, double y, double f, double scale, double lo,
+                       double hi)
+{
+    for (int b = 0; b < NBUCKET; b++)
+        if (hh >= bucket_lo[b] && hh <= bucket_hi[b]) add(&sc[b], y, f, scale, lo, hi);
+}
+
+int fc_vol_backtest(const fc_vol_history *h, const fc_vol_backtest_options *opt, FILE *f,
+                    fc_diag *d)
+{
+    int H = opt->horizon > 0 ? opt->horizon : 16;
+    int step = opt->step > 0 ? opt->step : 3;
+    int norig = opt->origins > 0 ? opt->origins : 6;
+    int min_train = opt->min_train > 0 ? opt->min_train : 24;
+    int N = h->nmonths;
+    if (N - 1 < min_train) {
+        fc_diag_error(d, FC_EDATA, "backtest needs more than %d months of history, got %d",
+                      min_train, N);
+        return FC_EDATA;
+    }
+    /* The latest origins that leave at least one month to score. */
+    int last = N - 1, first = last - (norig - 1) * step;
+    while (first < min_train) first += step;
+    score sc[NLEVEL][NMETH][NBUCKET];
+    memset(sc, 0, sizeof sc);
+    int32_t nz = h->nzips, ns = h->nstations;
+    double *yz = malloc(((size_t)N + 1) * sizeof *yz);
+    double *st_act = malloc(((size_t)ns + 1) * (size_t)H * sizeof *st_act);
+    double *st_snaive = malloc(((size_t)ns + 1) * (size_t)H * sizeof *st_snaive);
+    double *st_hist = malloc(((size_t)ns + 1) * (size_t)N * sizeof *st_hist);
+    double *fz = malloc(((size_t)H + 1) * sizeof *fz);
+    if (!yz || !st_act || !st_snaive || !st_hist || !fz) {
+        free(yz);
+        free(st_act);
+        free(st_snaive);
+        free(st_hist);
+        free(fz);
+        fc_diag_error(d, FC_EINTERNAL, "out of memory in the backtest");
+        return FC_EINTERNAL;
+    }
+    int st = FC_OK, origins_run = 0;
+    for (int n = first; n <= last && st == FC_OK; n += step) {
+        int hmax = N - n < H ? N - n : H;
+        origins_run++;
+        /* Station actuals and history: sums of the zips fitted at this
+         * origin; a month counts only when every such zip has data. */
+        fc_vol_model *m = NULL;
+        st = fc_vol_model_fit(h, n, FC_VOL_ETS, opt->threads, d, &m);
+        if (st) break;
+        for (size_t i = 0; i < ((size_t)ns + 1) * (size_t)H; i++) st_act[i] = st_snaive[i] = 0;
+        for (size_t i = 0; i < ((size_t)ns + 1) * (size_t)N; i++) st_hist[i] = 0;
+        for (int32_t z = 0; z < nz; z++) {
+            if (!m->fitted[z]) continue;
+            int32_t s = h->station[z];
+            const double *pk = h->pk + (size_t)z * (size_t)h->nmonths;
+            for (int t = 0; t < N; t++) {
+                double *cell = &st_hist[(size_t)s * (size_t)N + (size_t)t];
+                *cell = isnan(pk[t]) ? NAN : *cell + pk[t];
+            }
+            for (int k = 0; k < hmax; k++) {
+                double *a = &st_act[(size_t)s * (size_t)H + (size_t)k];
+                *a = isnan(pk[n + k]) ? NAN : *a + pk[n + k];
+            }
+        }
+        for (int mi = 0; mi < NMETH && st == FC_OK; mi++) {
+            int meth = methods[mi];
+            fc_vol_forecast *fc = NULL;
+            if (meth != FC_VOL_SNAIVE) {
+                m->method = meth;
+                fc_vol_options vo = {H, opt->paths > 0 ? opt->paths : 200, opt->seed, opt->threads, 1};
+                st = fc_vol_forecast_run(h, m, NULL, NULL, &vo, d, &fc);
+                if (st) break;
+            }
+            /* zips */
+            int64_t row = 0;
+            for (int32_t z = 0; z < nz; z++) {
+                if (!m->fitted[z]) continue;
+                const double *pk = h->pk + (size_t)z * (size_t)h->nmonths;
+                double scale = mase_scale(pk, n);
+                if (meth == FC_VOL_SNAIVE && fc_series_forecast(pk, n, 0, FC_VOL_SNAIVE, H, fz)) {
+                    row += H;
+                    continue;
+                }
+                for (int k = 0; k < hmax; k++) {
+                    double p50 = fc ? fc->zip_rows[row + k].pk_p50 : fz[k];
+                    double lo = fc ? fc->zip_rows[row + k].pk_p10 : NAN;
+                    double hi = fc ? fc->zip_rows[row + k].pk_p90 : NAN;
+                    bucket_add(sc[0][mi], k + 1, pk[n + k], p50, scale, lo, hi);
+                }
+                row += H;
+            }
+            /* stations */
+            for (int32_t s = 0; s < ns; s++) {
+                const double *hist = st_hist + (size_t)s * (size_t)N;
+                double scale = mase_scale(hist, n);
+                const fc_vol_row *r = NULL;
+                if (fc) {
+                    for (int64_t i = 0; i < fc->nstation_rows; i += H)
+                        if (fc->station_rows[i].id == s) r = &fc->station_rows[i];
+                    if (!r) continue;
+                } else if (fc_series_forecast(hist, n, 0, FC_VOL_SNAIVE, H, fz)) {
+                    continue;
+                }
+                for (int k = 0; k < hmax; k++) {
+                    double y = st_act[(size_t)s * (size_t)H + (size_t)k];
+                    if (!(y > 0)) continue;
+                    bucket_add(sc[1][mi], k + 1, y, r ? r[k].pk_p50 : fz[k], scale,
+                               r ? r[k].pk_p10 : NAN, r ? r[k].pk_p90 : NAN);
+                }
+            }
+            fc_vol_forecast_free(fc);
+        }
+        fc_vol_model_free(m);
+    }
+    if (st == FC_OK) {
+        static const char *lv[NLEVEL] = {"zip", "station"};
+        fprintf(f, "level,method,horizon_from,horizon_to,origins,points,mase,mape,coverage80\n");
+        for (int l = 0; l < NLEVEL; l++)
+            for (int mi = 0; mi < NMETH; mi++)
+                for (int b = 0; b < NBUCKET; b++) {
+                    const score *s = &sc[l][mi][b];
+                    if (s->mase_n == 0 && s->ape_n == 0) continue;
+                    fprintf(f, "%s,%s,%d,%d,%d,%.0f,%.4f,%.4f,", lv[l], fc_vol_method_name(methods[mi]),
+                            bucket_lo[b], bucket_hi[b], origins_run, s->mase_n,
+                            s->mase_n ? s->mase / s->mase_n : NAN, s->ape_n ? s->ape / s->ape_n : NAN);
+                    if (s->cover_n) fprintf(f, "%.4f\n", s->cover / s->cover_n);
+                    else fputs("NA\n", f);
+                }
+        if (ferror(f)) st = FC_EIO;
+    }
+    free(yz);
+    free(st_act);
+    free(st_snaive);
+    free(st_hist);
+    free(fz);
+    return st;
+}

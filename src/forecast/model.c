@@ -1,0 +1,412 @@
+/* model.c -- fitting every zip in bulk: network -> station -> zip, each
+ * level pooled toward the one above, plus the correlation of innovations
+ * within a station and across the network (docs/forecast.md). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fleetcast/forecast.h"
+#include "internal.h"
+
+#define POOL_MONTHS 24.0    /* weight of the station prior, in months of data */
+#define SHORT_MONTHS 12     /* fewer observed months: flagged as pooled */
+
+void fc_vol_model_free(fc_vol_model *m)
+{
+    if (!m) return;
+    free(m->fit);
+    free(m->fitted);
+    free(m->pooled);
+    free(m->stops_ratio);
+    free(m->station_fit);
+    free(m);
+}
+
+typedef struct fit_ctx {
+    const fc_vol_history *h;
+    fc_vol_model *m;
+    const double *x;        /* [z * n + t] */
+    int n, moy0;
+    fc_series_prior *prior; /* per station + network */
+} fit_ctx;
+
+static void fit_zip(void *vctx, int64_t zi, int thread)
+{
+    (void)thread;
+    fit_ctx *c = vctx;
+    int32_t z = (int32_t)zi;
+    int32_t st = c->h->station[z];
+    if (st < 0) return;
+    const double *x = c->x + (size_t)z * (size_t)c->n;
+    fc_series_fit *f = &c->m->fit[z];
+    if (fc_series_fit_log(x, c->n, c->moy0, &c->prior[st], f) == 0) {
+        c->m->fitted[z] = 1;
+        c->m->pooled[z] = f->n_obs < SHORT_MONTHS;
+    }
+}
+
+/* Like-for-like growth index of each station (row s) and the network (row
+ * ns): month-on-month log change of the zips observed in both months,
+ * chained, so zips joining or leaving do not look like growth. */
+static int chain_index(const fc_vol_history *h, const double *y, int n, double *out)
+{
+    int32_t ns = h->nstations;
+    size_t cells = ((size_t)ns + 1) * (size_t)n;
+    double *num = calloc(cells * 3, sizeof *num);
+    if (!num) return -1;
+    double *den = num + cells, *lvl = den + cells;
+    for (int32_t z = 0; z < h->nzips; z++) {
+        int32_t s = h->station[z];
+        if (s < 0) continue;
+        const double *yz = y + (size_t)z * (size_t)n;
+        for (int t = 0; t < n; t++) {
+            if (isnan(yz[t])) continue;
+            lvl[(size_t)s * n + t] += yz[t];
+            lvl[(size_t)ns * n + t] += yz[t];
+            if (t == 0 || isnan(yz[t - 1])) continue;
+            num[(size_t)s * n + t] += yz[t];
+            den[(size_t)s * n + t] += yz[t - 1];
+            num[(size_t)ns * n + t] += yz[t];
+            den[(size_t)ns * n + t] += yz[t - 1];
+        }
+    }
+    for (int32_t s = 0; s <= ns; s++) {
+        double prev = NAN;
+        for (int t = 0; t < n; t++) {
+            size_t k = (size_t)s * (size_t)n + (size_t)t;
+            if (isnan(prev)) {
+                out[k] = lvl[k] > 0 ? log(lvl[k] + 1) : NAN;
+                if (!isnan(out[k])) prev = out[k];
+            } else if (num[k] > 0 && den[k] > 0) {
+                out[k] = prev + log(num[k] / den[k]);
+                prev = out[k];
+            } else {
+                out[k] = NAN;
+            }
+        }
+    }
+    free(num);
+    return 0;
+}
+
+static void prior_from(const fc_series_fit *f, fc_series_prior *p)
+{
+    double mean = 0;
+    for (int m = 0; m < 12; m++) mean += f->season[m] / 12;
+    for (int m = 0; m < 12; m++) p->season[m] = f->season[m] - mean;
+    p->phi = f->phi;
+    p->trend = f->phi > 0 ? f->trend : 0;
+    p->weight_months = POOL_MONTHS;
+}
+
+#define CAL_H 12
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+typedef struct cal_ctx {
+    const fc_vol_history *h;
+    const fc_vol_model *m;
+    const double *x;
+    int n, moy0, K;
+    const fc_series_prior *prior;
+    double *z;              /* [zip * K + h-1], NAN = none */
+} cal_ctx;
+
+static void cal_zip(void *vctx, int64_t zi, int thread)
+{
+    (void)thread;
+    cal_ctx *c = vctx;
+    int32_t z = (int32_t)zi;
+    double *out = c->z + (size_t)z * (size_t)c->K;
+    for (int k = 0; k < c->K; k++) out[k] = NAN;
+    if (!c->m->fitted[z] || c->m->pooled[z]) return;
+    const double *x = c->x + (size_t)z * (size_t)c->n;
+    int nt = c->n - c->K;
+    fc_series_fit f;
+    if (fc_series_fit_log(x, nt, c->moy0, &c->prior[c->h->station[z]], &f) || f.n_obs < SHORT_MONTHS ||
+        !(f.sigma > 0))
+        return;
+    double fc[CAL_H], v[CAL_H + 1];
+    fc_series_point(&f, c->m->method, c->K, fc);
+    fc_series_hvar(&f, c->K, v);
+    for (int k = 0; k < c->K; k++)
+        if (!isnan(x[nt + k])) out[k] = (x[nt + k] - fc[k]) / (f.sigma * sqrt(v[k + 1]));
+}
+
+static int calibrate(const fc_vol_history *h, fc_vol_model *m, const double *x, int n, int moy0,
+                     int K, const fc_series_prior *prior, int threads, fc_diag *d)
+{
+    int32_t nz = h->nzips, ns = h->nstations;
+    cal_ctx c = {h, m, x, n, moy0, K, prior, malloc(((size_t)nz * (size_t)K + 1) * sizeof(double))};
+    double *v = malloc(((size_t)nz + 1) * sizeof *v);
+    double *ssum = calloc((size_t)ns + 1, sizeof *ssum), *scnt = calloc((size_t)ns + 1, sizeof *scnt);
+    if (!c.z || !v || !ssum || !scnt) {
+        free(c.z);
+        free(v);
+        free(ssum);
+        free(scnt);
+        return -1;
+    }
+    fc_parallel_for(nz, threads, cal_zip, &c);
+    double prev = 0.7;
+    double within = 0, wp = 0, across = 0, ap = 0;
+    for (int k = 0; k < K; k++) {
+        int cnt = 0;
+        memset(ssum, 0, ((size_t)ns + 1) * sizeof *ssum);
+        memset(scnt, 0, ((size_t)ns + 1) * sizeof *scnt);
+        double sq = 0;
+        for (int32_t z = 0; z < nz; z++) {
+            double zz = c.z[(size_t)z * (size_t)K + (size_t)k];
+            if (isnan(zz)) continue;
+            v[cnt++] = fabs(zz);
+            /* winsorise for the correlation so one wild zip cannot drive it */
+            double u = zz > 4 ? 4 : zz < -4 ? -4 : zz;
+            ssum[h->station[z]] += u;
+            scnt[h->station[z]] += 1;
+            sq += u * u;
+        }
+        if (cnt < 30) break;
+        qsort(v, (size_t)cnt, sizeof *v, cmp_double);
+        double q = v[(int)(0.8 * (cnt - 1))] / 1.2816;
+        if (q < prev) q = prev;
+        m->hscale[k] = prev = q;
+        m->nscale = k + 1;
+        double tot = 0, totn = 0, s2 = 0, n2 = 0;
+        for (int32_t s = 0; s < ns; s++) {
+            tot += ssum[s];
+            totn += scnt[s];
+            s2 += ssum[s] * ssum[s];
+            n2 += scnt[s] * scnt[s];
+        }
+        within += (s2 - sq) / sq;   /* normalised per horizon: z's spread grows with h */
+        wp += (n2 - totn) / totn;
+        across += (tot * tot - s2) / sq;
+        ap += (totn * totn - n2) / totn;
+    }
+    /* Beyond the holdout: continue the factor's growth over its second
+     * half (errors of drifting growth keep widening), at most doubling. */
+    double slope = 0;
+    if (m->nscale >= 4) {
+        int a = m->nscale / 2 - 1, b = m->nscale - 1;
+        slope = (m->hscale[b] - m->hscale[a]) / (b - a);
+    }
+    for (int k = m->nscale; k < 240; k++) {
+        double v = m->nscale ? prev + slope * (k - m->nscale + 1) : 1;
+        m->hscale[k] = v < 2 * prev ? v : 2 * prev;
+    }
+    if (m->nscale >= 3 && wp > 0) {
+        double rs = within / wp, rn = ap > 0 ? across / ap : 0;
+        if (!(rs > 0)) rs = 0;
+        if (rs > 0.95) rs = 0.95;
+        if (!(rn > 0)) rn = 0;
+        if (rn > rs) rn = rs;
+        m->rho_station = rs;
+        m->rho_network = rn;
+    }
+    fc_diag_debug(d, "volume model: holdout of %d months: spread factor h1 %.2f, h%d %.2f; "
+                  "correlation station %.3f, network %.3f", K, m->hscale[0], m->nscale,
+                  m->hscale[m->nscale ? m->nscale - 1 : 0], m->rho_station, m->rho_network);
+    free(c.z);
+    free(v);
+    free(ssum);
+    free(scnt);
+    return 0;
+}
+
+int fc_vol_model_fit(const fc_vol_history *h, int n_used, int method, int threads, fc_diag *d,
+                     fc_vol_model **out)
+{
+    *out = NULL;
+    int n = (n_used <= 0 || n_used > h->nmonths) ? h->nmonths : n_used;
+    int32_t nz = h->nzips, ns = h->nstations;
+    fc_vol_model *m = calloc(1, sizeof *m);
+    double *x = NULL, *y = NULL, *idx = NULL, *res = NULL, *tmp = NULL;
+    fc_series_prior *prior = NULL;
+    if (!m) goto oom;
+    m->nzips = nz;
+    m->nstations = ns;
+    m->n_used = n;
+    m->month0 = h->month0;
+    m->method = method;
+    m->sigma_scale = 1;
+    m->fit = calloc((size_t)nz + 1, sizeof *m->fit);
+    m->fitted = calloc((size_t)nz + 1, sizeof *m->fitted);
+    m->pooled = calloc((size_t)nz + 1, sizeof *m->pooled);
+    m->stops_ratio = calloc((size_t)nz + 1, sizeof *m->stops_ratio);
+    m->station_fit = calloc((size_t)ns + 1, sizeof *m->station_fit);
+    x = malloc(((size_t)nz * (size_t)n + 1) * sizeof *x);
+    y = malloc(((size_t)nz * (size_t)n + 1) * sizeof *y);
+    idx = malloc((((size_t)ns + 1) * (size_t)n + 1) * sizeof *idx);
+    prior = calloc((size_t)ns + 1, sizeof *prior);
+    tmp = malloc(((size_t)nz + 1) * sizeof *tmp);
+    if (!m->fit || !m->fitted || !m->pooled || !m->stops_ratio || !m->station_fit || !x || !y ||
+        !idx || !prior || !tmp)
+        goto oom;
+    int moy0 = ((h->month0 % 12) + 12) % 12;
+    for (int32_t z = 0; z < nz; z++)
+        for (int t = 0; t < n; t++) {
+            size_t k = (size_t)z * (size_t)h->nmonths + (size_t)t;
+            double v = h->pk[k], e = h->exposure[k];
+            double std = (isnan(v) || !(e > 0)) ? NAN : v * FC_STD_MONTH / e;
+            y[(size_t)z * (size_t)n + (size_t)t] = std;
+            x[(size_t)z * (size_t)n + (size_t)t] = isnan(std) ? NAN : log(std + 1);
+        }
+
+    /* Network, then each station pooled toward the network. */
+    if (chain_index(h, y, n, idx)) goto oom;
+    fc_series_fit *nf = &m->station_fit[ns];
+    if (fc_series_fit_log(idx + (size_t)ns * (size_t)n, n, moy0, NULL, nf)) {
+        fc_diag_error(d, FC_EDATA, "no zip has shipment history before the forecast origin");
+        fc_vol_model_free(m);
+        m = NULL;
+        goto done;
+    }
+    prior_from(nf, &prior[ns]);
+    for (int32_t s = 0; s < ns; s++) {
+        fc_series_fit *sf = &m->station_fit[s];
+        if (fc_series_fit_log(idx + (size_t)s * (size_t)n, n, moy0, &prior[ns], sf) == 0)
+            prior_from(sf, &prior[s]);
+        else
+            prior[s] = prior[ns];
+    }
+
+    fit_ctx c = {h, m, x, n, moy0, prior};
+    fc_parallel_for(nz, threads, fit_zip, &c);
+
+    /* Short zips' noise: at least their station's median zip noise. */
+    double *st_sigma = malloc(((size_t)ns + 1) * sizeof *st_sigma);
+    if (!st_sigma) goto oom;
+    int cnt = 0;
+    for (int32_t z = 0; z < nz; z++)
+        if (m->fitted[z] && !m->pooled[z] && isfinite(m->fit[z].sigma)) tmp[cnt++] = m->fit[z].sigma;
+    qsort(tmp, (size_t)cnt, sizeof *tmp, cmp_double);
+    double net_sigma = cnt ? tmp[cnt / 2] : 0.3;
+    for (int32_t s = 0; s < ns; s++) {
+        cnt = 0;
+        for (int32_t z = 0; z < nz; z++)
+            if (h->station[z] == s && m->fitted[z] && !m->pooled[z] && isfinite(m->fit[z].sigma))
+                tmp[cnt++] = m->fit[z].sigma;
+        qsort(tmp, (size_t)cnt, sizeof *tmp, cmp_double);
+        st_sigma[s] = cnt >= 3 ? tmp[cnt / 2] : net_sigma;
+    }
+    for (int32_t z = 0; z < nz; z++) {
+        if (!m->fitted[z]) continue;
+        fc_series_fit *f = &m->fit[z];
+        double floor_s = st_sigma[h->station[z]];
+        if (!isfinite(f->sigma)) f->sigma = floor_s;
+        else if (m->pooled[z] && f->sigma < floor_s) f->sigma = floor_s;
+    }
+    free(st_sigma);
+
+    /* Stops per package over the last 12 observed months. */
+    for (int32_t z = 0; z < nz; z++) {
+        double a = 0, b = 0;
+        int k = 0;
+        for (int t = n - 1; t >= 0 && k < 12; t--) {
+            size_t i = (size_t)z * (size_t)h->nmonths + (size_t)t;
+            if (isnan(h->pk[i])) continue;
+            a += h->sp[i];
+            b += h->pk[i];
+            k++;
+        }
+        m->stops_ratio[z] = b > 0 ? a / b : NAN;
+    }
+    {
+        double a = 0, b = 0;
+        for (int32_t z = 0; z < nz; z++)
+            for (int t = 0; t < n; t++) {
+                size_t i = (size_t)z * (size_t)h->nmonths + (size_t)t;
+                if (!isnan(h->pk[i])) {
+                    a += h->sp[i];
+                    b += h->pk[i];
+                }
+            }
+        double net = b > 0 ? a / b : 1;
+        for (int32_t z = 0; z < nz; z++)
+            if (isnan(m->stops_ratio[z])) m->stops_ratio[z] = net;
+    }
+
+    /* Correlation of standardised one-step errors: pairs of zips in one
+     * station, and pairs in different stations. */
+    res = malloc(((size_t)n + 1) * sizeof *res);
+    double *ssum = calloc(((size_t)ns + 1) * (size_t)n, sizeof *ssum);
+    double *scnt = calloc(((size_t)ns + 1) * (size_t)n, sizeof *scnt);
+    double *sq = calloc((size_t)n + 1, sizeof *sq);
+    if (!res || !ssum || !scnt || !sq) {
+        free(ssum);
+        free(scnt);
+        free(sq);
+        goto oom;
+    }
+    for (int32_t z = 0; z < nz; z++) {
+        if (!m->fitted[z] || m->pooled[z] || !(m->fit[z].sigma > 0)) continue;
+        fc_series_residuals(x + (size_t)z * (size_t)n, n, moy0, &m->fit[z], res);
+        int32_t s = h->station[z];
+        for (int t = 13; t < n; t++) {  /* skip the first year: start-up errors */
+            if (isnan(res[t])) continue;
+            double u = res[t] / m->fit[z].sigma;
+            ssum[(size_t)s * (size_t)n + (size_t)t] += u;
+            scnt[(size_t)s * (size_t)n + (size_t)t] += 1;
+            sq[t] += u * u;
+        }
+    }
+    double within = 0, within_pairs = 0, across = 0, across_pairs = 0;
+    for (int t = 13; t < n; t++) {
+        double tot = 0, totn = 0, s2 = 0, n2 = 0;
+        for (int32_t s = 0; s < ns; s++) {
+            double S = ssum[(size_t)s * (size_t)n + (size_t)t], N = scnt[(size_t)s * (size_t)n + (size_t)t];
+            tot += S;
+            totn += N;
+            s2 += S * S;
+            n2 += N * N;
+        }
+        within += s2 - sq[t];
+        within_pairs += n2 - totn;
+        across += tot * tot - s2;
+        across_pairs += totn * totn - n2;
+    }
+    free(ssum);
+    free(scnt);
+    free(sq);
+    double rs = within_pairs > 0 ? within / within_pairs : 0;
+    double rn = across_pairs > 0 ? across / across_pairs : 0;
+    if (!(rs > 0)) rs = 0;
+    if (rs > 0.95) rs = 0.95;
+    if (!(rn > 0)) rn = 0;
+    if (rn > rs) rn = rs;
+    m->rho_station = rs;
+    m->rho_network = rn;
+    fc_diag_debug(d, "volume model: %d months, station correlation %.3f, network %.3f", n, rs, rn);
+
+    /* Interval calibration on a holdout: refit every zip without its last
+     * K months, forecast them, and standardise the errors by the model's own
+     * h-step s.d. The 80th percentile of |z| over 1.2816 is the spread
+     * factor per horizon, and the errors' correlation within a station and
+     * across stations replaces the one-step estimate (multi-step errors
+     * share persistent station shocks that one-step errors hide). */
+    {
+        int K = n - 18 < CAL_H ? n - 18 : CAL_H;
+        if (K > 12) K = 12;
+        for (int hh = 0; hh < 240; hh++) m->hscale[hh] = 1;
+        m->nscale = 0;
+        if (K >= 3 && calibrate(h, m, x, n, moy0, K, prior, threads, d)) goto oom;
+    }
+    goto done;
+oom:
+    fc_diag_error(d, FC_EINTERNAL, "out of memory fitting the volume model");
+    fc_vol_model_free(m);
+    m = NULL;
+done:
+    free(x);
+    free(y);
+    free(idx);
+    free(res);
+    free(prior);
+    free(tmp);
+    if (!m) return d->status ? d->status : FC_EINTERNAL;
+    *out = m;
+    return FC_OK;
+}

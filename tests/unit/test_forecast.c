@@ -1,0 +1,276 @@
+/* test_forecast.c -- the volume forecast: series models recover a known
+ * trend and season, pooling gives short zips a season, paths are
+ * non-negative and deterministic across threads, a rezoning moves exactly
+ * the moved zip's volume, and shocks multiply. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "check.h"
+#include "fleetcast/data.h"
+#include "fleetcast/date.h"
+#include "fleetcast/forecast.h"
+
+static uint64_t rs = 12345;
+static double unif(void)
+{
+    rs ^= rs << 13;
+    rs ^= rs >> 7;
+    rs ^= rs << 17;
+    return ((rs >> 11) + 0.5) / 9007199254740992.0;
+}
+static double gauss(void) { return sqrt(-2 * log(unif())) * cos(6.283185307179586 * unif()); }
+
+static const double season12[12] = {-0.1, -0.15, -0.05, 0, 0.02, -0.03, -0.05, -0.02, 0.02, 0.05, 0.12, 0.19};
+
+/* A monthly series with known growth and season forecasts close to truth. */
+static void test_series(void)
+{
+    double y[48], out[16];
+    for (int t = 0; t < 48; t++) y[t] = 1000 * exp(0.01 * t + season12[t % 12] + 0.01 * gauss());
+    for (int meth = FC_VOL_ETS; meth <= FC_VOL_COMBO; meth++) {
+        CHECK(fc_series_forecast(y, 48, 0, meth, 16, out) == 0);
+        double worst = 0;
+        for (int h = 1; h <= 16; h++) {
+            double truth = 1000 * exp(0.01 * (47 + h) + season12[(47 + h) % 12]);
+            double e = fabs(out[h - 1] / truth - 1);
+            if (e > worst) worst = e;
+        }
+        CHECK(worst < 0.08);
+    }
+    /* Seasonal naive repeats last year. */
+    CHECK(fc_series_forecast(y, 48, 0, FC_VOL_SNAIVE, 13, out) == 0);
+    CHECK_NEAR(out[0], y[36], 1e-9);
+    CHECK_NEAR(out[11], y[47], 1e-9);
+    CHECK_NEAR(out[12], y[36], 1e-9);
+    /* A collapsing series never forecasts below zero. */
+    for (int t = 0; t < 24; t++) y[t] = t < 18 ? 100 - 5 * t : 1;
+    CHECK(fc_series_forecast(y, 24, 0, FC_VOL_ETS, 16, out) == 0);
+    for (int h = 0; h < 16; h++) CHECK(out[h] >= 0);
+    /* Methods have names both ways. */
+    CHECK(fc_vol_method_parse("fourier") == FC_VOL_FOURIER);
+    CHECK(fc_vol_method_parse("nope") == -1);
+}
+
+/* Build a daily fc_shipments by hand: nz zips, 2 stations, 3 years. */
+typedef struct world {
+    fc_zips zips;
+    fc_stations st;
+    fc_shipments sh;
+} world;
+
+static void world_make(world *w, int nz, int ndays, int short_zip)
+{
+    memset(w, 0, sizeof *w);
+    w->zips.ids = fc_intern_new();
+    w->st.ids = fc_intern_new();
+    w->st.cities = fc_intern_new();
+    char name[16];
+    for (int z = 0; z < nz; z++) {
+        snprintf(name, sizeof name, "%05d", z);
+        fc_intern_add(w->zips.ids, name, strlen(name), NULL);
+    }
+    w->zips.n = nz;
+    fc_intern_add(w->st.ids, "A", 1, NULL);
+    fc_intern_add(w->st.ids, "B", 1, NULL);
+    fc_intern_add(w->st.cities, "Metro", 5, NULL);
+    w->st.n = 2;
+    w->st.city = calloc(2, sizeof *w->st.city);
+    fc_shipments *s = &w->sh;
+    s->t0 = fc_days_from_civil(2022, 1, 1);
+    s->nperiods = ndays;
+    s->nzips = nz;
+    s->packages = malloc((size_t)ndays * (size_t)nz * sizeof *s->packages);
+    s->stops = malloc((size_t)ndays * (size_t)nz * sizeof *s->stops);
+    s->seg_off = calloc((size_t)nz + 1, sizeof *s->seg_off);
+    s->seg_first = malloc((size_t)nz * sizeof *s->seg_first);
+    s->seg_last = malloc((size_t)nz * sizeof *s->seg_last);
+    s->seg_station = malloc((size_t)nz * sizeof *s->seg_station);
+    static const double dow[7] = {1.2, 1.1, 1.05, 1.0, 1.0, 0.6, 0.05};
+    for (int z = 0; z < nz; z++) {
+        int start = (z == short_zip) ? ndays - 90 : 0;  /* about 3 months of history */
+        double lvl = 20 + 10 * z;
+        double amp = z == short_zip ? 1.0 : 1.0;
+        for (int p = 0; p < ndays; p++) {
+            size_t k = (size_t)p * (size_t)nz + (size_t)z;
+            if (p < start) {
+                s->packages[k] = -1;
+                s->stops[k] = 0;
+                continue;
+            }
+            int y, m, d;
+            fc_civil_from_days(s->t0 + p, &y, &m, &d);
+            double lam = lvl * exp(0.012 * p / 30.4 + amp * 2 * season12[m - 1]) *
+                         dow[fc_date_weekday(s->t0 + p)] * exp(0.05 * gauss());
+            int v = (int)(lam + 0.5);
+            s->packages[k] = v;
+            s->stops[k] = v ? (v + 1) / 2 : 0;
+            s->rows++;
+            s->total_packages += v;
+        }
+        s->seg_off[z + 1] = z + 1;
+        s->seg_first[z] = start;
+        s->seg_last[z] = ndays - 1;
+        s->seg_station[z] = z % 2;
+    }
+}
+
+static void world_free(world *w)
+{
+    fc_intern_free(w->zips.ids);
+    fc_intern_free(w->st.ids);
+    fc_intern_free(w->st.cities);
+    free(w->st.city);
+    free(w->sh.packages);
+    free(w->sh.stops);
+    free(w->sh.seg_off);
+    free(w->sh.seg_first);
+    free(w->sh.seg_last);
+    free(w->sh.seg_station);
+}
+
+static double path_sum(const fc_vol_paths *p, int s, int h)
+{
+    double t = 0;
+    for (int i = 0; i < p->paths; i++) t += p->packages[((size_t)s * p->horizon + h) * p->paths + i];
+    return t;
+}
+
+static void test_pipeline(void)
+{
+    world w;
+    int nz = 12, ndays = 3 * 365 + 2, short_zip = 5;
+    world_make(&w, nz, ndays, short_zip);
+    fc_diag d;
+    fc_diag_init(&d, NULL, NULL);
+    fc_vol_history *h = NULL;
+    CHECK(fc_vol_history_build(&w.sh, 2, &d, &h) == FC_OK);
+    if (!h) return;
+    CHECK(h->daily == 1);
+    CHECK(h->nmonths == 37);  /* 2022-01 .. 2025-01 (one day of January) */
+    /* The weekday pattern is found: Sunday far below Monday. */
+    CHECK(h->dow[6] < 0.2 && h->dow[0] > 1.05);
+    /* The partial last month (1 day) is dropped. */
+    CHECK(isnan(h->pk[36]));
+    fc_vol_model *m = NULL;
+    CHECK(fc_vol_model_fit(h, 0, FC_VOL_ETS, 1, &d, &m) == FC_OK);
+    if (!m) return;
+    CHECK(m->fitted[short_zip] && m->pooled[short_zip]);
+    CHECK(!m->pooled[0]);
+    /* The short zip borrowed the station's season: December above June. */
+    double pt[16];
+    fc_series_point(&m->fit[short_zip], FC_VOL_ETS, 16, pt);
+    CHECK(pt[10] > pt[4] + 0.2);  /* forecast starts 2025-02: Dec = 10, Jun = 4 */
+
+    fc_vol_options o = {.horizon = 16, .paths = 200, .seed = 7, .threads = 1, .zip_rows = 1};
+    fc_vol_forecast *f1 = NULL, *f2 = NULL;
+    CHECK(fc_vol_forecast_run(h, m, NULL, &w.st, &o, &d, &f1) == FC_OK);
+    o.threads = 3;
+    CHECK(fc_vol_forecast_run(h, m, NULL, &w.st, &o, &d, &f2) == FC_OK);
+    if (!f1 || !f2) return;
+    size_t cells = (size_t)3 * 16 * 200;
+    CHECK(memcmp(f1->paths->packages, f2->paths->packages, cells * sizeof(float)) == 0);
+    CHECK(memcmp(f1->paths->peak_day, f2->paths->peak_day, cells * sizeof(float)) == 0);
+    CHECK(f1->nzip_rows == (int64_t)nz * 16);
+    CHECK(memcmp(f1->zip_rows, f2->zip_rows, (size_t)f1->nzip_rows * sizeof *f1->zip_rows) == 0);
+    int neg = 0, order = 1;
+    for (size_t i = 0; i < cells; i++) neg += f1->paths->packages[i] < 0 || f1->paths->peak_day[i] < 0;
+    for (int64_t i = 0; i < f1->nstation_rows; i++) {
+        const fc_vol_row *r = &f1->station_rows[i];
+        order &= r->pk_p10 <= r->pk_p50 && r->pk_p50 <= r->pk_p90 && r->peak_p50 <= r->peak_p90;
+        order &= r->peak_p50 > r->pk_p50 / 31;  /* a peak day beats the mean day */
+    }
+    CHECK(neg == 0);
+    CHECK(order);
+    CHECK(f1->nstation_rows == 2 * 16);
+    /* Network = sum of stations, path by path. */
+    double maxdiff = 0;
+    for (int hh = 0; hh < 16; hh++)
+        for (int p = 0; p < 200; p++) {
+            const fc_vol_paths *P = f1->paths;
+            double a = P->packages[((size_t)0 * 16 + hh) * 200 + p] + P->packages[((size_t)1 * 16 + hh) * 200 + p];
+            double b = P->packages[((size_t)2 * 16 + hh) * 200 + p];
+            if (fabs(a - b) > maxdiff) maxdiff = fabs(a - b);
+        }
+    CHECK(maxdiff < 0.1);
+    /* Forecast level is in line with the last year (growth ~15%/yr). */
+    double last12 = 0;
+    for (int z = 0; z < nz; z++)
+        for (int t = 24; t < 36; t++)
+            if (z != short_zip) last12 += h->pk[(size_t)z * 37 + t];
+    double next12 = 0;
+    for (int hh = 0; hh < 12; hh++) next12 += f1->network_rows[hh].pk_p50;
+    if (!(next12 > 1.0 * last12 && next12 < 1.35 * last12)) fprintf(stderr, "next12 %g last12 %g\n", next12, last12);
+    CHECK(next12 > 1.0 * last12 && next12 < 1.35 * last12);
+
+    /* Rezoning: zip 0 (station A) moves to B from the 4th forecast month. */
+    char month[8];
+    fc_month_format(f1->month0 + 3, month);
+    char cfg[512];
+    snprintf(cfg, sizeof cfg,
+             "{\"scenario\":{\"rezoning\":[{\"zip\":\"00000\",\"to\":\"B\",\"from\":\"%s\"}]}}", month);
+    cJSON *j = cJSON_Parse(cfg);
+    fc_scenario *sc = NULL;
+    CHECK(fc_scenario_parse(j, "cfg.json", &w.zips, &w.st, &d, &sc) == FC_OK);
+    fc_vol_forecast *f3 = NULL;
+    o.threads = 2;
+    CHECK(fc_vol_forecast_run(h, m, sc, &w.st, &o, &d, &f3) == FC_OK);
+    if (f3 && f1) {
+        const fc_vol_paths *a = f1->paths, *b = f3->paths;
+        int moved_ok = 1, same_before = 1;
+        for (int hh = 0; hh < 16; hh++) {
+            /* zip 0's own paths, from the zip rows' means: compare path sums */
+            double zmean = f1->zip_rows[hh].pk_mean * 200;
+            double dA = path_sum(a, 0, hh) - path_sum(b, 0, hh);
+            double dB = path_sum(b, 1, hh) - path_sum(a, 1, hh);
+            if (hh < 3) same_before &= fabs(dA) < 1e-3 && fabs(dB) < 1e-3;
+            else moved_ok &= fabs(dA - dB) < 0.05 * 200 && fabs(dA - zmean) < 0.01 * zmean + 1;
+            /* network unchanged path by path */
+            for (int p = 0; p < 200; p++) {
+                size_t k = ((size_t)2 * 16 + hh) * 200 + p;
+                if (fabs(a->packages[k] - b->packages[k]) > 0.05) moved_ok = 0;
+            }
+        }
+        CHECK(same_before);
+        CHECK(moved_ok);
+        CHECK(f3->zip_rows[3].station == 1 && f3->zip_rows[2].station == 0);
+    }
+    /* A shock of x1.5 on station A from the first month. */
+    fc_month_format(f1->month0, month);
+    snprintf(cfg, sizeof cfg,
+             "{\"scenario\":{\"shocks\":[{\"scope\":\"station\",\"ids\":[\"A\"],\"from\":\"%s\",\"multiplier\":1.5}]}}",
+             month);
+    cJSON *j2 = cJSON_Parse(cfg);
+    fc_scenario *sc2 = NULL;
+    CHECK(fc_scenario_parse(j2, "cfg.json", &w.zips, &w.st, &d, &sc2) == FC_OK);
+    fc_vol_forecast *f4 = NULL;
+    CHECK(fc_vol_forecast_run(h, m, sc2, &w.st, &o, &d, &f4) == FC_OK);
+    if (f4) {
+        CHECK_NEAR(path_sum(f4->paths, 0, 5) / path_sum(f1->paths, 0, 5), 1.5, 1e-4);
+        CHECK_NEAR(path_sum(f4->paths, 1, 5) / path_sum(f1->paths, 1, 5), 1.0, 1e-6);
+    }
+    /* Bad scenarios are refused with the key named. */
+    cJSON *j3 = cJSON_Parse("{\"scenario\":{\"rezoning\":[{\"zip\":\"99999\",\"to\":\"B\",\"from\":\"2025-01\"}]}}");
+    fc_scenario *sc3 = NULL;
+    CHECK(fc_scenario_parse(j3, "cfg.json", &w.zips, &w.st, &d, &sc3) == FC_EDATA && !sc3);
+
+    fc_vol_forecast_free(f1);
+    fc_vol_forecast_free(f2);
+    fc_vol_forecast_free(f3);
+    fc_vol_forecast_free(f4);
+    fc_scenario_free(sc);
+    fc_scenario_free(sc2);
+    cJSON_Delete(j);
+    cJSON_Delete(j2);
+    cJSON_Delete(j3);
+    fc_vol_model_free(m);
+    fc_vol_history_free(h);
+    world_free(&w);
+}
+
+int main(void)
+{
+    test_series();
+    test_pipeline();
+    return check_report();
+}
