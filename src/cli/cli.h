@@ -22,6 +22,7 @@ int cmd_fit(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
 
+int cmd_synth(int argc, char **argv);
 int cmd_forecast(int argc, char **argv);
 
 /* Long-option codes shared by the commands (beyond single letters). */

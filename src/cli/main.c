@@ -9,6 +9,7 @@ static const fc_command commands[] = {
     {"fit", cmd_fit, "fit the hybrid SPR model -> model.json"},
     {"predict", cmd_predict, "score station-days with a model (routes, SPR) -> CSV"},
     {"backtest", cmd_backtest, "accuracy of physics / ML / hybrid on held-out splits"},
+    {"synth", cmd_synth, "realistic example data, built by actually routing stops"},
     {"forecast", cmd_forecast, "zip volumes -> station and network packages by month, with quantiles"},
 };
 static const int ncommands = (int)(sizeof commands / sizeof commands[0]);

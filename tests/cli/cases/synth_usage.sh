@@ -1,0 +1,2 @@
+# exit: 64
+$FC synth --seed 3
