@@ -1,0 +1,99 @@
+/* electric.c -- range of electric vans under temperature and hills: the
+ * documented energy curves and the feasibility of a station's routes
+ * (docs/plan.md, "Electric feasibility"). */
+#include <math.h>
+#include "fleetcast/plan.h"
+
+/* Range retention with cabin climate control against air temperature.
+ * AAA, "Electric Vehicle Range Testing" (2019): at 20 F (-6.7 C) with the
+ * heater on, range fell 41% against 75 F (24 C); at 95 F (35 C) with the air
+ * conditioning on it fell 17%. Below -6.7 C the loss keeps growing at the
+ * same rate per degree (heating load is linear in the temperature gap) down
+ * to -20 C, then flattens; above 35 C it falls 1 point per degree to 45 C. */
+static const double def_t[] = {-20.0, -6.7, 24.0, 35.0, 45.0};
+static const double def_r[] = {0.412, 0.59, 1.0, 0.83, 0.73};
+
+static double interp(const double *t, const double *r, int n, double x)
+{
+    if (n <= 0) return 1.0;
+    if (!(x > t[0])) return r[0];      /* also NAN -> first point; callers avoid NAN */
+    if (x >= t[n - 1]) return r[n - 1];
+    for (int i = 1; i < n; i++)
+        if (x <= t[i]) {
+            double u = (x - t[i - 1]) / (t[i] - t[i - 1]);
+            return r[i - 1] + u * (r[i] - r[i - 1]);
+        }
+    return r[n - 1];
+}
+
+double fc_plan_temp_retention(const fc_plan_settings *s, double t_c)
+{
+    if (isnan(t_c)) t_c = s ? s->default_temp_c : 20.0;
+    if (s && s->ncurve > 0) return interp(s->curve_t, s->curve_r, s->ncurve, t_c);
+    return interp(def_t, def_r, (int)(sizeof def_t / sizeof def_t[0]), t_c);
+}
+
+double fc_plan_hill_factor(const fc_plan_settings *s, double hill_m_per_km, double kwh_per_km)
+{
+    if (!(hill_m_per_km > 0) || !(kwh_per_km > 0)) return 1.0;
+    double mass = s ? s->van_mass_kg : 3500.0;
+    double drive = s ? s->drive_efficiency : 0.9;
+    double regen = s ? s->regen_efficiency : 0.6;
+    /* Potential energy of h metres per km, in kWh per km. */
+    double pot = mass * 9.81 * hill_m_per_km / 3.6e6;
+    double extra = pot * (1.0 / drive - regen);
+    if (extra < 0) extra = 0;
+    return 1.0 + extra / kwh_per_km;
+}
+
+void fc_plan_ev_eval(const fc_plan_input *in, const fc_plan_settings *set, int32_t s,
+                     int32_t m, int32_t v, fc_plan_ev *out)
+{
+    const fc_plan_sample *smp = &in->samples[FC_PLAN_SV(in, s, v)];
+    double def_km = set->default_route_km, def_hill = 0.0;
+    int n = smp->n > 0 ? smp->n : 1;
+    double t = in->temperature_c[FC_PLAN_SM(in, s, m)];
+    out->factor = 1.0 / fc_plan_temp_retention(set, t);
+    double wsum = 0, wfeas = 0, kmsum = 0, esum = 0;
+    if (!in->electric[v]) {
+        for (int i = 0; i < n; i++) {
+            double w = smp->n > 0 && smp->weight ? smp->weight[i] : 1.0;
+            double km = smp->n > 0 ? smp->km[i] : def_km;
+            if (!(w > 0) || !(km >= 0)) continue;
+            wsum += w;
+            kmsum += w * km;
+        }
+        out->share = 1.0;
+        out->energy = 0.0;
+        out->km = wsum > 0 ? kmsum / wsum : def_km;
+        out->threshold = INFINITY;
+        return;
+    }
+    double kwh = in->kwh_per_km[v], bat = in->battery_kwh[v];
+    double usable = bat * (1.0 - set->reserve);
+    if (!(kwh > 0) || !(usable > 0)) {
+        /* Without battery and energy figures range cannot be shown: not feasible. */
+        out->share = 0.0;
+        out->energy = 0.0;
+        out->km = 0.0;
+        out->threshold = 0.0;
+        return;
+    }
+    out->threshold = usable / (kwh * out->factor);
+    for (int i = 0; i < n; i++) {
+        double w = smp->n > 0 && smp->weight ? smp->weight[i] : 1.0;
+        double km = smp->n > 0 ? smp->km[i] : def_km;
+        double hill = smp->n > 0 && smp->hill ? smp->hill[i] : def_hill;
+        if (!(w > 0) || !(km >= 0)) continue;
+        wsum += w;
+        double e = km * kwh * out->factor * fc_plan_hill_factor(set, hill, kwh);
+        if (e <= usable * (1.0 + 1e-12)) {
+            wfeas += w;
+            kmsum += w * km;
+            esum += w * e;
+        }
+    }
+    out->share = wsum > 0 ? wfeas / wsum : 0.0;
+    out->energy = wfeas > 0 ? esum / wfeas : 0.0;
+    out->km = wfeas > 0 ? kmsum / wfeas : 0.0;
+}

@@ -1,0 +1,40 @@
+/* internal.h -- state shared by the plan's solver (lp.c) and the code
+ * that assembles and explains the result (plan.c); not a public API. */
+#ifndef FLEETCAST_PLAN_INTERNAL_H
+#define FLEETCAST_PLAN_INTERNAL_H
+
+#include "fleetcast/plan.h"
+
+typedef struct plan_work {
+    const fc_plan_input *in;
+    const fc_plan_settings *set;
+    int32_t S, M, V;
+    int scrap;                 /* months < scrap: fleet only grows */
+    double *need;              /* [smv] vans if only type v; 0 = cannot serve */
+    fc_plan_ev *ev;            /* [smv] */
+    double *cost1;             /* [smv] objective cost of one van */
+    int *has;                  /* [sv] the station has a column for type v */
+    int *col;                  /* [smv] GLPK column, 0 = none */
+    int *col_u, *col_o;        /* [sm] uncovered need, parking overrun */
+    int *row_cover, *row_park, *row_chg, *row_pow, *row_cpow;  /* [sm] */
+    int *row_range;            /* [smv] */
+    int *row_supply;           /* [m] */
+    double *supply_cap;        /* [m] electric vans the network may hold; INFINITY */
+    double *ref;               /* [sm] smallest positive need (cover row scale) */
+    double *target;            /* [sm] coverage the relaxation reached (<= 1) */
+} plan_work;
+
+/* Build, solve and round: fills p->x_lp, p->vans, the duals in p->cell,
+ * p->lp_status, p->mip_status, sizes and objectives. */
+int plan_lp_solve(plan_work *w, fc_plan *p, fc_diag *d);
+
+/* Coverage of vans n[v] (v = 0..V-1) at station-month (s, m). */
+double plan_coverage(const plan_work *w, int32_t s, int32_t m, const int32_t *n);
+
+/* Which limits would stop one more electric van of type e at (s, m) of
+ * the integer plan p: a bit per FC_LIMIT_*; ev_net[m] is the network's
+ * electric vans in month m. */
+uint32_t plan_ev_room(const plan_work *w, const fc_plan *p, const double *ev_net, int32_t s,
+                      int32_t m, int32_t e);
+
+#endif

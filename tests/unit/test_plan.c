@@ -1,0 +1,450 @@
+/* test_plan.c -- the plan: hand-checkable electric limits, temperature,
+ * limits never exceeded, volume monotonicity, brute force on tiny
+ * instances, infeasible parking, demand from paths, output. */
+#include <string.h>
+#include "check.h"
+#include "fleetcast/plan.h"
+
+enum { DIESEL, EV, BIG };
+
+/* S stations, M months, 3 types: diesel, electric (100 kWh, 0.3 kWh/km),
+ * large diesel (needs 0.7x the vans). Each station needs `routes` routes
+ * with a 100 km route sample at 24 C. */
+static fc_plan_input *mk(int S, int M, double routes)
+{
+    fc_plan_input *in = fc_plan_input_new(S, M, 3, 2025 * 12);
+    in->electric[EV] = 1;
+    in->battery_kwh[EV] = 100;
+    in->kwh_per_km[EV] = 0.3;
+    double cday[] = {40, 45, 52}, ckm[] = {0.3, 0.1, 0.33};
+    for (int v = 0; v < 3; v++) {
+        in->cost_per_day[v] = cday[v];
+        in->cost_per_km[v] = ckm[v];
+    }
+    double km = 100;
+    for (int s = 0; s < S; s++) {
+        in->van_types[s] = 7;
+        for (int v = 0; v < 3; v++) CHECK(fc_plan_input_set_route_sample(in, s, v, 1, &km, NULL, NULL) == 0);
+        for (int m = 0; m < M; m++) {
+            in->temperature_c[s * M + m] = 24;
+            for (int v = 0; v < 3; v++) {
+                int64_t k = FC_PLAN_SMV(in, s, m, v);
+                double r = v == BIG ? routes * 0.7 : routes;
+                in->routes_q[k] = r;
+                in->routes_p50[k] = r * 0.9;
+                in->routes_month[k] = r * 0.8 * 21;
+            }
+        }
+    }
+    return in;
+}
+
+static fc_plan *solve(const fc_plan_input *in, const fc_plan_settings *set)
+{
+    fc_diag d;
+    fc_diag_init(&d, NULL, NULL);
+    fc_plan *p = NULL;
+    int rc = fc_plan_solve(in, set, &d, &p);
+    CHECK(rc == FC_OK && p);
+    return p;
+}
+
+static uint64_t rs = 12345;
+static double urand(void)
+{
+    rs = rs * 6364136223846793005ull + 1442695040888963407ull;
+    return (rs >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static void test_curves(void)
+{
+    fc_plan_settings set;
+    fc_plan_settings_default(&set);
+    CHECK_NEAR(fc_plan_temp_retention(&set, 24), 1.0, 1e-12);
+    CHECK_NEAR(fc_plan_temp_retention(&set, -6.7), 0.59, 1e-12);
+    CHECK_NEAR(fc_plan_temp_retention(&set, 35), 0.83, 1e-12);
+    CHECK(fc_plan_temp_retention(&set, -15) < 0.59);
+    CHECK(fc_plan_temp_retention(&set, 40) < 0.83);
+    /* 3500 kg x 9.81 x 10 m / 3.6e6 = 0.09538 kWh/km, x (1/0.9 - 0.6), over 0.3 kWh/km. */
+    CHECK_NEAR(fc_plan_hill_factor(&set, 10, 0.3), 1 + 3500 * 9.81 * 10 / 3.6e6 * (1 / 0.9 - 0.6) / 0.3, 1e-12);
+    CHECK_NEAR(fc_plan_hill_factor(&set, 0, 0.3), 1.0, 0);
+    /* A custom curve from the config. */
+    cJSON *cfg = cJSON_Parse("{\"plan\":{\"temperature_curve\":[[-10,0.5],[20,1]],\"reserve\":0.2}}");
+    CHECK(fc_plan_settings_from_json(&set, cfg, NULL) == FC_OK);
+    CHECK_NEAR(fc_plan_temp_retention(&set, 5), 0.75, 1e-12);
+    CHECK_NEAR(set.reserve, 0.2, 0);
+    cJSON_Delete(cfg);
+    fc_diag d;
+    fc_diag_init(&d, NULL, NULL);
+    cfg = cJSON_Parse("{\"plan\":{\"reserve\":1.5}}");
+    CHECK(fc_plan_settings_from_json(&set, cfg, &d) == FC_EDATA && d.n_errors == 1);
+    cJSON_Delete(cfg);
+}
+
+/* Site power for exactly N electric vans: 100 km x 0.3 kWh = 30 kWh a
+ * route, 33.33 grid kWh at 90%, over 10 h: N x 3.333 kW. */
+static void test_site_power(void)
+{
+    for (int N = 0; N <= 6; N += 3) {
+        fc_plan_input *in = mk(1, 1, 10 / 1.1);  /* need 10 vans */
+        in->van_types[0] = 1 << DIESEL | 1 << EV;
+        in->site_power_kw[0] = N * 30 / 0.9 / 10;
+        fc_plan_settings set;
+        fc_plan_settings_default(&set);
+        fc_plan *p = solve(in, &set);
+        CHECK(p->vans[EV] == N);
+        CHECK(p->vans[DIESEL] == 10 - N);
+        CHECK(p->cell[0].binding == FC_LIMIT_SITE_POWER);
+        CHECK(strcmp(p->cell[0].lift, "+3.4 kW site power") == 0);
+        if (N > 0) CHECK(p->cell[0].dual_site_power_kw < 0);
+        fc_plan_free(p);
+        fc_plan_input_free(in);
+    }
+}
+
+/* -15 C in January against 22 C in July: routes 60..200 km. */
+static void test_temperature(void)
+{
+    fc_plan_input *in = mk(1, 12, 20);
+    double km[15];
+    for (int i = 0; i < 15; i++) km[i] = 60 + 10 * i;
+    CHECK(fc_plan_input_set_route_sample(in, 0, EV, 15, km, NULL, NULL) == 0);
+    /* Temperatures through the config, by city. */
+    fc_stations st = {0};
+    st.n = 1;
+    st.cities = fc_intern_new();
+    int32_t city = fc_intern_add(st.cities, "Minneapolis", 11, NULL);
+    st.city = &city;
+    cJSON *plan = cJSON_Parse("{\"temperature_c\":{\"Minneapolis\":[-15,-12,-5,5,12,18,22,21,15,8,-2,-10]}}");
+    fc_diag d;
+    fc_diag_init(&d, NULL, NULL);
+    CHECK(fc_plan_input_apply_config(in, plan, &st, "cfg", &d) == FC_OK);
+    CHECK_NEAR(in->temperature_c[0], -15, 0);
+    CHECK_NEAR(in->temperature_c[6], 22, 0);
+    fc_plan_settings set;
+    fc_plan_settings_default(&set);
+    set.scrap_from = 0;  /* months independent: the fleet may shrink */
+    fc_plan_ev jan, jul;
+    fc_plan_ev_eval(in, &set, 0, 0, EV, &jan);
+    fc_plan_ev_eval(in, &set, 0, 6, EV, &jul);
+    CHECK(jan.share < jul.share);
+    /* Hand check: usable 85 kWh; July factor 1/(1-(2/11.0)*0.17)... all
+     * routes with 0.3 x km x factor <= 85. */
+    double fj = 1 / fc_plan_temp_retention(&set, 22), fjan = 1 / fc_plan_temp_retention(&set, -15);
+    int nj = 0, nja = 0;
+    for (int i = 0; i < 15; i++) {
+        nj += 0.3 * km[i] * fj <= 85;
+        nja += 0.3 * km[i] * fjan <= 85;
+    }
+    CHECK_NEAR(jul.share, nj / 15.0, 1e-12);
+    CHECK_NEAR(jan.share, nja / 15.0, 1e-12);
+    in->van_types[0] = 1 << DIESEL | 1 << EV;
+    fc_plan *p = solve(in, &set);
+    CHECK(p->vans[FC_PLAN_SMV(in, 0, 0, EV)] < p->vans[FC_PLAN_SMV(in, 0, 6, EV)]);
+    CHECK(p->cell[0].binding == FC_LIMIT_RANGE);
+    CHECK(p->cell[0].ev_share < p->cell[6].ev_share);
+    fc_plan_free(p);
+    cJSON_Delete(plan);
+    fc_intern_free(st.cities);
+    fc_plan_input_free(in);
+}
+
+/* Random small networks: limits hold, +30% volume never lowers vans. */
+static void random_input(fc_plan_input *in, double scale)
+{
+    int S = in->nstations, M = in->nmonths;
+    for (int s = 0; s < S; s++) {
+        double base = 5 + 25 * urand();
+        in->parking[s] = ceil(base * 1.3 * 1.1 * 1.2 + 2);
+        in->chargers[s] = floor(8 * urand());
+        in->charger_kw[s] = urand() < 0.5 ? NAN : 7 + 10 * urand();
+        in->site_power_kw[s] = urand() < 0.3 ? NAN : 5 + 40 * urand();
+        in->current[FC_PLAN_SV(in, s, DIESEL)] = (int)(base * 0.5);
+        double km[6], hill[6];
+        for (int i = 0; i < 6; i++) {
+            km[i] = 40 + 300 * urand();
+            hill[i] = 20 * urand();
+        }
+        CHECK(fc_plan_input_set_route_sample(in, s, EV, 6, km, hill, NULL) == 0);
+        for (int m = 0; m < M; m++) {
+            in->temperature_c[s * M + m] = -15 + 40 * urand();
+            double r = base * (1 + 0.1 * m) * scale;
+            for (int v = 0; v < 3; v++) {
+                int64_t k = FC_PLAN_SMV(in, s, m, v);
+                in->routes_q[k] = v == BIG ? r * 0.7 : r;
+                in->routes_p50[k] = in->routes_q[k] * 0.9;
+                in->routes_month[k] = in->routes_q[k] * 16;
+            }
+        }
+    }
+    for (int m = 0; m < M; m++) in->ev_supply[m] = 2 + (int)(4 * urand());
+}
+
+static void test_limits_and_volume(void)
+{
+    for (int trial = 0; trial < 20; trial++) {
+        uint64_t seed = rs;
+        fc_plan_input *a = mk(5, 4, 1), *b = mk(5, 4, 1);
+        random_input(a, 1.0);
+        rs = seed;
+        random_input(b, 1.3);
+        fc_plan_settings set;
+        fc_plan_settings_default(&set);
+        fc_plan *p = solve(a, &set), *q = solve(b, &set);
+        for (int m = 0; m < 4; m++) {
+            double net_ev = 0, cap = 0;
+            for (int mm = 0; mm <= m; mm++) cap += a->ev_supply[mm];
+            for (int s = 0; s < 5; s++) {
+                int64_t k0 = FC_PLAN_SMV(a, s, m, 0);
+                const int32_t *n = &p->vans[k0];
+                int tot = n[0] + n[1] + n[2], totq = q->vans[k0] + q->vans[k0 + 1] + q->vans[k0 + 2];
+                net_ev += n[EV];
+                CHECK(tot <= a->parking[s]);
+                if (!isnan(a->chargers[s])) CHECK(n[EV] <= a->chargers[s]);
+                fc_plan_ev ev;
+                fc_plan_ev_eval(a, &set, s, m, EV, &ev);
+                CHECK(n[EV] <= ev.share * p->need[k0 + EV] + 1e-9);
+                double kwh = n[EV] * ev.energy / set.charger_efficiency;
+                if (!isnan(a->site_power_kw[s])) CHECK(kwh <= a->site_power_kw[s] * 10 + 1e-6);
+                if (!isnan(a->charger_kw[s]))
+                    CHECK(kwh <= a->chargers[s] * a->charger_kw[s] * 10 + 1e-6);
+                CHECK(p->cell[FC_PLAN_SM(a, s, m)].coverage >= 1 - 1e-9);
+                CHECK(totq >= tot);
+            }
+            CHECK(net_ev <= cap + 1e-9);
+        }
+        CHECK(q->lp_objective >= p->lp_objective);
+        fc_plan_free(p);
+        fc_plan_free(q);
+        fc_plan_input_free(a);
+        fc_plan_input_free(b);
+    }
+}
+
+/* Brute force over integer fleets of one station, two months. */
+static double brute(const fc_plan_input *in, const fc_plan_settings *set)
+{
+    double best = INFINITY;
+    fc_plan_ev ev[2];
+    double vc[2][3];
+    for (int m = 0; m < 2; m++) {
+        fc_plan_ev_eval(in, set, 0, m, EV, &ev[m]);
+        for (int v = 0; v < 3; v++) vc[m][v] = fc_plan_van_cost(in, set, 0, m, v, 1);  /* linear in n */
+    }
+    for (int a0 = 0; a0 <= 12; a0++)
+        for (int b0 = 0; b0 <= 12; b0++)
+            for (int c0 = 0; c0 <= 12; c0++)
+                for (int a1 = a0; a1 <= 12; a1++)
+                    for (int b1 = b0; b1 <= 12; b1++)
+                        for (int c1 = c0; c1 <= 12; c1++) {
+                            int n[2][3] = {{a0, b0, c0}, {a1, b1, c1}};
+                            double cost = 0;
+                            int ok = 1;
+                            for (int m = 0; m < 2 && ok; m++) {
+                                double cov = 0;
+                                for (int v = 0; v < 3; v++) {
+                                    double need = in->routes_q[FC_PLAN_SMV(in, 0, m, v)] * (1 + set->spare_ratio);
+                                    cov += n[m][v] / need;
+                                    cost += vc[m][v] * n[m][v];
+                                    if (n[m][v] < in->current[v]) ok = 0;
+                                }
+                                double needev = in->routes_q[FC_PLAN_SMV(in, 0, m, EV)] * (1 + set->spare_ratio);
+                                ok = ok && cov >= 1 - 1e-9 && n[m][0] + n[m][1] + n[m][2] <= in->parking[0] &&
+                                     n[m][EV] <= in->chargers[0] && n[m][EV] <= ev[m].share * needev + 1e-9 &&
+                                     n[m][EV] * ev[m].energy / 0.9 <= in->site_power_kw[0] * 10 + 1e-9;
+                            }
+                            ok = ok && n[0][EV] <= in->ev_supply[0] && n[1][EV] <= in->ev_supply[0] + in->ev_supply[1];
+                            if (ok && cost < best) best = cost;
+                        }
+    return best;
+}
+
+static void test_brute_force(void)
+{
+    for (int trial = 0; trial < 12; trial++) {
+        fc_plan_input *in = mk(1, 2, 1);
+        double r = 3 + 4 * urand();
+        in->parking[0] = ceil(r * 1.1) + (int)(3 * urand());
+        in->chargers[0] = (int)(6 * urand());
+        in->site_power_kw[0] = 5 + 20 * urand();
+        in->ev_supply[0] = (int)(4 * urand());
+        in->ev_supply[1] = (int)(3 * urand());
+        in->current[DIESEL] = (int)(2 * urand());
+        double km[4] = {60 + 80 * urand(), 90 + 150 * urand(), 70, 120};
+        CHECK(fc_plan_input_set_route_sample(in, 0, EV, 4, km, NULL, NULL) == 0);
+        in->cost_per_day[BIG] = 44 + 20 * urand();
+        in->cost_per_day[EV] = 38 + 12 * urand();
+        for (int m = 0; m < 2; m++) {
+            in->temperature_c[m] = -10 + 30 * urand();
+            double rr = r * (1 + 0.3 * m);
+            for (int v = 0; v < 3; v++) {
+                int64_t k = FC_PLAN_SMV(in, 0, m, v);
+                in->routes_q[k] = v == BIG ? rr * 0.7 : rr;
+                in->routes_p50[k] = in->routes_q[k] * 0.9;
+                in->routes_month[k] = in->routes_q[k] * 17;
+            }
+        }
+        fc_plan_settings set;
+        fc_plan_settings_default(&set);
+        double opt = brute(in, &set);
+        CHECK(isfinite(opt));
+        fc_plan *lp = solve(in, &set);
+        set.integer = 1;
+        fc_plan *ip = solve(in, &set);
+        /* The relaxation bounds the optimum; branch and bound finds it;
+         * rounding is within one van per type and month of it. */
+        CHECK(lp->lp_objective <= opt + 1e-6);
+        CHECK_NEAR(ip->objective, opt, 1e-6 * opt);
+        CHECK_NEAR(ip->lp_objective, lp->lp_objective, 1e-6 * opt);
+        double slack = 0;
+        for (int m = 0; m < 2; m++)
+            for (int v = 0; v < 3; v++) slack += fc_plan_van_cost(in, &set, 0, m, v, 1);
+        CHECK(lp->objective >= opt - 1e-6 && lp->objective <= opt + slack);
+        /* Rounding never leaves routes uncovered here; where it overruns
+         * the parking (no type swap in the repair) the plan says so. */
+        CHECK(lp->n_uncovered == 0);
+        CHECK(ip->n_uncovered == 0 && ip->n_parking_over == 0);
+        if (lp->n_parking_over) CHECK(lp->cell[0].parking_over > 0 || lp->cell[1].parking_over > 0);
+        fc_plan_free(lp);
+        fc_plan_free(ip);
+        fc_plan_input_free(in);
+    }
+}
+
+/* Decomposition (stations solved apart, then warm-started together) and
+ * the whole program give the same relaxation optimum when supply binds. */
+static void test_decomposition(void)
+{
+    for (int trial = 0; trial < 5; trial++) {
+        fc_plan_input *in = mk(8, 3, 1);
+        random_input(in, 1.0);
+        for (int m = 0; m < 3; m++) in->ev_supply[m] = 1;
+        fc_plan_settings set;
+        fc_plan_settings_default(&set);
+        fc_plan *a = solve(in, &set);
+        set.integer = 1;
+        set.time_limit_s = 0.05;  /* only the monolithic relaxation is compared */
+        fc_plan *b = solve(in, &set);
+        CHECK_NEAR(a->lp_objective, b->lp_objective, 1e-6 * b->lp_objective);
+        fc_plan_free(a);
+        fc_plan_free(b);
+        fc_plan_input_free(in);
+    }
+}
+
+static void test_infeasible(void)
+{
+    fc_plan_input *in = mk(2, 1, 10 / 1.1);  /* 10 vans of one type needed */
+    in->van_types[0] = in->van_types[1] = 1 << DIESEL;
+    in->parking[0] = 6;
+    in->van_types[1] = 1 << EV;       /* electric only, routes 250 km: out of range */
+    double km = 350;
+    CHECK(fc_plan_input_set_route_sample(in, 1, EV, 1, &km, NULL, NULL) == 0);
+    fc_plan_settings set;
+    fc_plan_settings_default(&set);
+    fc_plan *p = solve(in, &set);
+    CHECK(p->vans[DIESEL] == 10);
+    CHECK_NEAR(p->cell[0].parking_over, 4, 1e-9);
+    CHECK(p->cell[0].binding == FC_LIMIT_PARKING);
+    CHECK(strcmp(p->cell[0].lift, "+4 parking spaces") == 0);
+    CHECK(p->n_parking_over == 1 && p->n_uncovered == 1);
+    CHECK_NEAR(p->cell[1].uncovered_routes, 10 / 1.1, 1e-9);
+    CHECK(p->cell[1].binding == FC_LIMIT_RANGE);
+    CHECK(strstr(p->cell[1].lift, "routes uncovered") != NULL);
+    /* Scenario check: planned fleet covers P90 exactly, short under the shock. */
+    CHECK(p->check[0 * FC_SCEN_N + FC_SCEN_Q].shortfall == 0);
+    CHECK(p->check[0 * FC_SCEN_N + FC_SCEN_SHOCK].shortfall == 3);
+    CHECK(p->check[0 * FC_SCEN_N + FC_SCEN_P50].surplus == 1);
+    /* Output names it. */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    CHECK(fc_plan_write_json(f, p, in, NULL) == FC_OK);
+    fclose(f);
+    cJSON *j = cJSON_Parse(buf);
+    CHECK(j && cJSON_GetObjectItem(j, "schema_version")->valueint == FC_PLAN_SCHEMA_VERSION);
+    cJSON *m0 = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "stations"), 0), "months"), 0);
+    CHECK(m0 && strcmp(cJSON_GetObjectItem(m0, "binding")->valuestring, "parking") == 0);
+    CHECK(m0 && cJSON_GetObjectItem(m0, "parking_over")->valuedouble == 4);
+    cJSON_Delete(j);
+    free(buf);
+    f = open_memstream(&buf, &len);
+    CHECK(fc_plan_write_csv(f, p, in) == FC_OK);
+    fclose(f);
+    int lines = 0;
+    for (char *c = buf; *c; c++) lines += *c == '\n';
+    CHECK(lines == 3);  /* header + S0 diesel + S1 ev */
+    free(buf);
+    fc_plan_free(p);
+    fc_plan_input_free(in);
+}
+
+/* Paths and SPR through callbacks: peak packages 1000 + 10 p, SPR 100. */
+static double cb_peak(void *ud, int32_t s, int32_t m, int p)
+{
+    (void)ud;
+    (void)s;
+    (void)m;
+    return 1000 + 10 * p;
+}
+static double cb_spr(void *ud, int32_t s, int32_t m, int32_t v, double pk)
+{
+    (void)ud;
+    (void)s;
+    (void)m;
+    (void)pk;
+    return v == BIG ? 200 : 100;
+}
+
+static void test_fill(void)
+{
+    fc_plan_input *in = mk(1, 2, 1);
+    in->van_types[0] = 1 << DIESEL | 1 << BIG;
+    fc_plan_settings set;
+    fc_plan_settings_default(&set);
+    fc_plan_source src = {.ud = NULL, .npaths = 100, .peak_packages = cb_peak, .spr = cb_spr};
+    CHECK(fc_plan_input_fill_routes(in, &src, &set, NULL) == FC_OK);
+    /* Routes 10 + 0.1 p; quantile 0.9 of 100 values: 10 + 0.1 x 89.1. */
+    CHECK_NEAR(in->routes_q[FC_PLAN_SMV(in, 0, 0, DIESEL)], 18.91, 1e-9);
+    CHECK_NEAR(in->routes_p50[FC_PLAN_SMV(in, 0, 0, DIESEL)], 14.95, 1e-9);
+    CHECK_NEAR(in->routes_q[FC_PLAN_SMV(in, 0, 1, BIG)], 18.91 / 2, 1e-9);
+    CHECK_NEAR(in->routes_shock[FC_PLAN_SMV(in, 0, 0, DIESEL)], 18.91 * 1.3, 1e-9);
+    CHECK(isnan(in->routes_q[FC_PLAN_SMV(in, 0, 0, EV)]));
+    fc_plan_input_free(in);
+}
+
+static void test_deterministic(void)
+{
+    rs = 99;
+    fc_plan_input *in = mk(6, 3, 1);
+    random_input(in, 1.0);
+    fc_plan_settings set;
+    fc_plan_settings_default(&set);
+    char *b1 = NULL, *b2 = NULL;
+    size_t l1 = 0, l2 = 0;
+    for (int i = 0; i < 2; i++) {
+        fc_plan *p = solve(in, &set);
+        FILE *f = open_memstream(i ? &b2 : &b1, i ? &l2 : &l1);
+        CHECK(fc_plan_write_json(f, p, in, NULL) == FC_OK);
+        fclose(f);
+        fc_plan_free(p);
+    }
+    CHECK(l1 == l2 && memcmp(b1, b2, l1) == 0);
+    free(b1);
+    free(b2);
+    fc_plan_input_free(in);
+}
+
+int main(void)
+{
+    test_curves();
+    test_site_power();
+    test_temperature();
+    test_limits_and_volume();
+    test_brute_force();
+    test_decomposition();
+    test_infeasible();
+    test_fill();
+    test_deterministic();
+    return check_report();
+}
