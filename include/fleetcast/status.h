@@ -19,6 +19,7 @@ typedef enum fc_status {
     FC_EINTERNAL = 70,  /* a bug, or out of memory */
     FC_ECANTCREAT = 73, /* cannot create an output file */
     FC_EIO = 74,        /* read or write error during I/O */
+    FC_ELOCKED = 75,    /* another run holds the output folder: try again later */
     FC_ENOCONV = 79     /* a model fit did not converge */
 } fc_status;
 

@@ -24,6 +24,8 @@ int cmd_backtest(int argc, char **argv);
 
 int cmd_synth(int argc, char **argv);
 int cmd_forecast(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 /* Long-option codes shared by the commands (beyond single letters). */
 enum {

@@ -9,7 +9,7 @@
 const char cli_exit_codes_help[] =
     "Exit codes: 0 ok, 64 usage error, 65 bad input data, 66 input missing or\n"
     "unreadable, 70 internal error, 73 cannot create output, 74 I/O error,\n"
-    "79 model did not converge.\n";
+    "75 output folder locked by another run, 79 model did not converge.\n";
 
 static void sink_text(void *ud, fc_level level, const char *msg)
 {

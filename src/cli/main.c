@@ -5,12 +5,14 @@
 #include "cli.h"
 
 static const fc_command commands[] = {
+    {"run", cmd_run, "the monthly batch: validate, fit, forecast, plan, revision report"},
     {"validate", cmd_validate, "check input files, summarise them"},
     {"fit", cmd_fit, "fit the hybrid SPR model -> model.json"},
     {"predict", cmd_predict, "score station-days with a model (routes, SPR) -> CSV"},
+    {"forecast", cmd_forecast, "zip volumes -> station and network packages by month, with quantiles"},
+    {"plan", cmd_plan, "vans by type and electric deployment per station and month -> plan.json"},
     {"backtest", cmd_backtest, "accuracy of physics / ML / hybrid on held-out splits"},
     {"synth", cmd_synth, "realistic example data, built by actually routing stops"},
-    {"forecast", cmd_forecast, "zip volumes -> station and network packages by month, with quantiles"},
 };
 static const int ncommands = (int)(sizeof commands / sizeof commands[0]);
 

@@ -112,8 +112,12 @@ int fc_vol_write_json(FILE *f, const fc_vol_forecast *fc, const char *level, con
     char *head = meta ? cJSON_Print(meta) : NULL;
     if (meta && !head) return FC_EINTERNAL;
     if (head) {
+        /* Drop the object's own closing brace (only that one: the last
+         * member may itself be an object). */
         size_t len = strlen(head);
-        while (len && (head[len - 1] == '}' || head[len - 1] == '\n')) head[--len] = '\0';
+        while (len && head[len - 1] != '}') head[--len] = '\0';
+        if (len) head[--len] = '\0';
+        while (len && (head[len - 1] == '\n' || head[len - 1] == '\t')) head[--len] = '\0';
         fputs(head, f);
         fputs(len > 1 ? ",\n" : "\n", f);
         free(head);

@@ -229,14 +229,23 @@ static int write_config(const fc_synth_world *w, const fc_synth_result *r, const
     cJSON_AddNumberToObject(o, "spare_ratio", 0.1);
     cJSON_AddNumberToObject(o, "paths", 500);
     cJSON_AddNumberToObject(o, "seed", (double)w->p.seed);
-    cJSON *temp = cJSON_AddObjectToObject(o, "temperature_c");
+    /* The plan's section: monthly temperatures per city (range derating)
+     * and a modest monthly supply of new electric vans. */
+    cJSON *plan = cJSON_AddObjectToObject(o, "plan");
+    double supply[16];
+    for (int k = 0; k < 16; k++) supply[k] = 3;
+    cJSON_AddItemToObject(plan, "ev_supply", cJSON_CreateDoubleArray(supply, 16));
+    cJSON *temp = cJSON_AddObjectToObject(plan, "temperature_c");
     for (int32_t c = 0; c < w->ncities; c++) {
         double t[12];
         memcpy(t, w->cities[c].temperature_c, sizeof t);
         cJSON_AddItemToObject(temp, w->cities[c].name, cJSON_CreateDoubleArray(t, 12));
     }
-    cJSON_AddItemToObject(o, "scenario", w->scenario ? cJSON_Duplicate(w->scenario, 1) : cJSON_CreateObject());
+    /* What the generator did (its scenario) is history, not a planning
+     * scenario: it goes under "synth", and the plan's "scenario" is empty. */
+    cJSON_AddItemToObject(o, "scenario", cJSON_CreateObject());
     cJSON *g = cJSON_AddObjectToObject(o, "synth");
+    cJSON_AddItemToObject(g, "scenario", w->scenario ? cJSON_Duplicate(w->scenario, 1) : cJSON_CreateObject());
     cJSON_AddNumberToObject(g, "seed", (double)w->p.seed);
     cJSON_AddNumberToObject(g, "cities", w->ncities);
     cJSON_AddNumberToObject(g, "stations", w->nstations);

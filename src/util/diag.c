@@ -13,6 +13,7 @@ const char *fc_status_name(int status)
     case FC_EINTERNAL: return "internal error";
     case FC_ECANTCREAT: return "cannot create output";
     case FC_EIO: return "I/O error";
+    case FC_ELOCKED: return "output folder locked by another run";
     case FC_ENOCONV: return "model did not converge";
     default: return "error";
     }

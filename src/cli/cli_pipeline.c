@@ -1,0 +1,115 @@
+/* cli_pipeline.c -- the load / model / forecast / plan stages shared by the
+ * plan and run commands. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli_pipeline.h"
+#include "fleetcast/plan_source.h"
+
+int pipeline_int_opt(cli *c, const char *name, const char *arg, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (errno || *end || end == arg || v < lo || v > hi)
+        return cli_usage_error(c, "--%s: expected a whole number in [%ld, %ld], got \"%s\"", name, lo,
+                               hi, arg);
+    *out = v;
+    return FC_OK;
+}
+
+int pipeline_load(cli *c, pipeline *p, const pipeline_opts *o)
+{
+    int st = cli_spr_load(c, &p->ds, &p->spr_settings, 0);
+    if (st) return st;
+    const char *fleet = c->config->inputs[FC_IN_FLEET];
+    if (fleet) {
+        p->ds.paths[FC_IN_FLEET] = fleet;
+        st = fc_fleet_read(fleet, p->ds.stations, p->ds.vehicles, &c->diag, &p->ds.fleet,
+                           &p->ds.info[FC_IN_FLEET]);
+        if (st) return st;
+        p->ds.loaded[FC_IN_FLEET] = 1;
+    }
+    fc_config *cfg = c->config;
+    long threads = o && o->threads > 0 ? o->threads : sysconf(_SC_NPROCESSORS_ONLN);
+    if (threads < 1) threads = 1;
+    if (threads > 64) threads = 64;
+    p->vo = (fc_vol_options){
+        .horizon = o && o->horizon > 0 ? (int)o->horizon : cfg->horizon_months,
+        .paths = o && o->paths > 0 ? (int)o->paths : cfg->paths,
+        .seed = o && o->seed >= 0 ? (uint64_t)o->seed : cfg->seed,
+        .threads = (int)threads,
+        .zip_rows = 0,
+    };
+    fc_plan_settings_default(&p->plan_settings);
+    return fc_plan_settings_from_json(&p->plan_settings, cfg->json, &c->diag);
+}
+
+int pipeline_model(cli *c, pipeline *p, const char *path)
+{
+    int st = fc_spr_index_new(p->ds.shipments, p->ds.zips, p->ds.stations, &c->diag, &p->ix);
+    if (st) return st;
+    if (path) return cli_spr_model_read(c, path, &p->model);
+    st = fc_spr_fit(p->ix, p->ds.routes, p->ds.vehicles, NULL, &p->spr_settings, &c->diag, &p->model);
+    if (st) return st;
+    p->model->inputs = fc_dataset_fingerprints(&p->ds);
+    if (p->model->n_noconv)
+        fc_diag_warn(&c->diag, "%d station fit%s did not converge; they use network values",
+                     p->model->n_noconv, p->model->n_noconv > 1 ? "s" : "");
+    return FC_OK;
+}
+
+int pipeline_forecast(cli *c, pipeline *p)
+{
+    fc_config *cfg = c->config;
+    int st = fc_scenario_parse(cfg->json, cfg->path ? cfg->path : "config", p->ds.zips,
+                               p->ds.stations, &c->diag, &p->sc);
+    if (st == FC_OK)
+        st = fc_vol_history_build(p->ds.shipments, p->ds.stations->n, &c->diag, &p->hist);
+    if (st == FC_OK) st = fc_vol_model_fit(p->hist, 0, FC_VOL_ETS, p->vo.threads, &c->diag, &p->vm);
+    if (st == FC_OK)
+        st = fc_vol_forecast_run(p->hist, p->vm, p->sc, p->ds.stations, &p->vo, &c->diag, &p->fc);
+    return st;
+}
+
+int pipeline_plan(cli *c, pipeline *p)
+{
+    int st = fc_plan_input_from_models(&p->ds, p->model, p->hist, p->vm, p->sc, p->fc,
+                                       &p->plan_settings, c->config->json,
+                                       c->config->path ? c->config->path : "config", &c->diag,
+                                       &p->in);
+    if (st == FC_OK) st = fc_plan_solve(p->in, &p->plan_settings, &c->diag, &p->plan);
+    if (st == FC_OK && p->plan->n_uncovered)
+        fc_diag_warn(&c->diag, "%lld station-months cannot cover their demand (see 'uncovered_routes')",
+                     (long long)p->plan->n_uncovered);
+    return st;
+}
+
+cJSON *pipeline_meta(const cli *c, const pipeline *p)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    cJSON_AddItemToObject(o, "inputs", fc_dataset_fingerprints(&p->ds));
+    cJSON *s = cJSON_AddObjectToObject(o, "settings");
+    cJSON_AddNumberToObject(s, "horizon_months", p->vo.horizon);
+    cJSON_AddNumberToObject(s, "paths", p->vo.paths);
+    cJSON_AddNumberToObject(s, "seed", (double)p->vo.seed);
+    const cJSON *sc = c->config->json ? cJSON_GetObjectItemCaseSensitive(c->config->json, "scenario") : NULL;
+    cJSON_AddItemToObject(s, "scenario", sc ? cJSON_Duplicate(sc, 1) : cJSON_CreateObject());
+    return o;
+}
+
+void pipeline_free(pipeline *p)
+{
+    fc_plan_free(p->plan);
+    fc_plan_input_free(p->in);
+    fc_vol_forecast_free(p->fc);
+    fc_vol_model_free(p->vm);
+    fc_vol_history_free(p->hist);
+    fc_scenario_free(p->sc);
+    fc_spr_model_free(p->model);
+    fc_spr_index_free(p->ix);
+    fc_dataset_free(&p->ds);
+    memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,245 @@
+/* cli_revision.c -- the monthly revision report (course correction).
+ *
+ * The van need of a station-month is its peak-day routes at the service
+ * level times (1 + spare ratio). Its change since the previous run is split
+ * by re-solving the plan with one cause switched back at a time:
+ *   parameters = need(new model, forecast)      - need(old model, forecast)
+ *   scenario   = need(old model, forecast)      - need(old model, forecast with rezoning only)
+ *   rezoning   = need(old model, rezoning only) - need(old model, no scenario)
+ *   new data   = need(old model, no scenario)   - previous need
+ * so the four parts add up to the total change exactly. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli_revision.h"
+#include "fleetcast/date.h"
+#include "fleetcast/plan_source.h"
+
+static cJSON *read_json(cli *c, const char *dir, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char *text;
+    size_t n;
+    if (fc_read_file(path, &c->diag, &text, &n)) return NULL;
+    cJSON *j = cJSON_ParseWithLength(text, n);
+    free(text);
+    if (!j) fc_diag_error(&c->diag, FC_EDATA, "%s: not valid JSON", path);
+    return j;
+}
+
+/* Need per station-month of a plan solved from (model, forecast). */
+static int need_of(cli *c, pipeline *p, const fc_spr_model *m, const fc_vol_forecast *f,
+                   const fc_scenario *sc, double *need)
+{
+    fc_plan_input *in = NULL;
+    fc_plan *plan = NULL;
+    int st = fc_plan_input_from_models(&p->ds, m, p->hist, p->vm, sc, f, &p->plan_settings,
+                                       c->config->json, c->config->path ? c->config->path : "config",
+                                       &c->diag, &in);
+    if (st == FC_OK) st = fc_plan_solve(in, &p->plan_settings, &c->diag, &plan);
+    if (st == FC_OK)
+        for (int64_t i = 0; i < (int64_t)in->nstations * in->nmonths; i++)
+            need[i] = plan->cell[i].routes_q * (1 + p->plan_settings.spare_ratio);
+    fc_plan_free(plan);
+    fc_plan_input_free(in);
+    return st;
+}
+
+static int forecast_with(pipeline *p, const fc_scenario *sc, cli *c, fc_vol_forecast **out)
+{
+    return fc_vol_forecast_run(p->hist, p->vm, sc, p->ds.stations, &p->vo, &c->diag, out);
+}
+
+static double r2(double x) { return round(x * 100) / 100; }
+
+int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char **text)
+{
+    *out = NULL;
+    *text = NULL;
+    int st = FC_OK;
+    cJSON *pm = read_json(c, prevdir, "model.json");
+    cJSON *pf = read_json(c, prevdir, "forecast.json");
+    cJSON *pp = read_json(c, prevdir, "plan.json");
+    fc_spr_model *old = NULL;
+    fc_vol_forecast *f_moves = NULL, *f_none = NULL;
+    fc_scenario moves_only;
+    int32_t ns = p->in->nstations, nm = p->in->nmonths;
+    size_t cells = (size_t)ns * nm;
+    double *n_new = calloc(cells, sizeof *n_new), *n_b = calloc(cells, sizeof *n_b);
+    double *n_moves = calloc(cells, sizeof *n_moves), *n_none = calloc(cells, sizeof *n_none);
+    double *n_old = malloc(cells * sizeof *n_old);
+    cJSON *o = cJSON_CreateObject();
+    size_t tcap = 8192, tlen = 0;
+    char *t = malloc(tcap);
+    if (!pm || !pf || !pp) {
+        st = c->diag.status ? c->diag.status : FC_EDATA;
+        goto done;
+    }
+    if (!n_new || !n_b || !n_moves || !n_none || !n_old || !o || !t) {
+        st = FC_EINTERNAL;
+        goto done;
+    }
+    t[0] = '\0';
+#define SAY(...)                                                                    \
+    do {                                                                            \
+        int k_ = snprintf(t + tlen, tcap - tlen, __VA_ARGS__);                      \
+        if (k_ > 0) tlen = tlen + (size_t)k_ < tcap ? tlen + (size_t)k_ : tcap - 1; \
+    } while (0)
+    cJSON_AddNumberToObject(o, "schema_version", 1);
+    cJSON_AddStringToObject(o, "kind", "fleetcast.revision");
+    cJSON_AddStringToObject(o, "previous", prevdir);
+
+    /* 1. Parameter drift. */
+    if ((st = fc_spr_model_from_json(pm, "previous model.json", &c->diag, &old))) goto done;
+    cJSON *drift = cJSON_AddArrayToObject(o, "parameters");
+    int nflag = 0;
+    for (int i = 0; i < p->model->nstations; i++) {
+        const fc_spr_station *a = &p->model->st[i];
+        for (int k = 0; k < old->nstations; k++) {
+            const fc_spr_station *b = &old->st[k];
+            if (strcmp(a->name, b->name) != 0) continue;
+            for (int j = 0; j < FC_PHYS_NPARAM; j++) {
+                double se = sqrt(a->se[j] * a->se[j] + b->se[j] * b->se[j]);
+                double z = se > 0 ? (a->p[j] - b->p[j]) / se : 0;
+                int sig = fabs(z) > 2.58;
+                nflag += sig;
+                cJSON *e = cJSON_CreateObject();
+                cJSON_AddStringToObject(e, "station", a->name);
+                cJSON_AddStringToObject(e, "parameter", fc_phys_param_names[j]);
+                cJSON_AddNumberToObject(e, "previous", b->p[j]);
+                cJSON_AddNumberToObject(e, "current", a->p[j]);
+                cJSON_AddNumberToObject(e, "se_previous", b->se[j]);
+                cJSON_AddNumberToObject(e, "se_current", a->se[j]);
+                cJSON_AddNumberToObject(e, "z", r2(z));
+                cJSON_AddBoolToObject(e, "significant", sig);
+                cJSON_AddItemToArray(drift, e);
+                if (sig)
+                    SAY("  drift: %s %s %.4g -> %.4g (z = %.1f)\n", a->name, fc_phys_param_names[j],
+                        b->p[j], a->p[j], z);
+            }
+        }
+    }
+
+    /* 2. Forecast revisions (station level, P50 packages). */
+    cJSON *frev = cJSON_AddArrayToObject(o, "forecast");
+    const cJSON *rows = cJSON_GetObjectItemCaseSensitive(pf, "rows");
+    const cJSON *row;
+    cJSON_ArrayForEach(row, rows) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(row, "id");
+        const cJSON *mo = cJSON_GetObjectItemCaseSensitive(row, "month");
+        const cJSON *p50 = cJSON_GetObjectItemCaseSensitive(row, "packages_p50");
+        if (!cJSON_IsString(id) || !cJSON_IsString(mo) || !cJSON_IsNumber(p50)) continue;
+        int mi;
+        if (fc_month_parse(mo->valuestring, &mi)) continue;
+        for (int64_t i = 0; i < p->fc->nstation_rows; i++) {
+            const fc_vol_row *r = &p->fc->station_rows[i];
+            if (r->month != mi || r->id < 0 || r->id >= p->ds.stations->n ||
+                strcmp(fc_intern_name(p->ds.stations->ids, r->id), id->valuestring) != 0)
+                continue;
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "station", id->valuestring);
+            cJSON_AddStringToObject(e, "month", mo->valuestring);
+            cJSON_AddNumberToObject(e, "previous_p50", p50->valuedouble);
+            cJSON_AddNumberToObject(e, "current_p50", r->pk_p50);
+            cJSON_AddNumberToObject(e, "change", r2(r->pk_p50 - p50->valuedouble));
+            cJSON_AddItemToArray(frev, e);
+        }
+    }
+
+    /* 3. Van need, and its attribution. */
+    for (size_t i = 0; i < cells; i++) {
+        n_new[i] = p->plan->cell[i].routes_q * (1 + p->plan_settings.spare_ratio);
+        n_old[i] = NAN;
+    }
+    const cJSON *ps = cJSON_GetObjectItemCaseSensitive(pp, "settings");
+    const cJSON *spare = ps ? cJSON_GetObjectItemCaseSensitive(ps, "spare_ratio") : NULL;
+    double old_spare = cJSON_IsNumber(spare) ? spare->valuedouble : 0.1;
+    const cJSON *stations = cJSON_GetObjectItemCaseSensitive(pp, "stations"), *sj;
+    cJSON_ArrayForEach(sj, stations) {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(sj, "station");
+        if (!cJSON_IsString(name)) continue;
+        int32_t s = fc_intern_find(p->ds.stations->ids, name->valuestring, strlen(name->valuestring));
+        if (s < 0 || s >= ns) continue;
+        const cJSON *mj;
+        cJSON_ArrayForEach(mj, cJSON_GetObjectItemCaseSensitive(sj, "months")) {
+            const cJSON *mo = cJSON_GetObjectItemCaseSensitive(mj, "month");
+            const cJSON *rs = cJSON_GetObjectItemCaseSensitive(mj, "routes_service");
+            int mi;
+            if (!cJSON_IsString(mo) || !cJSON_IsNumber(rs) || fc_month_parse(mo->valuestring, &mi)) continue;
+            int m = mi - p->in->month0;
+            if (m >= 0 && m < nm) n_old[(size_t)s * nm + (size_t)m] = rs->valuedouble * (1 + old_spare);
+        }
+    }
+    moves_only = p->sc ? *p->sc : (fc_scenario){0};
+    moves_only.nshocks = 0;
+    if ((st = need_of(c, p, old, p->fc, p->sc, n_b))) goto done;
+    if ((st = forecast_with(p, &moves_only, c, &f_moves))) goto done;
+    if ((st = need_of(c, p, old, f_moves, &moves_only, n_moves))) goto done;
+    if ((st = forecast_with(p, NULL, c, &f_none))) goto done;
+    if ((st = need_of(c, p, old, f_none, NULL, n_none))) goto done;
+    cJSON *vans = cJSON_AddArrayToObject(o, "vans");
+    double tot[5] = {0};
+    for (int32_t s = 0; s < ns; s++)
+        for (int32_t m = 0; m < nm; m++) {
+            size_t i = (size_t)s * nm + (size_t)m;
+            if (!isfinite(n_old[i])) continue;
+            double part[4] = {n_none[i] - n_old[i], n_moves[i] - n_none[i], n_b[i] - n_moves[i],
+                              n_new[i] - n_b[i]};
+            char mon[8];
+            fc_month_format(p->in->month0 + m, mon);
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "station", fc_intern_name(p->ds.stations->ids, s));
+            cJSON_AddStringToObject(e, "month", mon);
+            cJSON_AddNumberToObject(e, "previous_need", r2(n_old[i]));
+            cJSON_AddNumberToObject(e, "current_need", r2(n_new[i]));
+            cJSON_AddNumberToObject(e, "change", n_new[i] - n_old[i]);
+            cJSON *a = cJSON_AddObjectToObject(e, "attribution");
+            cJSON_AddNumberToObject(a, "new_data", part[0]);
+            cJSON_AddNumberToObject(a, "rezoning", part[1]);
+            cJSON_AddNumberToObject(a, "scenario", part[2]);
+            cJSON_AddNumberToObject(a, "parameter_drift", part[3]);
+            cJSON_AddItemToArray(vans, e);
+            for (int k = 0; k < 4; k++) tot[k] += part[k];
+            tot[4] += n_new[i] - n_old[i];
+        }
+    cJSON *tj = cJSON_AddObjectToObject(o, "totals");
+    cJSON_AddNumberToObject(tj, "change", tot[4]);
+    cJSON_AddNumberToObject(tj, "new_data", tot[0]);
+    cJSON_AddNumberToObject(tj, "rezoning", tot[1]);
+    cJSON_AddNumberToObject(tj, "scenario", tot[2]);
+    cJSON_AddNumberToObject(tj, "parameter_drift", tot[3]);
+    cJSON_AddNumberToObject(tj, "parameters_flagged", nflag);
+    char head[512];
+    snprintf(head, sizeof head,
+             "revision since %s: van need %+.1f van-months = new data %+.1f, rezoning %+.1f, "
+             "scenario %+.1f, parameter drift %+.1f; %d parameter%s drifted significantly\n",
+             prevdir, tot[4], tot[0], tot[1], tot[2], tot[3], nflag, nflag == 1 ? "" : "s");
+    size_t hl = strlen(head);
+    if (hl + tlen + 1 < tcap) {
+        memmove(t + hl, t, tlen + 1);
+        memcpy(t, head, hl);
+    }
+#undef SAY
+done:
+    if (st == FC_OK) {
+        *out = o;
+        *text = t;
+    } else {
+        cJSON_Delete(o);
+        free(t);
+    }
+    fc_vol_forecast_free(f_moves);
+    fc_vol_forecast_free(f_none);
+    fc_spr_model_free(old);
+    free(n_new);
+    free(n_b);
+    free(n_moves);
+    free(n_none);
+    free(n_old);
+    cJSON_Delete(pm);
+    cJSON_Delete(pf);
+    cJSON_Delete(pp);
+    return st;
+}

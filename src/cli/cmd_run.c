@@ -1,0 +1,348 @@
+/* cmd_run.c -- `fleetcast run CONFIG`: the monthly batch. Validate, fit,
+ * forecast and plan in one go; write model.json, forecast.json, plan.json,
+ * plan.csv and run.json (and revision.json against a previous run) into an
+ * output folder, all or nothing, under a lock. */
+#include <dirent.h>
+#include <math.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli_pipeline.h"
+#include "cli_revision.h"
+#include "fleetcast/date.h"
+#include "fleetcast/outfile.h"
+
+static const char help[] =
+    "Usage: fleetcast run CONFIG [-o OUTDIR] [--previous DIR] [--format text|json]\n"
+    "                     [--reproducible] [--threads N]\n\n"
+    "The monthly batch: read and check the inputs the config names, fit the\n"
+    "hybrid SPR model, forecast volume, and plan vans and electric deployment.\n"
+    "Writes into OUTDIR (default: the config's \"output_dir\", else 'out' beside\n"
+    "the config):\n"
+    "  model.json      the fitted SPR model\n"
+    "  forecast.json   station forecasts by month (P10/P50/P90)\n"
+    "  plan.json       vans by type per station and month, electric deployment,\n"
+    "                  binding limits (plan.csv: the same as flat rows)\n"
+    "  run.json        when and how the run was made (the only file with a time)\n"
+    "  revision.json   with --previous DIR (or the config's \"previous_run\"): what\n"
+    "                  moved since that run and why\n"
+    "Every file is written to a temporary name and renamed into place only when\n"
+    "all are complete, so a failed or killed run leaves the previous outputs as\n"
+    "they were; a lock (OUTDIR/.fleetcast.lock) keeps two runs apart (exit 75).\n"
+    "A short summary goes to stdout. The same config and seed give byte-identical\n"
+    "outputs; run.json's time is fixed by --reproducible or SOURCE_DATE_EPOCH.\n\n"
+    "Options:\n"
+    "  -o, --output DIR   output folder (created if missing)\n"
+    "  --previous DIR     the previous run's output folder, for the revision report\n"
+    "  --format FMT       summary as text (default) or json\n"
+    "  --reproducible     write 1970-01-01T00:00:00Z as run.json's time\n"
+    "  --threads N        worker threads for the forecast (default: all cores)\n"
+    "  -q, --quiet        errors only;  -v, --verbose: more detail\n"
+    "  --log-format FMT   messages on stderr as text (default) or json lines\n"
+    "  -h, --help         this help\n";
+
+enum { OPT_PREVIOUS = 2000, OPT_REPRODUCIBLE };
+
+enum { OUT_MODEL, OUT_FORECAST, OUT_PLAN, OUT_PLAN_CSV, OUT_REVISION, OUT_RUN, OUT_N };
+static const char *out_names[OUT_N] = {"model.json", "forecast.json", "plan.json", "plan.csv",
+                                       "revision.json", "run.json"};
+
+/* A path relative to the config's folder. */
+static char *beside(const char *config, const char *name)
+{
+    if (name[0] == '/') return strdup(name);
+    const char *slash = strrchr(config, '/');
+    size_t dl = slash ? (size_t)(slash - config) : 0;
+    char *s = malloc(dl + strlen(name) + 2);
+    if (!s) return NULL;
+    if (dl) {
+        memcpy(s, config, dl);
+        s[dl] = '/';
+        strcpy(s + dl + 1, name);
+    } else {
+        strcpy(s, name);
+    }
+    return s;
+}
+
+/* Remove temporary files a killed run left behind (we hold the lock). */
+static void clean_stale(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    char path[4096];
+    while ((e = readdir(d)) != NULL) {
+        for (int k = 0; k < OUT_N; k++) {
+            size_t n = strlen(out_names[k]);
+            if (strncmp(e->d_name, out_names[k], n) == 0 && strncmp(e->d_name + n, ".tmp.", 5) == 0) {
+                snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+                unlink(path);
+            }
+        }
+    }
+    closedir(d);
+}
+
+static char *print_json(cJSON *j)
+{
+    char *s = j ? cJSON_Print(j) : NULL;
+    return s;
+}
+
+static void iso_time(char out[32], int reproducible)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    time_t t = reproducible ? 0 : sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The human summary and its JSON twin. */
+static cJSON *summary(const pipeline *p, const char *outdir, const char *revtext, char **text)
+{
+    cJSON *o = cJSON_CreateObject();
+    const fc_plan *pl = p->plan;
+    const fc_plan_input *in = p->in;
+    int32_t nm = in->nmonths, ns = in->nstations, nv = in->nvans;
+    double peak_vans = 0, buy = 0, cost = 0;
+    int peak_m = 0;
+    int64_t ev_total = 0;
+    int bind[FC_LIMIT_N] = {0};
+    for (int32_t m = 0; m < nm; m++) {
+        double vans = 0;
+        for (int32_t s = 0; s < ns; s++) {
+            for (int32_t v = 0; v < nv; v++) vans += pl->vans[FC_PLAN_SMV(in, s, m, v)];
+            cost += pl->cell[FC_PLAN_SM(in, s, m)].cost;
+            if (m == nm - 1) {
+                ev_total += pl->cell[FC_PLAN_SM(in, s, m)].ev_vans;
+                bind[pl->cell[FC_PLAN_SM(in, s, m)].binding]++;
+            }
+        }
+        if (vans > peak_vans) {
+            peak_vans = vans;
+            peak_m = m;
+        }
+    }
+    for (int32_t s = 0; s < ns; s++)
+        for (int32_t v = 0; v < nv; v++) {
+            double now = in->current[FC_PLAN_SV(in, s, v)];
+            double last = pl->vans[FC_PLAN_SMV(in, s, nm - 1, v)];
+            if (last > now) buy += last - now;
+        }
+    char m0[8], m1[8], mp[8];
+    fc_month_format(in->month0, m0);
+    fc_month_format(in->month0 + nm - 1, m1);
+    fc_month_format(in->month0 + peak_m, mp);
+    cJSON_AddStringToObject(o, "output_dir", outdir);
+    cJSON_AddStringToObject(o, "first_month", m0);
+    cJSON_AddStringToObject(o, "last_month", m1);
+    cJSON_AddNumberToObject(o, "stations", ns);
+    cJSON_AddNumberToObject(o, "peak_vans", peak_vans);
+    cJSON_AddStringToObject(o, "peak_month", mp);
+    cJSON_AddNumberToObject(o, "vans_to_buy", buy);
+    cJSON_AddNumberToObject(o, "electric_vans_last_month", (double)ev_total);
+    cJSON_AddNumberToObject(o, "cost", round(cost));
+    cJSON_AddNumberToObject(o, "hybrid_mape_in_sample", round(p->model->train.mape[FC_VAR_HYBRID] * 100) / 100);
+    cJSON *b = cJSON_AddObjectToObject(o, "binding_last_month");
+    char binds[256] = "";
+    size_t bl = 0;
+    for (int k = 0; k < FC_LIMIT_N; k++)
+        if (bind[k]) {
+            cJSON_AddNumberToObject(b, fc_plan_limit_name(k), bind[k]);
+            bl += (size_t)snprintf(binds + bl, sizeof binds - bl, "%s%s %d", bl ? ", " : "",
+                                   fc_plan_limit_name(k), bind[k]);
+        }
+    size_t cap = 4096 + (revtext ? strlen(revtext) : 0);
+    char *t = malloc(cap);
+    if (t)
+        snprintf(t, cap,
+                 "plan %s .. %s for %d stations (%s/plan.json, plan.csv)\n"
+                 "  peak fleet %.0f vans in %s; %.0f vans to buy over the horizon; "
+                 "%lld electric vans by %s\n"
+                 "  what binds in %s: %s\n"
+                 "  cost over the horizon %.0f; SPR model in-sample routes error %.2f%%\n"
+                 "%s",
+                 m0, m1, (int)ns, outdir, peak_vans, mp, buy, (long long)ev_total, m1, m1, binds,
+                 cost, p->model->train.mape[FC_VAR_HYBRID], revtext ? revtext : "");
+    *text = t;
+    return o;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_COMMON_LONGOPTS,
+        {"output", required_argument, NULL, 'o'},
+        {"previous", required_argument, NULL, OPT_PREVIOUS},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"reproducible", no_argument, NULL, OPT_REPRODUCIBLE},
+        {"threads", required_argument, NULL, OPT_THREADS},
+        {NULL, 0, NULL, 0}};
+    cli c;
+    cli_init(&c, "run");
+    pipeline_opts po = {-1, -1, -1, -1};
+    const char *previous = NULL;
+    int reproducible = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":hqvo:", longopts, NULL)) != -1) {
+        int bad = 0;
+        switch (opt) {
+        case OPT_PREVIOUS: previous = optarg; break;
+        case OPT_REPRODUCIBLE: reproducible = 1; break;
+        case OPT_THREADS: bad = pipeline_int_opt(&c, "threads", optarg, 1, 64, &po.threads); break;
+        default: {
+            int h = cli_common_option(&c, opt, optarg);
+            if (h < 0) return cli_exit(&c, FC_EUSAGE);
+            if (h == 0) return cli_exit(&c, cli_usage_error(&c, "unexpected option"));
+        }
+        }
+        if (bad) return cli_exit(&c, FC_EUSAGE);
+    }
+    if (c.help) {
+        cli_print_help(stdout, help);
+        return cli_exit(&c, FC_OK);
+    }
+    if (optind >= argc) return cli_exit(&c, cli_usage_error(&c, "a config file is needed"));
+    if (optind + 1 < argc)
+        return cli_exit(&c, cli_usage_error(&c, "unexpected argument '%s'", argv[optind + 1]));
+    if (cli_check_format(&c, "text|json")) return cli_exit(&c, FC_EUSAGE);
+    const char *config = argv[optind];
+    c.config_path = config;
+    int st = cli_load_config(&c);
+    if (st) return cli_exit(&c, st);
+
+    /* The output folder and its lock. */
+    const cJSON *od = cJSON_GetObjectItemCaseSensitive(c.config->json, "output_dir");
+    const cJSON *pr = cJSON_GetObjectItemCaseSensitive(c.config->json, "previous_run");
+    char *outdir = c.output ? strdup(c.output)
+                            : beside(config, cJSON_IsString(od) ? od->valuestring : "out");
+    char *prevdir = previous ? strdup(previous)
+                             : cJSON_IsString(pr) ? beside(config, pr->valuestring) : NULL;
+    if (!outdir) return cli_exit(&c, FC_EINTERNAL);
+    if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
+        fc_diag_error(&c.diag, FC_ECANTCREAT, "%s: cannot create the output folder: %s", outdir,
+                      strerror(errno));
+        free(outdir);
+        free(prevdir);
+        return cli_exit(&c, FC_ECANTCREAT);
+    }
+    char lockpath[4096];
+    snprintf(lockpath, sizeof lockpath, "%s/.fleetcast.lock", outdir);
+    int lock = open(lockpath, O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+    if (lock < 0) {
+        fc_diag_error(&c.diag, FC_ECANTCREAT, "%s: cannot create the lock file: %s", lockpath,
+                      strerror(errno));
+        free(outdir);
+        free(prevdir);
+        return cli_exit(&c, FC_ECANTCREAT);
+    }
+    if (flock(lock, LOCK_EX | LOCK_NB) != 0) {
+        fc_diag_error(&c.diag, FC_ELOCKED, "%s: another fleetcast run is writing this folder", outdir);
+        close(lock);
+        free(outdir);
+        free(prevdir);
+        return cli_exit(&c, FC_ELOCKED);
+    }
+    clean_stale(outdir);
+
+    pipeline p;
+    memset(&p, 0, sizeof p);
+    st = pipeline_load(&c, &p, &po);
+    if (st == FC_OK) st = pipeline_model(&c, &p, NULL);
+    if (st == FC_OK) st = pipeline_forecast(&c, &p);
+    if (st == FC_OK) st = pipeline_plan(&c, &p);
+    cJSON *rev = NULL;
+    char *revtext = NULL;
+    if (st == FC_OK && prevdir) st = revision_build(&c, &p, prevdir, &rev, &revtext);
+
+    /* Write everything to temporary files, then rename them all. */
+    fc_outfile out[OUT_N];
+    memset(out, 0, sizeof out);
+    int opened[OUT_N] = {0};
+    cJSON *meta = st == FC_OK ? pipeline_meta(&c, &p) : NULL;
+    if (st == FC_OK && !meta) st = FC_EINTERNAL;
+    for (int k = 0; k < OUT_N && st == FC_OK; k++) {
+        if (k == OUT_REVISION && !rev) continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", outdir, out_names[k]);
+        if ((st = fc_outfile_open(&out[k], path, &c.diag)) != FC_OK) break;
+        opened[k] = 1;
+        FILE *f = out[k].fp;
+        char *s = NULL;
+        switch (k) {
+        case OUT_MODEL: {
+            cJSON *j = fc_spr_model_to_json(p.model);
+            s = print_json(j);
+            cJSON_Delete(j);
+            if (!s) st = FC_EINTERNAL;
+            break;
+        }
+        case OUT_FORECAST:
+            st = fc_vol_write_json(f, p.fc, "station", p.ds.zips, p.ds.stations, p.sc, meta);
+            break;
+        case OUT_PLAN: st = fc_plan_write_json(f, p.plan, p.in, meta); break;
+        case OUT_PLAN_CSV: st = fc_plan_write_csv(f, p.plan, p.in); break;
+        case OUT_REVISION: s = print_json(rev); if (!s) st = FC_EINTERNAL; break;
+        case OUT_RUN: {
+            char when[32];
+            iso_time(when, reproducible);
+            cJSON *j = cJSON_CreateObject();
+            cJSON_AddNumberToObject(j, "schema_version", 1);
+            cJSON_AddStringToObject(j, "kind", "fleetcast.run");
+            cJSON_AddStringToObject(j, "fleetcast_version", FC_VERSION);
+            cJSON_AddStringToObject(j, "generated_at", when);
+            cJSON_AddStringToObject(j, "config", config);
+            cJSON_AddItemReferenceToObject(j, "inputs", cJSON_GetObjectItemCaseSensitive(meta, "inputs"));
+            cJSON_AddItemReferenceToObject(j, "settings", cJSON_GetObjectItemCaseSensitive(meta, "settings"));
+            if (prevdir) cJSON_AddStringToObject(j, "previous_run", prevdir);
+            s = print_json(j);
+            cJSON_Delete(j);
+            if (!s) st = FC_EINTERNAL;
+            break;
+        }
+        }
+        if (s) {
+            if (fputs(s, f) == EOF || fputc('\n', f) == EOF) st = FC_EIO;
+            free(s);
+        }
+    }
+    if (st == FC_OK)
+        for (int k = 0; k < OUT_N && st == FC_OK; k++)
+            if (opened[k]) {
+                st = fc_outfile_commit(&out[k], &c.diag);
+                opened[k] = 0;
+            }
+    for (int k = 0; k < OUT_N; k++)
+        if (opened[k]) fc_outfile_abort(&out[k]);
+    if (st == FC_OK) {
+        char *text = NULL;
+        cJSON *sum = summary(&p, outdir, revtext, &text);
+        if (c.format && strcmp(c.format, "json") == 0) {
+            char *s = print_json(sum);
+            if (s) printf("%s\n", s);
+            free(s);
+        } else if (text) {
+            fputs(text, stdout);
+        }
+        free(text);
+        cJSON_Delete(sum);
+    } else {
+        fc_diag_error(&c.diag, st, "run failed (%s); the outputs in %s are unchanged",
+                      fc_status_name(st), outdir);
+    }
+    cJSON_Delete(meta);
+    cJSON_Delete(rev);
+    free(revtext);
+    pipeline_free(&p);
+    close(lock);
+    free(outdir);
+    free(prevdir);
+    return cli_exit(&c, st);
+}

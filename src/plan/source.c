@@ -1,0 +1,404 @@
+/* source.c -- wiring the forecast paths and the SPR model into a plan input. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fleetcast/date.h"
+#include "fleetcast/geo.h"
+#include "fleetcast/plan_source.h"
+
+#define NLEVEL 4
+static const double level_scale[NLEVEL] = {0.5, 1.0, 1.6, 2.5};
+
+typedef struct grid {
+    int32_t ns, nm, nv;
+    double *lpk, *lroutes;      /* [((s*nm+m)*nv+v)*NLEVEL+k]; NAN = not scored */
+    const fc_vol_paths *paths;
+} grid;
+
+static double peak(void *ud, int32_t s, int32_t m, int p)
+{
+    const grid *g = ud;
+    const fc_vol_paths *P = g->paths;
+    return P->peak_day[((int64_t)s * P->horizon + m) * P->paths + p];
+}
+
+static double month_pk(void *ud, int32_t s, int32_t m, int p)
+{
+    const grid *g = ud;
+    const fc_vol_paths *P = g->paths;
+    return P->packages[((int64_t)s * P->horizon + m) * P->paths + p];
+}
+
+/* SPR at `packages` from the scored levels: log routes is piecewise linear
+ * in log packages, extended with the end segments' slopes. */
+static double spr(void *ud, int32_t s, int32_t m, int32_t v, double packages)
+{
+    const grid *g = ud;
+    if (!(packages > 0)) return 0;
+    const double *x = g->lpk + (((int64_t)s * g->nm + m) * g->nv + v) * NLEVEL;
+    const double *y = g->lroutes + (((int64_t)s * g->nm + m) * g->nv + v) * NLEVEL;
+    double xs[NLEVEL], ys[NLEVEL];
+    int n = 0;
+    for (int k = 0; k < NLEVEL; k++)
+        if (isfinite(x[k]) && isfinite(y[k]) && (n == 0 || x[k] > xs[n - 1])) {
+            xs[n] = x[k];
+            ys[n] = y[k];
+            n++;
+        }
+    if (n == 0) return 0;
+    double lx = log(packages), ly;
+    if (n == 1) {
+        ly = ys[0] + (lx - xs[0]);  /* routes proportional to volume */
+    } else {
+        int k = 0;
+        while (k < n - 2 && lx > xs[k + 1]) k++;
+        double slope = (ys[k + 1] - ys[k]) / (xs[k + 1] - xs[k]);
+        ly = ys[k] + slope * (lx - xs[k]);
+    }
+    double routes = exp(ly);
+    return routes > 0 ? packages / routes : 0;
+}
+
+static int circuity_index(void)
+{
+    for (int j = 0; j < FC_PHYS_NPARAM; j++)
+        if (strstr(fc_phys_param_names[j], "circuity")) return j;
+    return -1;
+}
+
+/* Each zip's weight in its station for plan month m: its packages in the
+ * same calendar month of the last history year, else its mean month. */
+static double zip_weight(const fc_vol_history *h, int32_t z, int month_index)
+{
+    int best = -1;
+    for (int t = h->nmonths - 1; t >= 0 && t >= h->nmonths - 12; t--)
+        if ((h->month0 + t) % 12 == month_index % 12) {
+            best = t;
+            break;
+        }
+    double v = best >= 0 ? h->pk[(int64_t)z * h->nmonths + best] : NAN;
+    if (isfinite(v) && v > 0) return v;
+    double sum = 0;
+    int n = 0;
+    for (int t = h->nmonths - 1; t >= 0 && t >= h->nmonths - 12; t--) {
+        double x = h->pk[(int64_t)z * h->nmonths + t];
+        if (isfinite(x)) {
+            sum += x;
+            n++;
+        }
+    }
+    return n ? sum / n : 0;
+}
+
+typedef struct synth_day {
+    fc_shipments sh;
+    int32_t *level_day;     /* [m*NLEVEL+k] epoch day */
+    double *target;         /* [(s*nm+m)*NLEVEL+k] station packages that day */
+} synth_day;
+
+static void synth_free(synth_day *y)
+{
+    free(y->sh.packages);
+    free(y->sh.stops);
+    free(y->sh.seg_off);
+    free(y->sh.seg_first);
+    free(y->sh.seg_last);
+    free(y->sh.seg_station);
+    free(y->level_day);
+    free(y->target);
+}
+
+/* Lay out four synthetic peak days per plan month (the network's busiest
+ * weekday, one week apart, all inside the month) as daily shipments. */
+static int synth_build(const fc_dataset *ds, const fc_vol_history *h, const fc_vol_model *vm,
+                       const fc_scenario *sc, const fc_vol_forecast *f, synth_day *y)
+{
+    int32_t ns = ds->stations->n, nz = ds->zips->n, nm = f->horizon;
+    const fc_vol_paths *P = f->paths;
+    memset(y, 0, sizeof *y);
+    const double *dow = h->dow + (int64_t)h->nstations * 7;
+    int wd = 0;
+    for (int d = 1; d < 7; d++)
+        if (dow[d] > dow[wd]) wd = d;
+    y->level_day = malloc((size_t)nm * NLEVEL * sizeof *y->level_day);
+    y->target = calloc((size_t)ns * nm * NLEVEL, sizeof *y->target);
+    int32_t *zst = malloc((size_t)nz * nm * sizeof *zst);   /* station of zip z in month m */
+    double *w = malloc((size_t)nz * nm * sizeof *w);
+    double *wsum = calloc((size_t)ns * nm, sizeof *wsum);
+    if (!y->level_day || !y->target || !zst || !w || !wsum) goto oom;
+    for (int32_t m = 0; m < nm; m++) {
+        int32_t first = fc_month_first_day(f->month0 + m);
+        int32_t d0 = first + (wd - fc_date_weekday(first) + 7) % 7;
+        for (int k = 0; k < NLEVEL; k++) y->level_day[m * NLEVEL + k] = d0 + 7 * k;
+    }
+    y->sh.t0 = y->level_day[0];
+    y->sh.nperiods = y->level_day[nm * NLEVEL - 1] - y->sh.t0 + 1;
+    y->sh.nzips = nz;
+    for (int32_t z = 0; z < nz; z++)
+        for (int32_t m = 0; m < nm; m++) {
+            int32_t s = fc_vol_zip_station(h, sc, z, m);
+            double wz = s >= 0 && s < ns ? zip_weight(h, z, f->month0 + m) : 0;
+            zst[(int64_t)z * nm + m] = wz > 0 ? s : -1;
+            w[(int64_t)z * nm + m] = wz;
+            if (wz > 0) wsum[(int64_t)s * nm + m] += wz;
+        }
+    /* Station packages on each level day: the scale x the median peak. */
+    float *tmp = malloc((size_t)P->paths * sizeof *tmp);
+    if (!tmp) goto oom;
+    for (int32_t s = 0; s < ns; s++)
+        for (int32_t m = 0; m < nm; m++) {
+            const float *pk = P->peak_day + ((int64_t)s * P->horizon + m) * P->paths;
+            memcpy(tmp, pk, (size_t)P->paths * sizeof *tmp);
+            /* median by insertion sort of a copy: paths are few hundred */
+            for (int i = 1; i < P->paths; i++) {
+                float x = tmp[i];
+                int j = i - 1;
+                while (j >= 0 && tmp[j] > x) {
+                    tmp[j + 1] = tmp[j];
+                    j--;
+                }
+                tmp[j + 1] = x;
+            }
+            double med = P->paths % 2 ? tmp[P->paths / 2]
+                                      : 0.5 * (tmp[P->paths / 2 - 1] + tmp[P->paths / 2]);
+            for (int k = 0; k < NLEVEL; k++)
+                y->target[((int64_t)s * nm + m) * NLEVEL + k] =
+                    wsum[(int64_t)s * nm + m] > 0 && med > 0 ? med * level_scale[k] : 0;
+        }
+    free(tmp);
+    size_t cells = (size_t)y->sh.nperiods * (size_t)nz;
+    y->sh.packages = malloc(cells * sizeof *y->sh.packages);
+    y->sh.stops = calloc(cells, sizeof *y->sh.stops);
+    y->sh.seg_off = calloc((size_t)nz + 1, sizeof *y->sh.seg_off);
+    y->sh.seg_first = malloc((size_t)nz * nm * sizeof *y->sh.seg_first);
+    y->sh.seg_last = malloc((size_t)nz * nm * sizeof *y->sh.seg_last);
+    y->sh.seg_station = malloc((size_t)nz * nm * sizeof *y->sh.seg_station);
+    if (!y->sh.packages || !y->sh.stops || !y->sh.seg_off || !y->sh.seg_first ||
+        !y->sh.seg_last || !y->sh.seg_station)
+        goto oom;
+    for (size_t i = 0; i < cells; i++) y->sh.packages[i] = -1;
+    int32_t nseg = 0;
+    for (int32_t z = 0; z < nz; z++) {
+        double ratio = vm->stops_ratio && isfinite(vm->stops_ratio[z]) && vm->stops_ratio[z] > 0
+                           ? vm->stops_ratio[z] : 0.62;
+        if (ratio > 1) ratio = 1;
+        for (int32_t m = 0; m < nm; m++) {
+            int32_t s = zst[(int64_t)z * nm + m];
+            if (s < 0) continue;
+            double share = w[(int64_t)z * nm + m] / wsum[(int64_t)s * nm + m];
+            int any = 0;
+            for (int k = 0; k < NLEVEL; k++) {
+                double pk = y->target[((int64_t)s * nm + m) * NLEVEL + k] * share;
+                int32_t ipk = (int32_t)lround(pk);
+                if (ipk <= 0) continue;
+                int32_t isp = (int32_t)lround(pk * ratio);
+                if (isp < 1) isp = 1;
+                if (isp > ipk) isp = ipk;
+                size_t cell = (size_t)(y->level_day[m * NLEVEL + k] - y->sh.t0) * (size_t)nz + (size_t)z;
+                y->sh.packages[cell] = ipk;
+                y->sh.stops[cell] = isp;
+                y->sh.rows++;
+                y->sh.total_packages += ipk;
+                y->sh.total_stops += isp;
+                any = 1;
+            }
+            if (!any) continue;
+            int32_t p0 = y->level_day[m * NLEVEL] - y->sh.t0;
+            int32_t p1 = y->level_day[m * NLEVEL + NLEVEL - 1] - y->sh.t0;
+            if (nseg > y->sh.seg_off[z] && y->sh.seg_station[nseg - 1] == s) {
+                y->sh.seg_last[nseg - 1] = p1;
+            } else {
+                y->sh.seg_first[nseg] = p0;
+                y->sh.seg_last[nseg] = p1;
+                y->sh.seg_station[nseg] = s;
+                nseg++;
+            }
+        }
+        y->sh.seg_off[z + 1] = nseg;
+    }
+    /* What the rows will carry: the station-day totals after rounding. */
+    memset(y->target, 0, (size_t)ns * nm * NLEVEL * sizeof *y->target);
+    for (int32_t z = 0; z < nz; z++)
+        for (int32_t m = 0; m < nm; m++) {
+            int32_t s = zst[(int64_t)z * nm + m];
+            if (s < 0) continue;
+            for (int k = 0; k < NLEVEL; k++) {
+                int32_t v = y->sh.packages[(size_t)(y->level_day[m * NLEVEL + k] - y->sh.t0) * (size_t)nz + (size_t)z];
+                if (v > 0) y->target[((int64_t)s * nm + m) * NLEVEL + k] += v;
+            }
+        }
+    free(zst);
+    free(w);
+    free(wsum);
+    return FC_OK;
+oom:
+    free(zst);
+    free(w);
+    free(wsum);
+    synth_free(y);
+    return FC_EINTERNAL;
+}
+
+int fc_plan_input_from_models(const fc_dataset *ds, const fc_spr_model *model,
+                              const fc_vol_history *h, const fc_vol_model *vm,
+                              const fc_scenario *sc, const fc_vol_forecast *f,
+                              const fc_plan_settings *set, const cJSON *cfg_json,
+                              const char *cfgname, fc_diag *d, fc_plan_input **out)
+{
+    *out = NULL;
+    const fc_stations *st = ds->stations;
+    const fc_vehicles *veh = ds->vehicles;
+    int32_t ns = st->n, nv = veh->n, nm = f->horizon;
+    if (f->nstations > ns)
+        fc_diag_warn(d, "%d station(s) added by the scenario are not planned: they have no "
+                        "routing history to calibrate the SPR model on", (int)(f->nstations - ns));
+    synth_day y;
+    int rc = synth_build(ds, h, vm, sc, f, &y);
+    if (rc) return rc;
+
+    grid g = {ns, nm, nv, NULL, NULL, f->paths};
+    size_t ng = (size_t)ns * nm * nv * NLEVEL;
+    g.lpk = malloc(ng * sizeof *g.lpk);
+    g.lroutes = malloc(ng * sizeof *g.lroutes);
+    fc_routes r;
+    memset(&r, 0, sizeof r);
+    size_t nrows = ng;
+    r.day = malloc(nrows * sizeof *r.day);
+    r.station = malloc(nrows * sizeof *r.station);
+    r.van = malloc(nrows * sizeof *r.van);
+    r.routes = malloc(nrows * sizeof *r.routes);
+    r.packages = malloc(nrows * sizeof *r.packages);
+    r.stops = malloc(nrows * sizeof *r.stops);
+    r.route_hours = malloc(nrows * sizeof *r.route_hours);
+    r.route_km = malloc(nrows * sizeof *r.route_km);
+    int64_t *cell_of = malloc(nrows * sizeof *cell_of);
+    fc_spr_index *ix = NULL;
+    fc_spr_predictor *pr = NULL;
+    fc_plan_input *in = NULL;
+    fc_phys_zip *terms = NULL;
+    double *feat = NULL;
+    double *skm = NULL, *shill = NULL, *sw = NULL;
+    if (!g.lpk || !g.lroutes || !r.day || !r.station || !r.van || !r.routes || !r.packages ||
+        !r.stops || !r.route_hours || !r.route_km || !cell_of) {
+        rc = FC_EINTERNAL;
+        goto done;
+    }
+    for (size_t i = 0; i < ng; i++) g.lpk[i] = g.lroutes[i] = NAN;
+    /* One routes row per station, month, level and van type it may run;
+     * the row carries the whole station-day (share 1). */
+    for (int32_t s = 0; s < ns; s++)
+        for (int32_t m = 0; m < nm; m++)
+            for (int k = 0; k < NLEVEL; k++) {
+                int32_t day = y.level_day[m * NLEVEL + k];
+                double pk = y.target[((int64_t)s * nm + m) * NLEVEL + k];
+                if (pk <= 0) continue;
+                for (int32_t v = 0; v < nv; v++) {
+                    if (!(st->van_types[s] >> v & 1)) continue;
+                    int64_t i = r.n++;
+                    r.day[i] = day;
+                    r.station[i] = s;
+                    r.van[i] = v;
+                    r.routes[i] = NAN;
+                    r.packages[i] = pk;
+                    r.stops[i] = r.route_hours[i] = r.route_km[i] = NAN;
+                    cell_of[i] = (((int64_t)s * nm + m) * nv + v) * NLEVEL + k;
+                }
+            }
+    if ((rc = fc_spr_index_new(&y.sh, ds->zips, st, d, &ix)) != FC_OK) goto done;
+    if ((rc = fc_spr_predictor_new(model, ix, st, d, &pr)) != FC_OK) goto done;
+    for (int64_t i = 0; i < r.n; i++) {
+        fc_spr_row row;
+        fc_spr_pred pred;
+        if (fc_spr_predict_row(pr, &r, veh, i, &row, &pred) != 0) continue;
+        double routes = pred.routes[FC_VAR_HYBRID];
+        if (!(routes > 0) || !isfinite(routes)) continue;
+        g.lpk[cell_of[i]] = log(r.packages[i]);
+        g.lroutes[cell_of[i]] = log(routes);
+        r.route_km[i] = pred.km;
+        r.routes[i] = routes;
+    }
+
+    in = fc_plan_input_new(ns, nm, nv, f->month0);
+    if (!in) {
+        rc = FC_EINTERNAL;
+        goto done;
+    }
+    if ((rc = fc_plan_input_from_data(in, st, veh, ds->fleet, d)) != FC_OK) goto done;
+    const cJSON *plan_cfg = cfg_json ? cJSON_GetObjectItemCaseSensitive(cfg_json, "plan") : NULL;
+    if ((rc = fc_plan_input_apply_config(in, plan_cfg, st, cfgname, d)) != FC_OK) goto done;
+
+    /* Route lengths: for the first plan month's median day, each zip's
+     * routes run the stem out and back plus the station's local km per
+     * route; weighted by the zip's share of stops. */
+    int ci = circuity_index();
+    int32_t nz = ds->zips->n;
+    skm = malloc((size_t)nz * sizeof *skm);
+    shill = malloc((size_t)nz * sizeof *shill);
+    sw = malloc((size_t)nz * sizeof *sw);
+    if (!skm || !shill || !sw) {
+        rc = FC_EINTERNAL;
+        goto done;
+    }
+    for (int64_t i = 0; i < r.n; i++) {
+        int32_t s = r.station[i], v = r.van[i];
+        if (cell_of[i] != (((int64_t)s * nm + 0) * nv + v) * NLEVEL + 1) continue;
+        if (!(r.routes[i] > 0) || !isfinite(r.route_km[i])) continue;
+        double circ = 1.3;
+        for (int j = 0; ci >= 0 && j < model->nstations; j++)
+            if (strcmp(model->st[j].name, fc_intern_name(st->ids, s)) == 0) circ = model->st[j].p[ci];
+        int32_t p = r.day[i] - y.sh.t0;
+        double stops_tot = 0, stem = 0;
+        int n = 0;
+        for (int32_t z = 0; z < nz; z++) {
+            int32_t sp = y.sh.stops[(size_t)p * (size_t)nz + (size_t)z];
+            if (y.sh.packages[(size_t)p * (size_t)nz + (size_t)z] <= 0 ||
+                fc_shipments_station(&y.sh, z, p) != s)
+                continue;
+            double dist = fc_geo_km(st->lat[s], st->lon[s], ds->zips->lat[z], ds->zips->lon[z]);
+            skm[n] = 2 * dist * circ;
+            shill[n] = ds->zips->hilliness[z];
+            sw[n] = sp;
+            stops_tot += sp;
+            n++;
+        }
+        if (n == 0 || stops_tot <= 0) continue;
+        for (int k = 0; k < n; k++) stem += sw[k] / stops_tot * skm[k];
+        double local = r.route_km[i] / r.routes[i] - stem;
+        if (local < 0) local = 0;
+        for (int k = 0; k < n; k++) {
+            skm[k] += local;
+            sw[k] = sw[k] / stops_tot * r.routes[i];
+        }
+        if ((rc = fc_plan_input_set_route_sample(in, s, v, n, skm, shill, sw)) != FC_OK) goto done;
+    }
+
+    fc_plan_source src = {&g, f->paths->paths, peak, month_pk, NULL, spr};
+    rc = fc_plan_input_fill_routes(in, &src, set, d);
+done:
+    if (rc == FC_OK) {
+        *out = in;
+    } else {
+        fc_plan_input_free(in);
+        if (rc != FC_EINTERNAL && rc != FC_EDATA) rc = FC_EINTERNAL;
+    }
+    free(skm);
+    free(shill);
+    free(sw);
+    free(terms);
+    free(feat);
+    fc_spr_predictor_free(pr);
+    fc_spr_index_free(ix);
+    free(cell_of);
+    free(r.day);
+    free(r.station);
+    free(r.van);
+    free(r.routes);
+    free(r.packages);
+    free(r.stops);
+    free(r.route_hours);
+    free(r.route_km);
+    free(g.lpk);
+    free(g.lroutes);
+    synth_free(&y);
+    return rc;
+}

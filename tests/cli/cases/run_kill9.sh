@@ -1,0 +1,17 @@
+# exit: 0
+# kill -9 in the middle of a run leaves the previous outputs intact.
+"$FC" synth --out d --seed 1 --cities 1 --stations 2 --zips 20 --days 420 -q
+"$FC" run d/config.json -o out -q > /dev/null
+mkdir saved && cp out/*.json out/*.csv saved/
+# A different seed: a run that finished would change the outputs.
+sed 's/"seed":.*/"seed": 99,/' d/config.json > d/config2.json
+"$FC" run d/config2.json -o out -q > /dev/null &
+pid=$!
+sleep 0.3
+kill -9 $pid
+wait $pid || true
+for f in saved/*; do cmp "$f" "out/${f#saved/}"; done
+# the next run cleans the killed run's temporary files and succeeds
+"$FC" run d/config.json -o out -q > /dev/null
+! ls out | grep -q '\.tmp\.'
+cmp saved/plan.json out/plan.json
