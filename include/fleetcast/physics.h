@@ -36,7 +36,7 @@ typedef struct fc_phys_out {
     double routes;          /* expected routes: fluid + 0.5 (the pooled last route) */
     double hours;           /* route hours summed over the day's routes */
     double km;              /* route km summed over the day's routes */
-    double cap_share;       /* share of route-equivalents cut by capacity (0..1) */
+    double cap_share;       /* weight of the van limit in the pooled maximum (0..1; 1: capacity binds) */
 } fc_phys_out;
 
 /* Evaluate the physics for the zips z[0..nz-1] a station serves on a day,
@@ -51,5 +51,9 @@ void fc_phys_eval(const double p[FC_PHYS_NPARAM], const fc_phys_zip *z, int nz, 
  * form the calibration works in). */
 void fc_phys_eval_log(const double x[FC_PHYS_NPARAM], const fc_phys_zip *z, int nz, double share,
                       double capacity, double shift_h, fc_phys_out *out);
+
+/* Parameter j from its log-space value x, bounded smoothly (the map the
+ * calibration works through; identity well inside the bounds). */
+double fc_phys_unlog(int j, double x);
 
 #endif

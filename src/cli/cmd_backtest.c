@@ -6,6 +6,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "cli.h"
+#include "cli_backtest_volume.h"
 #include "fleetcast/outfile.h"
 
 static const char help[] =
@@ -22,7 +23,8 @@ static const char help[] =
     "Accuracy is per station-day and van type: MAPE, bias and the 90th\n"
     "percentile of the absolute percentage error of the whole route count.\n\n"
     "Options:\n"
-    "  --what WHAT        what to backtest: spr\n"
+    "  --what WHAT        what to backtest: spr, or volume (see\n"
+    "                     'fleetcast backtest --what volume --help')\n"
     "  --config FILE      run configuration (JSON): inputs and \"model\" settings\n"
     "  --shipments F --routes F --zips F --stations F --vehicles F   the inputs\n"
     "  --format FMT       text (default), csv or json\n"
@@ -109,6 +111,11 @@ int cmd_backtest(int argc, char **argv)
         {"format", required_argument, NULL, OPT_FORMAT},
         {"output", required_argument, NULL, 'o'},
         {NULL, 0, NULL, 0}};
+    /* --what volume is its own command (cli_backtest_volume.c). */
+    for (int i = 1; i < argc; i++)
+        if ((strcmp(argv[i], "--what") == 0 && i + 1 < argc && strcmp(argv[i + 1], "volume") == 0) ||
+            strcmp(argv[i], "--what=volume") == 0)
+            return cli_backtest_volume(argc, argv);
     cli c;
     cli_init(&c, "backtest");
     const char *what = NULL;
@@ -129,11 +136,11 @@ int cmd_backtest(int argc, char **argv)
     if (optind < argc)
         return cli_exit(&c, cli_usage_error(&c, "unexpected argument '%s'", argv[optind]));
     if (cli_check_format(&c, "text|csv|json")) return cli_exit(&c, FC_EUSAGE);
-    if (!what) return cli_exit(&c, cli_usage_error(&c, "--what is needed (spr)"));
+    if (!what) return cli_exit(&c, cli_usage_error(&c, "--what is needed (spr or volume)"));
     int k = -1;
     for (int i = 0; i < (int)(sizeof whats / sizeof whats[0]); i++)
         if (strcmp(whats[i].name, what) == 0) k = i;
-    if (k < 0) return cli_exit(&c, cli_usage_error(&c, "--what: expected spr, got \"%s\"", what));
+    if (k < 0) return cli_exit(&c, cli_usage_error(&c, "--what: expected spr or volume, got \"%s\"", what));
     int st = cli_load_config(&c);
     if (st) return cli_exit(&c, st);
     bt_report rep = {0};

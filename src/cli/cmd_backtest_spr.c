@@ -178,19 +178,41 @@ int backtest_spr(cli *c, bt_report *rep)
         }
         st = run_split(&b, "volume_top20", train, test, 1, rep);
     }
-    /* (c) each van type held out: trained without any row of it. */
+    /* (c) each van type held out in turn at the stations that ran it and
+     *     another type: its rows there are the test, everything else
+     *     trains (those stations' other van rows, and the type's rows at
+     *     stations that ran only it). So the tested stations never ran
+     *     the type in training, and the physics has to carry it. */
+    unsigned char *other = NULL, *ran = NULL;
+    if (st == FC_OK) {
+        other = calloc((size_t)b.ds.stations->n + 1, 1);
+        ran = calloc((size_t)b.ds.stations->n + 1, 1);
+        if (!other || !ran) st = FC_EINTERNAL;
+    }
     for (int32_t v = 0; st == FC_OK && v < b.ds.vehicles->n; v++) {
-        int64_t n = 0;
+        memset(other, 0, (size_t)b.ds.stations->n + 1);
+        memset(ran, 0, (size_t)b.ds.stations->n + 1);
         for (int64_t i = 0; i < r->n; i++) {
-            test[i] = r->van[i] == v;
+            if (r->van[i] == v) ran[r->station[i]] = 1;
+            else other[r->station[i]] = 1;
+        }
+        int64_t n = 0;
+        int nst = 0;
+        for (int32_t s = 0; s < b.ds.stations->n; s++) nst += ran[s] && other[s];
+        for (int64_t i = 0; i < r->n; i++) {
+            test[i] = r->van[i] == v && other[r->station[i]];
             train[i] = !test[i];
             n += test[i];
         }
         if (n == 0) continue;
         char name[64];
         snprintf(name, sizeof name, "van:%s", fc_intern_name(b.ds.vehicles->ids, v));
+        fc_diag_note(&c->diag, "split %s: held out at %d station(s) that also ran another van type", name,
+                     nst);
         st = run_split(&b, name, train, test, 1, rep);
     }
+    free(other);
+    free(ran);
     /* (d) rezoning: from the first day a zip moves to another station, at
      * the stations it moved between; trained on the days before. */
     if (st == FC_OK) {

@@ -12,6 +12,8 @@
 #include "calibrate.h"
 
 #define NP FC_PHYS_NPARAM
+#define STALL_TOL 1e-7
+#define STALL_RUN 5
 
 typedef struct ctx {
     const calib_rows *rows;
@@ -116,6 +118,13 @@ int calib_fit(const calib_rows *rows, const double prior_x[NP], double prior_sd,
         for (int j = 0; j < NP; j++) gsl_vector_set(x0, (size_t)j, x[j]);
         int info = 0;
         int st = gsl_multifit_nlinear_init(x0, &fdf, ws);
+        /* Besides GSL's step and gradient tests: the cost has stalled
+         * (relative decrease below STALL_TOL over STALL_RUN accepted
+         * iterations). Parameters the data barely determine (a flat
+         * valley, e.g. a stem speed against its bound) otherwise creep
+         * on for hundreds of iterations without changing any prediction. */
+        double cost_prev = INFINITY;
+        int stall = 0;
         for (int it = 0; st == GSL_SUCCESS; it++) {
             st = gsl_multifit_nlinear_iterate(ws);
             if (st != GSL_SUCCESS) break;
@@ -123,6 +132,14 @@ int calib_fit(const calib_rows *rows, const double prior_x[NP], double prior_sd,
             if (st == GSL_SUCCESS) break;
             if (st != GSL_CONTINUE) break;
             st = GSL_SUCCESS;
+            double cost = gsl_blas_dnrm2(gsl_multifit_nlinear_residual(ws));
+            cost *= cost;
+            if (isfinite(cost) && cost_prev - cost <= STALL_TOL * cost) {
+                if (++stall >= STALL_RUN) break;
+            } else {
+                stall = 0;
+            }
+            cost_prev = cost;
             if (it + 1 >= s->max_iter) {
                 st = GSL_EMAXITER;
                 break;
@@ -148,11 +165,8 @@ int calib_fit(const calib_rows *rows, const double prior_x[NP], double prior_sd,
         }
         if (!res->converged) break;
     }
-    for (int j = 0; j < NP; j++) {
-        double lo = log(fc_phys_lo[j]), hi = log(fc_phys_hi[j]);
-        x[j] = x[j] < lo ? lo : x[j] > hi ? hi : x[j];
-        res->x[j] = x[j];
-    }
+    /* The fitted values are the bounded parameters (fc_phys_unlog). */
+    for (int j = 0; j < NP; j++) res->x[j] = log(fc_phys_unlog(j, x[j]));
     /* Standard errors: s^2 (J'J)^-1 at the solution, delta method to the
      * parameters themselves. */
     residuals(&c, x, e);
@@ -172,7 +186,9 @@ int calib_fit(const calib_rows *rows, const double prior_x[NP], double prior_sd,
                              : GSL_EFAILED;
     for (int j = 0; j < NP; j++) {
         double v = cst == GSL_SUCCESS ? gsl_matrix_get(cov, (size_t)j, (size_t)j) * s2 : NAN;
-        res->se[j] = v >= 0 && isfinite(v) ? exp(x[j]) * sqrt(v) : NAN;
+        /* delta method through the bounded map: dp/dx */
+        double dp = (fc_phys_unlog(j, x[j] + 1e-6) - fc_phys_unlog(j, x[j] - 1e-6)) / 2e-6;
+        res->se[j] = v >= 0 && isfinite(v) ? fabs(dp) * sqrt(v) : NAN;
     }
     free(w);
     free(e);

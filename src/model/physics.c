@@ -13,6 +13,10 @@ const double fc_phys_hi[FC_PHYS_NPARAM] = {4.0, 90.0, 130.0, 3.0, 20.0, 10.0, 1.
  * stops costs a little more per stop than its density alone says. */
 #define SMALL_N 0.467
 
+/* Exponent of the smooth maximum that pools the two route limits over the
+ * station-day (docs/model.md, "Which limit binds"). */
+#define POOL_P 10.0
+
 void fc_phys_eval(const double p[FC_PHYS_NPARAM], const fc_phys_zip *z, int nz, double share,
                   double capacity, double shift_h, fc_phys_out *out)
 {
@@ -20,7 +24,9 @@ void fc_phys_eval(const double p[FC_PHYS_NPARAM], const fc_phys_zip *z, int nz, 
     const double circ = p[FC_PHYS_CIRCUITY];
     const double t_stop = p[FC_PHYS_T_STOP] / 60.0, t_pkg = p[FC_PHYS_T_PKG] / 60.0;
     const double H = p[FC_PHYS_SHIFT_USE] * shift_h;
-    double rf = 0, stem_h = 0, stem_km = 0, local_h = 0, local_km = 0, cap_r = 0;
+    /* r_time, r_cap: route-equivalents if only the shift / only the van
+     * limited the routes; w: per-zip weights for the stem per route. */
+    double r_time = 0, r_cap = 0, w = 0, stem_h = 0, stem_km = 0, local_h = 0, local_km = 0;
     for (int i = 0; i < nz; i++) {
         double n = z[i].stops, a = z[i].area_km2;
         if (!(n > 0) || !(a > 0)) continue;
@@ -33,36 +39,55 @@ void fc_phys_eval(const double p[FC_PHYS_NPARAM], const fc_phys_zip *z, int nz, 
          * routes (5% of the shift), so the model degrades rather than fails. */
         double avail = H - stem;
         if (avail < 0.05 * H) avail = 0.05 * H;
-        double s_time = avail / tau, s_cap = capacity / q;
-        double s = s_time < s_cap ? s_time : s_cap;
-        double nr = n / s;
-        rf += nr;
-        if (s_cap <= s_time) cap_r += nr;
-        stem_h += nr * stem;
-        stem_km += nr * 2.0 * r;
+        double rt = n * tau / avail, rc = n * q / capacity;
+        double wz = rt > rc ? rt : rc;      /* the zip's own route-equivalents */
+        r_time += rt;
+        r_cap += rc;
+        w += wz;
+        stem_h += wz * stem;
+        stem_km += wz * 2.0 * r;
         local_h += n * tau;
         local_km += n * per_km;
     }
-    if (!(rf > 0) || !(share > 0)) {
+    if (!(w > 0) || !(share > 0)) {
         *out = (fc_phys_out){0, 0, 0, 0, 0};
         return;
     }
+    /* Routes run across zip boundaries, so which limit binds is decided on
+     * the day's pooled work, not zip by zip; a smooth maximum because
+     * single routes differ (some are cut by the van while others are cut
+     * by the shift) when the two are close. */
+    double big = r_time > r_cap ? r_time : r_cap;
+    double rf = big * pow(pow(r_time / big, POOL_P) + pow(r_cap / big, POOL_P), 1.0 / POOL_P);
     out->routes_fluid = share * rf;
     out->routes = out->routes_fluid + 0.5;
     /* Every real route drives a stem; the pooled last route too. */
-    double per_route_stem_h = stem_h / rf, per_route_stem_km = stem_km / rf;
+    double per_route_stem_h = stem_h / w, per_route_stem_km = stem_km / w;
     out->hours = out->routes * per_route_stem_h + share * local_h;
     out->km = out->routes * per_route_stem_km + share * local_km;
-    out->cap_share = cap_r / rf;
+    double tp = pow(r_time / big, POOL_P), cp = pow(r_cap / big, POOL_P);
+    out->cap_share = cp / (tp + cp);
+}
+
+/* Smooth bounds in log space: y = x - w softplus((x - h) / w) + w softplus((l - x) / w),
+ * then a hard clamp for the last bit. Inside the bounds (more than ~10 w
+ * from them) y = x; beyond them y flattens smoothly, so the trust region
+ * sees no kink where a parameter meets its bound. */
+#define BOUND_W 0.01
+static double softplus(double t) { return t > 30 ? t : t < -30 ? 0 : log1p(exp(t)); }
+
+double fc_phys_unlog(int j, double x)
+{
+    double l = log(fc_phys_lo[j]), h = log(fc_phys_hi[j]);
+    double y = x - BOUND_W * softplus((x - h) / BOUND_W) + BOUND_W * softplus((l - x) / BOUND_W);
+    double v = exp(y);
+    return v < fc_phys_lo[j] ? fc_phys_lo[j] : v > fc_phys_hi[j] ? fc_phys_hi[j] : v;
 }
 
 void fc_phys_eval_log(const double x[FC_PHYS_NPARAM], const fc_phys_zip *z, int nz, double share,
                       double capacity, double shift_h, fc_phys_out *out)
 {
     double p[FC_PHYS_NPARAM];
-    for (int j = 0; j < FC_PHYS_NPARAM; j++) {
-        double v = exp(x[j]);
-        p[j] = v < fc_phys_lo[j] ? fc_phys_lo[j] : v > fc_phys_hi[j] ? fc_phys_hi[j] : v;
-    }
+    for (int j = 0; j < FC_PHYS_NPARAM; j++) p[j] = fc_phys_unlog(j, x[j]);
     fc_phys_eval(p, z, nz, share, capacity, shift_h, out);
 }

@@ -37,7 +37,7 @@ void fc_spr_settings_default(fc_spr_settings *s)
     s->max_iter = 500;
     s->network_rows = 4000;
     s->prior_sd = 0.15;
-    s->network_prior_sd = 1.0;
+    s->network_prior_sd = 0.3;
     s->sigma_routes = 0.03;
     s->sigma_hours = 0.05;
     s->sigma_km = 0.05;
