@@ -11,8 +11,8 @@ work=${2:-/tmp/fleetcast-scale}
 mkdir -p "$work"
 cc -O2 -o "$work/gen_volume" "$here/gen_volume.c" -lm
 [ -s "$work/shipments.csv" ] || "$work/gen_volume" "$work" 41000 1000 1096 3
-for level in station zip; do
-    /usr/bin/time -f "level=$level: %e s wall, %M KB peak RSS" \
+for level in station zip; do  # -v prints per-stage timing; /usr/bin/time the CPU and memory
+    /usr/bin/time -f "level=$level: %e s wall, %U s user, %S s sys, %M KB peak RSS" \
         "$build/fleetcast" forecast --shipments "$work/shipments.csv" --zips "$work/zips.csv" \
         --stations "$work/stations.csv" --horizon 16 --paths 500 --threads 2 \
         --level $level --format csv -v -o "$work/forecast_$level.csv" 2>&1 | grep -E "timing|wall"

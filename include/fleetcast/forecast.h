@@ -43,7 +43,13 @@ typedef struct fc_series_fit {
     double sigma;            /* one-step innovation s.d. (log scale) */
     double reg_level, reg_trend, reg_season[12];  /* the Fourier regression */
     int last_moy;            /* calendar month (0..11) of the last month */
+    int per_month;           /* 1: y is the month's figure as is (monthly input whose
+                                values fit better unscaled, e.g. monthly averages) */
 } fc_series_fit;
+
+/* Longest history (months) for which monthly input also tries the unscaled
+ * figures. */
+#define FC_MAX_FIT_MONTHS 1200
 
 /* Pooling prior: the seasonal profile (12 values, mean 0) and trend a
  * short series is pulled toward, with the weight of the prior in months.
@@ -107,6 +113,8 @@ typedef struct fc_vol_model {
     double sigma_scale;        /* overall interval factor (1 = none) */
     int nscale;                /* horizons with an empirical calibration */
     double hscale[240];        /* h-step spread factor from in-sample h-step errors */
+    double vol_trend;          /* relative monthly change of the error size at the origin */
+    double rho_station_h[240]; /* rho_station by horizon (the station-shared part may grow) */
 } fc_vol_model;
 
 /* Fit every zip on the first n_used months of the history (n_used <= 0:

@@ -52,6 +52,19 @@ enum { OUT_MODEL, OUT_FORECAST, OUT_PLAN, OUT_PLAN_CSV, OUT_REVISION, OUT_RUN, O
 static const char *out_names[OUT_N] = {"model.json", "forecast.json", "plan.json", "plan.csv",
                                        "revision.json", "run.json"};
 
+/* Progress on stderr, only for a person at a terminal (never in cron logs
+ * or pipelines) and not with --quiet; each stage overwrites the last. */
+static void progress(const cli *c, int step, const char *what)
+{
+    if (c->diag.verbosity < 0 || c->log_json || !isatty(STDERR_FILENO)) return;
+    if (step == 0) {
+        fputs("\r\033[K", stderr);
+        return;
+    }
+    fprintf(stderr, "\r\033[Kfleetcast run: [%d/5] %s", step, what);
+    fflush(stderr);
+}
+
 /* A path relative to the config's folder. */
 static char *beside(const char *config, const char *name)
 {
@@ -254,13 +267,19 @@ int cmd_run(int argc, char **argv)
 
     pipeline p;
     memset(&p, 0, sizeof p);
+    progress(&c, 1, "reading and checking the inputs");
     st = pipeline_load(&c, &p, &po);
+    progress(&c, 2, "fitting the SPR model");
     if (st == FC_OK) st = pipeline_model(&c, &p, NULL);
+    progress(&c, 3, "forecasting volume");
     if (st == FC_OK) st = pipeline_forecast(&c, &p);
+    progress(&c, 4, "planning vans");
     if (st == FC_OK) st = pipeline_plan(&c, &p);
     cJSON *rev = NULL;
     char *revtext = NULL;
+    progress(&c, 5, prevdir ? "revision report" : "writing");
     if (st == FC_OK && prevdir) st = revision_build(&c, &p, prevdir, &rev, &revtext);
+    progress(&c, 0, NULL);
 
     /* Write everything to temporary files, then rename them all. */
     fc_outfile out[OUT_N];

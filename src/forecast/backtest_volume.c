@@ -158,6 +158,11 @@ int fc_vol_backtest(const fc_vol_history *h, const fc_vol_backtest_options *opt,
                                r ? r[k].pk_p10 : NAN, r ? r[k].pk_p90 : NAN);
                 }
             }
+            if (meth == FC_VOL_ETS)
+                fc_diag_debug(d, "volume backtest: origin %d (%d months): ets coverage80 zip %.3f, "
+                              "station %.3f so far", n - first, n,
+                              sc[0][mi][0].cover_n ? sc[0][mi][0].cover / sc[0][mi][0].cover_n : NAN,
+                              sc[1][mi][0].cover_n ? sc[1][mi][0].cover / sc[1][mi][0].cover_n : NAN);
             fc_vol_forecast_free(fc);
         }
         fc_vol_model_free(m);

@@ -24,7 +24,7 @@ void fc_vol_model_free(fc_vol_model *m)
 typedef struct fit_ctx {
     const fc_vol_history *h;
     fc_vol_model *m;
-    const double *x;        /* [z * n + t] */
+    double *x;              /* [z * n + t]; the chosen scale is written back */
     int n, moy0;
     fc_series_prior *prior; /* per station + network */
 } fit_ctx;
@@ -36,11 +36,27 @@ static void fit_zip(void *vctx, int64_t zi, int thread)
     int32_t z = (int32_t)zi;
     int32_t st = c->h->station[z];
     if (st < 0) return;
-    const double *x = c->x + (size_t)z * (size_t)c->n;
+    double *x = c->x + (size_t)z * (size_t)c->n;
     fc_series_fit *f = &c->m->fit[z];
     if (fc_series_fit_log(x, c->n, c->moy0, &c->prior[st], f) == 0) {
         c->m->fitted[z] = 1;
         c->m->pooled[z] = f->n_obs < SHORT_MONTHS;
+    } else {
+        return;
+    }
+    /* Monthly input: a month's figure may be a total (scaled by its days,
+     * the default) or already a monthly rate; keep the one whose one-step
+     * errors are smaller (same parameters, same log scale). */
+    if (c->h->daily || f->n_obs < 24) return;
+    double xr[FC_MAX_FIT_MONTHS];
+    if (c->n > FC_MAX_FIT_MONTHS) return;
+    const double *pk = c->h->pk + (size_t)z * (size_t)c->h->nmonths;
+    for (int t = 0; t < c->n; t++) xr[t] = isnan(x[t]) ? NAN : log(pk[t] + 1);
+    fc_series_fit fr;
+    if (fc_series_fit_log(xr, c->n, c->moy0, &c->prior[st], &fr) == 0 && fr.sigma < f->sigma) {
+        *f = fr;
+        f->per_month = 1;
+        memcpy(x, xr, (size_t)c->n * sizeof *x);
     }
 }
 
@@ -113,6 +129,7 @@ typedef struct cal_ctx {
     int n, moy0, K;
     const fc_series_prior *prior;
     double *z;              /* [zip * K + h-1], NAN = none */
+    double *ev, *sd;        /* same cells: error in volume, model s.d. in volume */
 } cal_ctx;
 
 static void cal_zip(void *vctx, int64_t zi, int thread)
@@ -121,7 +138,8 @@ static void cal_zip(void *vctx, int64_t zi, int thread)
     cal_ctx *c = vctx;
     int32_t z = (int32_t)zi;
     double *out = c->z + (size_t)z * (size_t)c->K;
-    for (int k = 0; k < c->K; k++) out[k] = NAN;
+    double *ev = c->ev + (size_t)z * (size_t)c->K, *sd = c->sd + (size_t)z * (size_t)c->K;
+    for (int k = 0; k < c->K; k++) out[k] = ev[k] = sd[k] = NAN;
     if (!c->m->fitted[z] || c->m->pooled[z]) return;
     const double *x = c->x + (size_t)z * (size_t)c->n;
     int nt = c->n - c->K;
@@ -132,18 +150,58 @@ static void cal_zip(void *vctx, int64_t zi, int thread)
     double fc[CAL_H], v[CAL_H + 1];
     fc_series_point(&f, c->m->method, c->K, fc);
     fc_series_hvar(&f, c->K, v);
-    for (int k = 0; k < c->K; k++)
-        if (!isnan(x[nt + k])) out[k] = (x[nt + k] - fc[k]) / (f.sigma * sqrt(v[k + 1]));
+    for (int k = 0; k < c->K; k++) {
+        if (isnan(x[nt + k])) continue;
+        double s = f.sigma * sqrt(v[k + 1]);
+        out[k] = (x[nt + k] - fc[k]) / s;
+        /* to volume (standard months): error, and the log s.d. times the level */
+        ev[k] = exp(x[nt + k]) - exp(fc[k]);
+        sd[k] = exp(fc[k]) * s;
+    }
+}
+
+/* The within-station correlation rho that makes the station intervals
+ * cover 80% of the holdout's station totals at horizons k0..k1: the 80th
+ * percentile of |E| / sqrt((1 - rho) S2 + rho S1^2) over stations and
+ * horizons is 1.2816 (bisection: it falls as rho grows). v: scratch. */
+static double station_rho(const double *se, const double *s1, const double *s2, const double *sn,
+                          int32_t ns, int K, int k0, int k1, double *v)
+{
+    double lo = 0, hi = 0.95;
+    for (int it = 0; it < 30; it++) {
+        double r = 0.5 * (lo + hi);
+        int cnt = 0;
+        for (int32_t s = 0; s < ns; s++)
+            for (int k = k0; k <= k1; k++) {
+                size_t j = (size_t)s * (size_t)K + (size_t)k;
+                if (sn[j] < 2) continue;
+                double var = (1 - r) * s2[j] + r * s1[j] * s1[j];
+                v[cnt++] = var > 0 ? fabs(se[j]) / sqrt(var) : 0;
+            }
+        if (cnt == 0) return 0;
+        qsort(v, (size_t)cnt, sizeof *v, cmp_double);
+        if (v[(int)(0.8 * (cnt - 1))] > 1.2816) lo = r;
+        else hi = r;
+    }
+    return 0.5 * (lo + hi);
 }
 
 static int calibrate(const fc_vol_history *h, fc_vol_model *m, const double *x, int n, int moy0,
                      int K, const fc_series_prior *prior, int threads, fc_diag *d)
 {
     int32_t nz = h->nzips, ns = h->nstations;
-    cal_ctx c = {h, m, x, n, moy0, K, prior, malloc(((size_t)nz * (size_t)K + 1) * sizeof(double))};
+    size_t cells = (size_t)nz * (size_t)K + 1;
+    cal_ctx c = {h, m, x, n, moy0, K, prior, malloc(cells * sizeof(double)),
+                 malloc(cells * sizeof(double)), malloc(cells * sizeof(double))};
     double *v = malloc(((size_t)nz + 1) * sizeof *v);
     double *ssum = calloc((size_t)ns + 1, sizeof *ssum), *scnt = calloc((size_t)ns + 1, sizeof *scnt);
-    if (!c.z || !v || !ssum || !scnt) {
+    /* station sums per horizon: error, sum of s.d., sum of squared s.d. */
+    size_t sk = ((size_t)ns + 1) * (size_t)K;
+    double *se = calloc(sk * 4, sizeof *se), *s1 = se + sk, *s2 = s1 + sk, *sn = s2 + sk;
+    if (!c.z || !c.ev || !c.sd || !v || !ssum || !scnt || !se) {
+        free(c.ev);
+        free(c.sd);
+        free(se);
         free(c.z);
         free(v);
         free(ssum);
@@ -174,6 +232,16 @@ static int calibrate(const fc_vol_history *h, fc_vol_model *m, const double *x, 
         if (q < prev) q = prev;
         m->hscale[k] = prev = q;
         m->nscale = k + 1;
+        for (int32_t z = 0; z < nz; z++) {
+            size_t i = (size_t)z * (size_t)K + (size_t)k;
+            if (isnan(c.z[i])) continue;
+            size_t j = (size_t)h->station[z] * (size_t)K + (size_t)k;
+            double a = q * c.sd[i];
+            se[j] += c.ev[i];
+            s1[j] += a;
+            s2[j] += a * a;
+            sn[j] += 1;
+        }
         double tot = 0, totn = 0, s2 = 0, n2 = 0;
         for (int32_t s = 0; s < ns; s++) {
             tot += ssum[s];
@@ -199,6 +267,19 @@ static int calibrate(const fc_vol_history *h, fc_vol_model *m, const double *x, 
     }
     if (m->nscale >= 3 && wp > 0) {
         double rs = within / wp, rn = ap > 0 ? across / ap : 0;
+        /* Station sums of the holdout (station_rho) set rho_station. */
+        int npts = 0;
+        for (int32_t s = 0; s < ns; s++)
+            for (int k = 0; k < m->nscale; k++) npts += sn[(size_t)s * (size_t)K + (size_t)k] >= 2;
+        if (npts >= 30) {
+            double pooled = station_rho(se, s1, s2, sn, ns, K, 0, m->nscale - 1, v);
+            for (int k = 0; k < 240; k++) m->rho_station_h[k] = pooled;
+            fc_diag_debug(d, "volume model: station sums of the holdout: correlation %.3f "
+                          "(zip errors: %.3f)", pooled, rs);
+            rs = pooled;
+        } else {
+            for (int k = 0; k < 240; k++) m->rho_station_h[k] = rs;
+        }
         if (!(rs > 0)) rs = 0;
         if (rs > 0.95) rs = 0.95;
         if (!(rn > 0)) rn = 0;
@@ -210,6 +291,9 @@ static int calibrate(const fc_vol_history *h, fc_vol_model *m, const double *x, 
                   "correlation station %.3f, network %.3f", K, m->hscale[0], m->nscale,
                   m->hscale[m->nscale ? m->nscale - 1 : 0], m->rho_station, m->rho_network);
     free(c.z);
+    free(c.ev);
+    free(c.sd);
+    free(se);
     free(v);
     free(ssum);
     free(scnt);
@@ -368,6 +452,38 @@ int fc_vol_model_fit(const fc_vol_history *h, int n_used, int method, int thread
         across += tot * tot - s2;
         across_pairs += totn * totn - n2;
     }
+    /* Volatility trends: month by month, the mean square of the
+     * standardised one-step errors across zips (V_t) and their covariance
+     * between zips of one station (C_t); straight lines fitted to sqrt(V_t)
+     * and sqrt(C_t) say whether errors, and their station-shared part, grow. */
+    double vt[2][2] = {{1, 0}, {1, 0}};  /* [total, station][intercept, slope] */
+    for (int which = 0; which < 2; which++) {
+        double S0 = 0, S1 = 0, S2 = 0, Sy = 0, Sty = 0;
+        for (int t = 13; t < n; t++) {
+            double tot = 0, totn = 0, s2 = 0, n2 = 0;
+            for (int32_t s = 0; s < ns; s++) {
+                double S = ssum[(size_t)s * (size_t)n + (size_t)t], N = scnt[(size_t)s * (size_t)n + (size_t)t];
+                tot += S;
+                totn += N;
+                s2 += S * S;
+                n2 += N * N;
+            }
+            if (totn < 30 || n2 - totn < 30) continue;
+            double r = which == 0 ? sq[t] / totn : (s2 - sq[t]) / (n2 - totn);
+            if (r < 0) r = 0;
+            double tt = (double)t * t;
+            S0 += 1;
+            S1 += tt;
+            S2 += tt * tt;
+            Sy += r;
+            Sty += tt * r;
+        }
+        double det = S0 * S2 - S1 * S1;
+        if (S0 >= 12 && det > 0) {
+            vt[which][1] = (S0 * Sty - S1 * Sy) / det;
+            vt[which][0] = (Sy - vt[which][1] * S1) / S0;
+        }
+    }
     free(ssum);
     free(scnt);
     free(sq);
@@ -390,9 +506,39 @@ int fc_vol_model_fit(const fc_vol_history *h, int n_used, int method, int thread
     {
         int K = n - 18 < CAL_H ? n - 18 : CAL_H;
         if (K > 12) K = 12;
-        for (int hh = 0; hh < 240; hh++) m->hscale[hh] = 1;
+        for (int hh = 0; hh < 240; hh++) {
+            m->hscale[hh] = 1;
+            m->rho_station_h[hh] = m->rho_station;
+        }
         m->nscale = 0;
         if (K >= 3 && calibrate(h, m, x, n, moy0, K, prior, threads, d)) goto oom;
+        /* The holdout's errors at horizon k happened in month n - K + k - 1,
+         * the forecast's happen in month n + k - 1: scale the spread factor
+         * by the ratio of the volatility line at the two months (errors whose
+         * size drifts over time keep drifting), within [1/1.5, 1.5]; and the
+         * station-shared share of the variance by the station line's ratio
+         * over the total's, squared. */
+        for (int k = 0; k < 240; k++) {
+            double g[2];
+            int kh = k < K ? k : K - 1 > 0 ? K - 1 : 0;
+            for (int w = 0; w < 2; w++) {
+                double tn = n + k, tt = n - K + kh;
+                double now = vt[w][0] + vt[w][1] * tn * tn, then = vt[w][0] + vt[w][1] * tt * tt;
+                g[w] = (then > 0 && now > 0 && m->nscale > 0) ? sqrt(now / then) : 1;
+                if (g[w] > 1.5) g[w] = 1.5;
+                if (g[w] < 1 / 1.5) g[w] = 1 / 1.5;
+            }
+            m->hscale[k] *= g[0];
+            double r = m->rho_station_h[k] * (g[1] / g[0]) * (g[1] / g[0]);
+            m->rho_station_h[k] = r > 0.95 ? 0.95 : r < m->rho_network ? m->rho_network : r;
+        }
+        {
+            double t1 = n - 1, v1 = vt[0][0] + vt[0][1] * t1 * t1;
+            m->vol_trend = v1 > 0 ? vt[0][1] * t1 / v1 : 0;  /* d log s.d. / dt */
+        }
+        if (m->nscale > 0)
+            fc_diag_debug(d, "volume model: error size trend %+.4f/month; station correlation h1 %.3f, "
+                          "h%d %.3f", m->vol_trend, m->rho_station_h[0], K, m->rho_station_h[K - 1]);
     }
     goto done;
 oom:

@@ -29,7 +29,7 @@ typedef struct sim_ctx {
     double *work;           /* [(NS + 1) * H] working days */
     float *eta_st;          /* [(s * H + h) * P + p] station shocks */
     float *eta_net;         /* [h * P + p] */
-    float a_net, a_st, a_id;
+    float a_net, a_st[240], a_id[240];  /* shock loadings by horizon */
     int64_t *acc_pk, *acc_sp;   /* [(s * H + h) * P + p], s < NS */
     int32_t *order, *group_off; /* zips grouped by station as of the origin */
     fc_vol_row *zip_rows;   /* [z * H + h] or NULL */
@@ -96,16 +96,17 @@ static void sim_group(void *vctx, int64_t gi, int thread)
         for (int h = 0; h < H; h++) {
             int moy = (f->last_moy + h + 1) % 12;
             float *dsm = ds + (size_t)moy * (size_t)P;
-            double conv = c->expo[(size_t)s0 * (size_t)H + (size_t)h] / FC_STD_MONTH;
+            double conv = f->per_month ? 1 : c->expo[(size_t)s0 * (size_t)H + (size_t)h] / FC_STD_MONTH;
             int32_t sm = c->map[(size_t)z * (size_t)H + (size_t)h];
             conv *= c->smult[(size_t)sm * (size_t)H + (size_t)h];
             float cen = (float)center[h];
             float hs = (float)m->hscale[h < 240 ? h : 239];
+            float a_st = c->a_st[h], a_id = c->a_id[h], a_net = c->a_net;
             const float *en = c->eta_net + (size_t)h * (size_t)P, *es = eta_s + (size_t)h * (size_t)P;
             const float *ei = nrm + (size_t)h * (size_t)P;
             float *out = buf + (size_t)h * (size_t)P;
             for (int p = 0; p < P; p++) {
-                float e = sig * (c->a_net * en[p] + c->a_st * es[p] + c->a_id * ei[p]);
+                float e = sig * (a_net * en[p] + a_st * es[p] + a_id * ei[p]);
                 float d = dl[p] + ph * db[p] + dsm[p] + e;
                 dl[p] += ph * db[p] + al * e;
                 db[p] = ph * db[p] + be * e;
@@ -370,10 +371,13 @@ int fc_vol_forecast_run(const fc_vol_history *h, const fc_vol_model *m, const fc
         memcpy(o->dow + (size_t)s * 7, pattern(&c, s, &sg), 7 * sizeof(double));
     }
     /* Shared shocks: innovation = sigma (a_net eta_net + a_st eta_station + a_id eps). */
-    double rn = m->rho_network, rs = m->rho_station;
+    double rn = m->rho_network;
     c.a_net = (float)sqrt(rn);
-    c.a_st = (float)sqrt(rs - rn > 0 ? rs - rn : 0);
-    c.a_id = (float)sqrt(1 - rs);
+    for (int hh = 0; hh < H; hh++) {
+        double rs = m->rho_station_h[hh];
+        c.a_st[hh] = (float)sqrt(rs - rn > 0 ? rs - rn : 0);
+        c.a_id[hh] = (float)sqrt(1 - rs);
+    }
     fc_rng r;
     fc_rng_seed(&r, c.seed, 0, SALT_NETWORK);
     fc_rng_normals(&r, c.eta_net, (int)HP);

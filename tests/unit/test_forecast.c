@@ -1,7 +1,8 @@
 /* test_forecast.c -- the volume forecast: series models recover a known
  * trend and season, pooling gives short zips a season, paths are
  * non-negative and deterministic across threads, a rezoning moves exactly
- * the moved zip's volume, and shocks multiply. */
+ * the moved zip's volume, and shocks multiply; the quantiles by selection
+ * equal those of a full sort. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "fleetcast/data.h"
 #include "fleetcast/date.h"
 #include "fleetcast/forecast.h"
+#include "../../src/forecast/internal.h"
 
 static uint64_t rs = 12345;
 static double unif(void)
@@ -268,8 +270,42 @@ static void test_pipeline(void)
     world_free(&w);
 }
 
+static int cmp_f(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* fc_quantiles selects instead of sorting: same values as R type 7 on the
+ * sorted sample, for every size and with ties. */
+static void test_quantiles(void)
+{
+    float v[600], s[600];
+    int bad = 0;
+    for (int n = 1; n <= 600; n += (n < 40 ? 1 : 37)) {
+        for (int rep = 0; rep < 4; rep++) {
+            for (int i = 0; i < n; i++) {
+                double g = gauss();
+                v[i] = rep == 1 ? (float)floor(3 * unif()) : rep == 2 ? (float)i : rep == 3 ? (float)(n - i) : (float)g;
+                s[i] = v[i];
+            }
+            qsort(s, (size_t)n, sizeof *s, cmp_f);
+            double mean, q[3], p[3] = {0.1, 0.5, 0.9};
+            fc_quantiles(v, n, &mean, &q[0], &q[1], &q[2]);
+            for (int k = 0; k < 3; k++) {
+                double h = (n - 1) * p[k];
+                int lo = (int)h, hi = lo + 1 < n ? lo + 1 : lo;
+                double want = s[lo] + (h - lo) * ((double)s[hi] - s[lo]);
+                if (fabs(q[k] - want) > 1e-6 * (1 + fabs(want))) bad++;
+            }
+        }
+    }
+    CHECK(bad == 0);
+}
+
 int main(void)
 {
+    test_quantiles();
     test_series();
     test_pipeline();
     return check_report();
