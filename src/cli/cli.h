@@ -21,6 +21,7 @@ int cmd_validate(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
+int cmd_diagnose(int argc, char **argv);
 
 int cmd_synth(int argc, char **argv);
 int cmd_forecast(int argc, char **argv);

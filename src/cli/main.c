@@ -12,6 +12,7 @@ static const fc_command commands[] = {
     {"forecast", cmd_forecast, "zip volumes -> station and network packages by month, with quantiles"},
     {"plan", cmd_plan, "vans by type and electric deployment per station and month -> plan.json"},
     {"backtest", cmd_backtest, "accuracy of physics / ML / hybrid on held-out splits"},
+    {"diagnose", cmd_diagnose, "zips and stations whose routes depart from the model"},
     {"synth", cmd_synth, "realistic example data, built by actually routing stops"},
 };
 static const int ncommands = (int)(sizeof commands / sizeof commands[0]);

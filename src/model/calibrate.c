@@ -14,6 +14,9 @@
 #define NP FC_PHYS_NPARAM
 #define STALL_TOL 1e-7
 #define STALL_RUN 5
+/* ... or below STALL_WTOL over a window of STALL_WIN iterations (a slow creep). */
+#define STALL_WIN 25
+#define STALL_WTOL 1e-5
 
 typedef struct ctx {
     const calib_rows *rows;
@@ -123,7 +126,7 @@ int calib_fit(const calib_rows *rows, const double prior_x[NP], double prior_sd,
          * iterations). Parameters the data barely determine (a flat
          * valley, e.g. a stem speed against its bound) otherwise creep
          * on for hundreds of iterations without changing any prediction. */
-        double cost_prev = INFINITY;
+        double cost_prev = INFINITY, cost_win = INFINITY;
         int stall = 0;
         for (int it = 0; st == GSL_SUCCESS; it++) {
             st = gsl_multifit_nlinear_iterate(ws);
@@ -140,6 +143,10 @@ int calib_fit(const calib_rows *rows, const double prior_x[NP], double prior_sd,
                 stall = 0;
             }
             cost_prev = cost;
+            if (it % STALL_WIN == 0) {
+                if (isfinite(cost) && cost_win - cost <= STALL_WTOL * cost) break;
+                cost_win = cost;
+            }
             if (it + 1 >= s->max_iter) {
                 st = GSL_EMAXITER;
                 break;

@@ -1,0 +1,2 @@
+# exit: 64
+$FC diagnose --alpha 2 --shipments x.csv
