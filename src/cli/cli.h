@@ -59,14 +59,20 @@ typedef struct cli {
     const char *output;         /* -o, NULL = stdout */
     const char *format;         /* --format, NULL = the command's default */
     int help;
+    int status;                 /* exit status when cli_options_done says stop */
 } cli;
 
 void cli_init(cli *c, const char *cmd);
 void cli_free(cli *c);
 
-/* Handle an option every command shares. Returns 1 when handled, 0 when the
- * option is not a common one, -1 on a bad value (reported). */
+/* Handle an option every command shares. Returns 1 when handled, -1 on a
+ * bad value or an option the command does not take (reported). */
 int cli_common_option(cli *c, int opt, const char *arg);
+
+/* After the option loop: with --help, print the help and say stop (status
+ * 0); more than max_args arguments left is a usage error (stop, status 64).
+ * Returns 1 to stop with c->status, 0 to go on. */
+int cli_options_done(cli *c, const char *help, int argc, char **argv, int max_args);
 
 /* Load --config (if any) and apply the --shipments etc. overrides.
  * Returns a status (reported). */

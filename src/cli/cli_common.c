@@ -107,8 +107,24 @@ int cli_common_option(cli *c, int opt, const char *arg)
     case ':':
         cli_usage_error(c, "option needs a value");
         return -1;
-    default: return 0;
+    default:
+        cli_usage_error(c, "unexpected option");
+        return -1;
     }
+}
+
+int cli_options_done(cli *c, const char *help, int argc, char **argv, int max_args)
+{
+    if (c->help) {
+        cli_print_help(stdout, help);
+        c->status = FC_OK;
+        return 1;
+    }
+    if (argc - optind > max_args) {
+        c->status = cli_usage_error(c, "unexpected argument '%s'", argv[optind + max_args]);
+        return 1;
+    }
+    return 0;
 }
 
 int cli_load_config(cli *c)

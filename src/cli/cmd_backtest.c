@@ -125,16 +125,9 @@ int cmd_backtest(int argc, char **argv)
             what = optarg;
             continue;
         }
-        int h = cli_common_option(&c, opt, optarg);
-        if (h < 0) return cli_exit(&c, FC_EUSAGE);
-        if (h == 0) return cli_exit(&c, cli_usage_error(&c, "unexpected option"));
+        if (cli_common_option(&c, opt, optarg) < 0) return cli_exit(&c, FC_EUSAGE);
     }
-    if (c.help) {
-        cli_print_help(stdout, help);
-        return cli_exit(&c, FC_OK);
-    }
-    if (optind < argc)
-        return cli_exit(&c, cli_usage_error(&c, "unexpected argument '%s'", argv[optind]));
+    if (cli_options_done(&c, help, argc, argv, 0)) return cli_exit(&c, c.status);
     if (cli_check_format(&c, "text|csv|json")) return cli_exit(&c, FC_EUSAGE);
     if (!what) return cli_exit(&c, cli_usage_error(&c, "--what is needed (spr or volume)"));
     int k = -1;

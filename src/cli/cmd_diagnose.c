@@ -256,16 +256,9 @@ int cmd_diagnose(int argc, char **argv)
             continue;
         default: break;
         }
-        int h = cli_common_option(&c, opt, optarg);
-        if (h < 0) return cli_exit(&c, FC_EUSAGE);
-        if (h == 0) return cli_exit(&c, cli_usage_error(&c, "unexpected option"));
+        if (cli_common_option(&c, opt, optarg) < 0) return cli_exit(&c, FC_EUSAGE);
     }
-    if (c.help) {
-        cli_print_help(stdout, help);
-        return cli_exit(&c, FC_OK);
-    }
-    if (optind < argc)
-        return cli_exit(&c, cli_usage_error(&c, "unexpected argument '%s'", argv[optind]));
+    if (cli_options_done(&c, help, argc, argv, 0)) return cli_exit(&c, c.status);
     if (cli_check_format(&c, "text|csv|json")) return cli_exit(&c, FC_EUSAGE);
     int st = cli_load_config(&c);
     if (st) return cli_exit(&c, st);

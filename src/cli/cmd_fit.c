@@ -79,16 +79,9 @@ int cmd_fit(int argc, char **argv)
     cli_init(&c, "fit");
     int opt;
     while ((opt = getopt_long(argc, argv, ":hqvo:", longopts, NULL)) != -1) {
-        int h = cli_common_option(&c, opt, optarg);
-        if (h < 0) return cli_exit(&c, FC_EUSAGE);
-        if (h == 0) return cli_exit(&c, cli_usage_error(&c, "unexpected option"));
+        if (cli_common_option(&c, opt, optarg) < 0) return cli_exit(&c, FC_EUSAGE);
     }
-    if (c.help) {
-        cli_print_help(stdout, help);
-        return cli_exit(&c, FC_OK);
-    }
-    if (optind < argc)
-        return cli_exit(&c, cli_usage_error(&c, "unexpected argument '%s'", argv[optind]));
+    if (cli_options_done(&c, help, argc, argv, 0)) return cli_exit(&c, c.status);
     int st = cli_load_config(&c);
     if (st) return cli_exit(&c, st);
     fc_dataset ds;

@@ -59,20 +59,12 @@ int cmd_plan(int argc, char **argv)
         case OPT_PATHS: bad = pipeline_int_opt(&c, "paths", optarg, 10, 100000, &po.paths); break;
         case OPT_SEED: bad = pipeline_int_opt(&c, "seed", optarg, 0, 2147483647L, &po.seed); break;
         case OPT_THREADS: bad = pipeline_int_opt(&c, "threads", optarg, 1, 64, &po.threads); break;
-        default: {
-            int h = cli_common_option(&c, opt, optarg);
-            if (h < 0) return cli_exit(&c, FC_EUSAGE);
-            if (h == 0) return cli_exit(&c, cli_usage_error(&c, "unexpected option"));
-        }
+        default:
+            if (cli_common_option(&c, opt, optarg) < 0) return cli_exit(&c, FC_EUSAGE);
         }
         if (bad) return cli_exit(&c, FC_EUSAGE);
     }
-    if (c.help) {
-        cli_print_help(stdout, help);
-        return cli_exit(&c, FC_OK);
-    }
-    if (optind < argc)
-        return cli_exit(&c, cli_usage_error(&c, "unexpected argument '%s'", argv[optind]));
+    if (cli_options_done(&c, help, argc, argv, 0)) return cli_exit(&c, c.status);
     if (cli_check_format(&c, "json|csv")) return cli_exit(&c, FC_EUSAGE);
     int st = cli_load_config(&c);
     if (st) return cli_exit(&c, st);

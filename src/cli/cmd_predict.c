@@ -75,16 +75,9 @@ int cmd_predict(int argc, char **argv)
             model_path = optarg;
             continue;
         }
-        int h = cli_common_option(&c, opt, optarg);
-        if (h < 0) return cli_exit(&c, FC_EUSAGE);
-        if (h == 0) return cli_exit(&c, cli_usage_error(&c, "unexpected option"));
+        if (cli_common_option(&c, opt, optarg) < 0) return cli_exit(&c, FC_EUSAGE);
     }
-    if (c.help) {
-        cli_print_help(stdout, help);
-        return cli_exit(&c, FC_OK);
-    }
-    if (optind < argc)
-        return cli_exit(&c, cli_usage_error(&c, "unexpected argument '%s'", argv[optind]));
+    if (cli_options_done(&c, help, argc, argv, 0)) return cli_exit(&c, c.status);
     if (!model_path) return cli_exit(&c, cli_usage_error(&c, "--model is needed"));
     int st = cli_load_config(&c);
     if (st) return cli_exit(&c, st);

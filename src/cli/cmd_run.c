@@ -224,21 +224,13 @@ int cmd_run(int argc, char **argv)
         case OPT_PREVIOUS: previous = optarg; break;
         case OPT_REPRODUCIBLE: reproducible = 1; break;
         case OPT_THREADS: bad = pipeline_int_opt(&c, "threads", optarg, 1, 64, &po.threads); break;
-        default: {
-            int h = cli_common_option(&c, opt, optarg);
-            if (h < 0) return cli_exit(&c, FC_EUSAGE);
-            if (h == 0) return cli_exit(&c, cli_usage_error(&c, "unexpected option"));
-        }
+        default:
+            if (cli_common_option(&c, opt, optarg) < 0) return cli_exit(&c, FC_EUSAGE);
         }
         if (bad) return cli_exit(&c, FC_EUSAGE);
     }
-    if (c.help) {
-        cli_print_help(stdout, help);
-        return cli_exit(&c, FC_OK);
-    }
+    if (cli_options_done(&c, help, argc, argv, 1)) return cli_exit(&c, c.status);
     if (optind >= argc) return cli_exit(&c, cli_usage_error(&c, "a config file is needed"));
-    if (optind + 1 < argc)
-        return cli_exit(&c, cli_usage_error(&c, "unexpected argument '%s'", argv[optind + 1]));
     if (cli_check_format(&c, "text|json")) return cli_exit(&c, FC_EUSAGE);
     const char *config = argv[optind];
     c.config_path = config;

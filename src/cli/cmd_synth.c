@@ -163,20 +163,12 @@ int cmd_synth(int argc, char **argv)
         case OPT_THREADS:
             if (!(bad = whole(&c, "--threads", optarg, 1, 64, &v))) p.threads = (int)v;
             break;
-        default: {
-            int h = cli_common_option(&c, opt, optarg);
-            if (h < 0) return cli_exit(&c, FC_EUSAGE);
-            if (h == 0) return cli_exit(&c, cli_usage_error(&c, "unexpected option"));
-        }
+        default:
+            if (cli_common_option(&c, opt, optarg) < 0) return cli_exit(&c, FC_EUSAGE);
         }
         if (bad) return cli_exit(&c, FC_EUSAGE);
     }
-    if (c.help) {
-        cli_print_help(stdout, help);
-        return cli_exit(&c, FC_OK);
-    }
-    if (optind < argc)
-        return cli_exit(&c, cli_usage_error(&c, "unexpected argument '%s'", argv[optind]));
+    if (cli_options_done(&c, help, argc, argv, 0)) return cli_exit(&c, c.status);
     if (!out) return cli_exit(&c, cli_usage_error(&c, "--out DIR is required"));
     if (have_days && have_end) return cli_exit(&c, cli_usage_error(&c, "give --days or --end, not both"));
     if (have_end) {
