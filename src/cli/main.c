@@ -4,6 +4,11 @@
 #include <gsl/gsl_errno.h>
 #include "cli.h"
 
+/* OpenBLAS (cblas.h): its worker threads spin on the small ridge systems
+ * fleetcast solves and cost more than they save; our own threads are
+ * where the parallelism is. */
+void openblas_set_num_threads(int n);
+
 static const fc_command commands[] = {
     {"run", cmd_run, "the monthly batch: validate, fit, forecast, plan, revision report"},
     {"validate", cmd_validate, "check input files, summarise them"},
@@ -51,6 +56,7 @@ static int finish(int status)
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
+    openblas_set_num_threads(1);
     if (argc < 2) {
         usage(stderr);
         return FC_EUSAGE;
