@@ -63,7 +63,7 @@ static void fit_zip(void *vctx, int64_t zi, int thread)
 /* Like-for-like growth index of each station (row s) and the network (row
  * ns): month-on-month log change of the zips observed in both months,
  * chained, so zips joining or leaving do not look like growth. */
-static int chain_index(const fc_vol_history *h, const double *y, int n, double *out)
+static int chain_index(const fc_vol_history *h, const double *y, int stride, int n, double *out)
 {
     int32_t ns = h->nstations;
     size_t cells = ((size_t)ns + 1) * (size_t)n;
@@ -73,7 +73,7 @@ static int chain_index(const fc_vol_history *h, const double *y, int n, double *
     for (int32_t z = 0; z < h->nzips; z++) {
         int32_t s = h->station[z];
         if (s < 0) continue;
-        const double *yz = y + (size_t)z * (size_t)n;
+        const double *yz = y + (size_t)z * (size_t)stride;
         for (int t = 0; t < n; t++) {
             if (isnan(yz[t])) continue;
             lvl[(size_t)s * n + t] += yz[t];
@@ -114,7 +114,48 @@ static void prior_from(const fc_series_fit *f, fc_series_prior *p)
     p->weight_months = POOL_MONTHS;
 }
 
+/* Network fit on the like-for-like index of the first n months (y: zip
+ * volumes, row stride `stride`), then each station pooled toward it; their
+ * profiles become the priors (prior[ns] = the network's). sfit: ns + 1
+ * fits out, or NULL. Returns 0, 1 when nothing is observed, -1 out of memory. */
+static int build_priors(const fc_vol_history *h, const double *y, int stride, int n, int moy0,
+                        fc_series_fit *sfit, fc_series_prior *prior)
+{
+    int32_t ns = h->nstations;
+    double *idx = malloc((((size_t)ns + 1) * (size_t)n + 1) * sizeof *idx);
+    fc_series_fit *own = sfit ? NULL : calloc((size_t)ns + 1, sizeof *own);
+    if (!idx || (!sfit && !own)) {
+        free(idx);
+        free(own);
+        return -1;
+    }
+    fc_series_fit *fits = sfit ? sfit : own;
+    int rc = 0;
+    if (chain_index(h, y, stride, n, idx)) {
+        rc = -1;
+        goto out;
+    }
+    if (fc_series_fit_log(idx + (size_t)ns * (size_t)n, n, moy0, NULL, &fits[ns])) {
+        rc = 1;
+        goto out;
+    }
+    prior_from(&fits[ns], &prior[ns]);
+    for (int32_t s = 0; s < ns; s++) {
+        if (fc_series_fit_log(idx + (size_t)s * (size_t)n, n, moy0, &prior[ns], &fits[s]) == 0)
+            prior_from(&fits[s], &prior[s]);
+        else
+            prior[s] = prior[ns];
+    }
+out:
+    free(idx);
+    free(own);
+    return rc;
+}
+
 #define CAL_H 12
+#ifndef G_MIN
+#define G_MIN (1 / 1.5)  /* the error size line may narrow the intervals by at most 1.5x */
+#endif
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -122,60 +163,88 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Holdout cells: horizon k (0..K-1) from origin j (0..K-1-k) inside the
+ * holdout, stored horizon by horizon: cell(k, j) = off(k) + j. */
+static int cell_off(int K, int k) { return k * K - k * (k - 1) / 2; }
+
 typedef struct cal_ctx {
     const fc_vol_history *h;
     const fc_vol_model *m;
     const double *x;
-    int n, moy0, K;
+    int n, moy0, K, NC;     /* NC = K (K + 1) / 2 cells per zip */
     const fc_series_prior *prior;
-    double *z;              /* [zip * K + h-1], NAN = none */
+    double *z;              /* [zip * NC + cell], NAN = none */
     double *ev, *sd;        /* same cells: error in volume, model s.d. in volume */
 } cal_ctx;
 
+/* Refit the zip on the months before the holdout, then roll its ETS state
+ * through the holdout (parameters fixed), forecasting the rest of the
+ * holdout from every month: each horizon is scored over several calendar
+ * months, not one (a single month's shared season error made the spread
+ * factor jump, e.g. December as the first holdout month). */
 static void cal_zip(void *vctx, int64_t zi, int thread)
 {
     (void)thread;
     cal_ctx *c = vctx;
     int32_t z = (int32_t)zi;
-    double *out = c->z + (size_t)z * (size_t)c->K;
-    double *ev = c->ev + (size_t)z * (size_t)c->K, *sd = c->sd + (size_t)z * (size_t)c->K;
-    for (int k = 0; k < c->K; k++) out[k] = ev[k] = sd[k] = NAN;
+    int K = c->K;
+    double *out = c->z + (size_t)z * (size_t)c->NC;
+    double *ev = c->ev + (size_t)z * (size_t)c->NC, *sd = c->sd + (size_t)z * (size_t)c->NC;
+    for (int k = 0; k < c->NC; k++) out[k] = ev[k] = sd[k] = NAN;
     if (!c->m->fitted[z] || c->m->pooled[z]) return;
     const double *x = c->x + (size_t)z * (size_t)c->n;
-    int nt = c->n - c->K;
+    int nt = c->n - K;
     fc_series_fit f;
     if (fc_series_fit_log(x, nt, c->moy0, &c->prior[c->h->station[z]], &f) || f.n_obs < SHORT_MONTHS ||
         !(f.sigma > 0))
         return;
-    double fc[CAL_H], v[CAL_H + 1];
-    fc_series_point(&f, c->m->method, c->K, fc);
-    fc_series_hvar(&f, c->K, v);
-    for (int k = 0; k < c->K; k++) {
-        if (isnan(x[nt + k])) continue;
-        double s = f.sigma * sqrt(v[k + 1]);
-        out[k] = (x[nt + k] - fc[k]) / s;
-        /* to volume (standard months): error, and the log s.d. times the level */
-        ev[k] = exp(x[nt + k]) - exp(fc[k]);
-        sd[k] = exp(fc[k]) * s;
+    double reg[CAL_H], v[CAL_H + 1];
+    fc_series_point(&f, FC_VOL_FOURIER, K, reg);
+    fc_series_hvar(&f, K, v);
+    int method = c->m->method;
+    double l = f.level, b = f.trend, sea[12];
+    memcpy(sea, f.season, sizeof sea);
+    for (int j = 0; j < K; j++) {
+        /* forecasts from origin nt + j (state after month nt + j - 1) */
+        double damp = 0;
+        for (int k = 0; j + k < K; k++) {
+            int t = nt + j + k, mo = (c->moy0 + t) % 12;
+            damp += pow(f.phi, k + 1);
+            double e = l + damp * b + sea[mo];
+            double fc = method == FC_VOL_ETS ? e : method == FC_VOL_FOURIER ? reg[j + k]
+                                                                           : 0.5 * (e + reg[j + k]);
+            if (isnan(x[t])) continue;
+            size_t i = (size_t)cell_off(K, k) + (size_t)j;
+            double sdv = f.sigma * sqrt(v[k + 1]);
+            out[i] = (x[t] - fc) / sdv;
+            /* to volume (standard months): error, and the log s.d. times the level */
+            ev[i] = exp(x[t]) - exp(fc);
+            sd[i] = exp(fc) * sdv;
+        }
+        int t = nt + j, mo = (c->moy0 + t) % 12;
+        double r = isnan(x[t]) ? 0 : x[t] - (l + f.phi * b + sea[mo]);
+        l += f.phi * b + f.alpha * r;
+        b = f.phi * b + f.beta * r;
+        sea[mo] += f.gamma * r;
     }
 }
 
 /* The within-station correlation rho that makes the station intervals
- * cover 80% of the holdout's station totals at horizons k0..k1: the 80th
+ * cover 80% of the holdout's station totals in cells [0, nc): the 80th
  * percentile of |E| / sqrt((1 - rho) S2 + rho S1^2) over stations and
- * horizons is 1.2816 (bisection: it falls as rho grows). v: scratch. */
+ * cells is 1.2816 (bisection: it falls as rho grows). v: scratch. */
 static double station_rho(const double *se, const double *s1, const double *s2, const double *sn,
-                          int32_t ns, int K, int k0, int k1, double *v)
+                          const double *w, int32_t ns, int NC, int nc, double *v)
 {
     double lo = 0, hi = 0.95;
     for (int it = 0; it < 30; it++) {
         double r = 0.5 * (lo + hi);
         int cnt = 0;
         for (int32_t s = 0; s < ns; s++)
-            for (int k = k0; k <= k1; k++) {
-                size_t j = (size_t)s * (size_t)K + (size_t)k;
+            for (int k = 0; k < nc; k++) {
+                size_t j = (size_t)s * (size_t)NC + (size_t)k;
                 if (sn[j] < 2) continue;
-                double var = (1 - r) * s2[j] + r * s1[j] * s1[j];
+                double var = s2[j] + r * w[k] * (s1[j] * s1[j] - s2[j]);
                 v[cnt++] = var > 0 ? fabs(se[j]) / sqrt(var) : 0;
             }
         if (cnt == 0) return 0;
@@ -186,19 +255,33 @@ static double station_rho(const double *se, const double *s1, const double *s2, 
     return 0.5 * (lo + hi);
 }
 
-static int calibrate(const fc_vol_history *h, fc_vol_model *m, const double *x, int n, int moy0,
-                     int K, const fc_series_prior *prior, int threads, fc_diag *d)
+static int calibrate(const fc_vol_history *h, fc_vol_model *m, const double *x, const double *y,
+                     int n, int moy0, int K, int threads, fc_diag *d)
 {
     int32_t nz = h->nzips, ns = h->nstations;
-    size_t cells = (size_t)nz * (size_t)K + 1;
-    cal_ctx c = {h, m, x, n, moy0, K, prior, malloc(cells * sizeof(double)),
+    int NC = K * (K + 1) / 2;
+    size_t cells = (size_t)nz * (size_t)NC + 1;
+    /* The holdout's priors come from the months before it too: priors fitted
+     * on all n months already know the holdout's station seasons, which made
+     * the holdout's station errors look independent (rho ~ 0). */
+    fc_series_prior *prior = calloc((size_t)ns + 1, sizeof *prior);
+    if (!prior) return -1;
+    int prc = build_priors(h, y, n, n - K, moy0, NULL, prior);
+    if (prc) {
+        free(prior);
+        return prc < 0 ? -1 : 0;
+    }
+    cal_ctx c = {h, m, x, n, moy0, K, NC, prior, malloc(cells * sizeof(double)),
                  malloc(cells * sizeof(double)), malloc(cells * sizeof(double))};
-    double *v = malloc(((size_t)nz + 1) * sizeof *v);
+    size_t vn = ((size_t)nz + 1) * (size_t)K;
+    if (vn < ((size_t)ns + 1) * (size_t)NC) vn = ((size_t)ns + 1) * (size_t)NC;
+    double *v = malloc(vn * sizeof *v);
     double *ssum = calloc((size_t)ns + 1, sizeof *ssum), *scnt = calloc((size_t)ns + 1, sizeof *scnt);
-    /* station sums per horizon: error, sum of s.d., sum of squared s.d. */
-    size_t sk = ((size_t)ns + 1) * (size_t)K;
+    /* station sums per cell: error, sum of s.d., sum of squared s.d., zips */
+    size_t sk = ((size_t)ns + 1) * (size_t)NC;
     double *se = calloc(sk * 4, sizeof *se), *s1 = se + sk, *s2 = s1 + sk, *sn = s2 + sk;
     if (!c.z || !c.ev || !c.sd || !v || !ssum || !scnt || !se) {
+        free(prior);
         free(c.ev);
         free(c.sd);
         free(se);
@@ -212,47 +295,59 @@ static int calibrate(const fc_vol_history *h, fc_vol_model *m, const double *x, 
     double prev = 0.7;
     double within = 0, wp = 0, across = 0, ap = 0;
     for (int k = 0; k < K; k++) {
-        int cnt = 0;
-        memset(ssum, 0, ((size_t)ns + 1) * sizeof *ssum);
-        memset(scnt, 0, ((size_t)ns + 1) * sizeof *scnt);
-        double sq = 0;
+        int cnt = 0, nj = K - k, zips = 0;
         for (int32_t z = 0; z < nz; z++) {
-            double zz = c.z[(size_t)z * (size_t)K + (size_t)k];
-            if (isnan(zz)) continue;
-            v[cnt++] = fabs(zz);
-            /* winsorise for the correlation so one wild zip cannot drive it */
-            double u = zz > 4 ? 4 : zz < -4 ? -4 : zz;
-            ssum[h->station[z]] += u;
-            scnt[h->station[z]] += 1;
-            sq += u * u;
+            int has = 0;
+            for (int j = 0; j < nj; j++) {
+                double zz = c.z[(size_t)z * (size_t)NC + (size_t)cell_off(K, k) + (size_t)j];
+                if (isnan(zz)) continue;
+                v[cnt++] = fabs(zz);
+                has = 1;
+            }
+            zips += has;
         }
-        if (cnt < 30) break;
+        if (zips < 30) break;
         qsort(v, (size_t)cnt, sizeof *v, cmp_double);
         double q = v[(int)(0.8 * (cnt - 1))] / 1.2816;
         if (q < prev) q = prev;
         m->hscale[k] = prev = q;
         m->nscale = k + 1;
-        for (int32_t z = 0; z < nz; z++) {
-            size_t i = (size_t)z * (size_t)K + (size_t)k;
-            if (isnan(c.z[i])) continue;
-            size_t j = (size_t)h->station[z] * (size_t)K + (size_t)k;
-            double a = q * c.sd[i];
-            se[j] += c.ev[i];
-            s1[j] += a;
-            s2[j] += a * a;
-            sn[j] += 1;
+        for (int j = 0; j < nj; j++) {
+            int cl = cell_off(K, k) + j;
+            memset(ssum, 0, ((size_t)ns + 1) * sizeof *ssum);
+            memset(scnt, 0, ((size_t)ns + 1) * sizeof *scnt);
+            double sq = 0;
+            for (int32_t z = 0; z < nz; z++) {
+                size_t i = (size_t)z * (size_t)NC + (size_t)cl;
+                double zz = c.z[i];
+                if (isnan(zz)) continue;
+                /* winsorise for the correlation so one wild zip cannot drive it */
+                double u = zz > 4 ? 4 : zz < -4 ? -4 : zz;
+                ssum[h->station[z]] += u;
+                scnt[h->station[z]] += 1;
+                sq += u * u;
+                size_t js = (size_t)h->station[z] * (size_t)NC + (size_t)cl;
+                double a = q * c.sd[i];
+                se[js] += c.ev[i];
+                s1[js] += a;
+                s2[js] += a * a;
+                sn[js] += 1;
+            }
+            if (!(sq > 0)) continue;
+            double tot = 0, totn = 0, q2 = 0, n2 = 0;
+            for (int32_t s = 0; s < ns; s++) {
+                tot += ssum[s];
+                totn += scnt[s];
+                q2 += ssum[s] * ssum[s];
+                n2 += scnt[s] * scnt[s];
+            }
+            /* normalised per cell: z's spread grows with h */
+            double wgt = 1.0 / nj;
+            within += wgt * (q2 - sq) / sq;
+            wp += wgt * (n2 - totn) / totn;
+            across += wgt * (tot * tot - q2) / sq;
+            ap += wgt * (totn * totn - n2) / totn;
         }
-        double tot = 0, totn = 0, s2 = 0, n2 = 0;
-        for (int32_t s = 0; s < ns; s++) {
-            tot += ssum[s];
-            totn += scnt[s];
-            s2 += ssum[s] * ssum[s];
-            n2 += scnt[s] * scnt[s];
-        }
-        within += (s2 - sq) / sq;   /* normalised per horizon: z's spread grows with h */
-        wp += (n2 - totn) / totn;
-        across += (tot * tot - s2) / sq;
-        ap += (totn * totn - n2) / totn;
     }
     /* Beyond the holdout: continue the factor's growth over its second
      * half (errors of drifting growth keep widening), at most doubling. */
@@ -268,11 +363,43 @@ static int calibrate(const fc_vol_history *h, fc_vol_model *m, const double *x, 
     if (m->nscale >= 3 && wp > 0) {
         double rs = within / wp, rn = ap > 0 ? across / ap : 0;
         /* Station sums of the holdout (station_rho) set rho_station. */
-        int npts = 0;
+        int npts = 0, nc = cell_off(K, m->nscale);
         for (int32_t s = 0; s < ns; s++)
-            for (int k = 0; k < m->nscale; k++) npts += sn[(size_t)s * (size_t)K + (size_t)k] >= 2;
+            for (int k = 0; k < nc; k++) npts += sn[(size_t)s * (size_t)NC + (size_t)k] >= 2;
         if (npts >= 30) {
-            double pooled = station_rho(se, s1, s2, sn, ns, K, 0, m->nscale - 1, v);
+            /* A station's shared error is mostly its season estimated from
+             * few years: the estimate of calendar month m from c(m) years
+             * has variance ~ 1/c(m). The holdout's targets were seen
+             * c_hold(m) times before it, the forecast's c(m) times: the
+             * holdout's shared variance is that of the forecast times
+             * w = (1/c_hold(m)) / mean_m(1/c(m)). Without this an 18-month
+             * holdout (July..December seen once) gave rho 0.3-0.4 where a
+             * 25-month forecast needed ~0.05 (station coverage 98%). */
+            double cf[12] = {0}, ch[12] = {0}, minv = 0;
+            for (int t = 0; t < n; t++) {
+                cf[(moy0 + t) % 12] += 1;
+                if (t < n - K) ch[(moy0 + t) % 12] += 1;
+            }
+            for (int mo = 0; mo < 12; mo++) minv += (cf[mo] > 0 ? 1 / cf[mo] : 1) / 12;
+            double *w = malloc((size_t)NC * sizeof *w);
+            if (!w) {
+                free(prior);
+                free(c.z);
+                free(c.ev);
+                free(c.sd);
+                free(se);
+                free(v);
+                free(ssum);
+                free(scnt);
+                return -1;
+            }
+            for (int k = 0; k < K; k++)
+                for (int j = 0; j + k < K; j++) {
+                    int mo = (moy0 + n - K + j + k) % 12;
+                    w[cell_off(K, k) + j] = (ch[mo] > 0 ? 1 / ch[mo] : 1) / minv;
+                }
+            double pooled = station_rho(se, s1, s2, sn, w, ns, NC, nc, v);
+            free(w);
             for (int k = 0; k < 240; k++) m->rho_station_h[k] = pooled;
             fc_diag_debug(d, "volume model: station sums of the holdout: correlation %.3f "
                           "(zip errors: %.3f)", pooled, rs);
@@ -290,6 +417,7 @@ static int calibrate(const fc_vol_history *h, fc_vol_model *m, const double *x, 
     fc_diag_debug(d, "volume model: holdout of %d months: spread factor h1 %.2f, h%d %.2f; "
                   "correlation station %.3f, network %.3f", K, m->hscale[0], m->nscale,
                   m->hscale[m->nscale ? m->nscale - 1 : 0], m->rho_station, m->rho_network);
+    free(prior);
     free(c.z);
     free(c.ev);
     free(c.sd);
@@ -307,7 +435,7 @@ int fc_vol_model_fit(const fc_vol_history *h, int n_used, int method, int thread
     int n = (n_used <= 0 || n_used > h->nmonths) ? h->nmonths : n_used;
     int32_t nz = h->nzips, ns = h->nstations;
     fc_vol_model *m = calloc(1, sizeof *m);
-    double *x = NULL, *y = NULL, *idx = NULL, *res = NULL, *tmp = NULL;
+    double *x = NULL, *y = NULL, *res = NULL, *tmp = NULL;
     fc_series_prior *prior = NULL;
     if (!m) goto oom;
     m->nzips = nz;
@@ -323,11 +451,10 @@ int fc_vol_model_fit(const fc_vol_history *h, int n_used, int method, int thread
     m->station_fit = calloc((size_t)ns + 1, sizeof *m->station_fit);
     x = malloc(((size_t)nz * (size_t)n + 1) * sizeof *x);
     y = malloc(((size_t)nz * (size_t)n + 1) * sizeof *y);
-    idx = malloc((((size_t)ns + 1) * (size_t)n + 1) * sizeof *idx);
     prior = calloc((size_t)ns + 1, sizeof *prior);
     tmp = malloc(((size_t)nz + 1) * sizeof *tmp);
     if (!m->fit || !m->fitted || !m->pooled || !m->stops_ratio || !m->station_fit || !x || !y ||
-        !idx || !prior || !tmp)
+        !prior || !tmp)
         goto oom;
     int moy0 = ((h->month0 % 12) + 12) % 12;
     for (int32_t z = 0; z < nz; z++)
@@ -340,21 +467,15 @@ int fc_vol_model_fit(const fc_vol_history *h, int n_used, int method, int thread
         }
 
     /* Network, then each station pooled toward the network. */
-    if (chain_index(h, y, n, idx)) goto oom;
-    fc_series_fit *nf = &m->station_fit[ns];
-    if (fc_series_fit_log(idx + (size_t)ns * (size_t)n, n, moy0, NULL, nf)) {
-        fc_diag_error(d, FC_EDATA, "no zip has shipment history before the forecast origin");
-        fc_vol_model_free(m);
-        m = NULL;
-        goto done;
-    }
-    prior_from(nf, &prior[ns]);
-    for (int32_t s = 0; s < ns; s++) {
-        fc_series_fit *sf = &m->station_fit[s];
-        if (fc_series_fit_log(idx + (size_t)s * (size_t)n, n, moy0, &prior[ns], sf) == 0)
-            prior_from(sf, &prior[s]);
-        else
-            prior[s] = prior[ns];
+    {
+        int rc = build_priors(h, y, n, n, moy0, m->station_fit, prior);
+        if (rc < 0) goto oom;
+        if (rc > 0) {
+            fc_diag_error(d, FC_EDATA, "no zip has shipment history before the forecast origin");
+            fc_vol_model_free(m);
+            m = NULL;
+            goto done;
+        }
     }
 
     fit_ctx c = {h, m, x, n, moy0, prior};
@@ -511,7 +632,7 @@ int fc_vol_model_fit(const fc_vol_history *h, int n_used, int method, int thread
             m->rho_station_h[hh] = m->rho_station;
         }
         m->nscale = 0;
-        if (K >= 3 && calibrate(h, m, x, n, moy0, K, prior, threads, d)) goto oom;
+        if (K >= 3 && calibrate(h, m, x, y, n, moy0, K, threads, d)) goto oom;
         /* The holdout's errors at horizon k happened in month n - K + k - 1,
          * the forecast's happen in month n + k - 1: scale the spread factor
          * by the ratio of the volatility line at the two months (errors whose
@@ -526,7 +647,7 @@ int fc_vol_model_fit(const fc_vol_history *h, int n_used, int method, int thread
                 double now = vt[w][0] + vt[w][1] * tn * tn, then = vt[w][0] + vt[w][1] * tt * tt;
                 g[w] = (then > 0 && now > 0 && m->nscale > 0) ? sqrt(now / then) : 1;
                 if (g[w] > 1.5) g[w] = 1.5;
-                if (g[w] < 1 / 1.5) g[w] = 1 / 1.5;
+                if (g[w] < G_MIN) g[w] = G_MIN;
             }
             m->hscale[k] *= g[0];
             double r = m->rho_station_h[k] * (g[1] / g[0]) * (g[1] / g[0]);
@@ -548,7 +669,6 @@ oom:
 done:
     free(x);
     free(y);
-    free(idx);
     free(res);
     free(prior);
     free(tmp);
