@@ -64,6 +64,8 @@ typedef struct fc_plan_settings {
     double penalty;            /* cost of one uncovered van-month or limit overrun (1e6) */
     double shock_multiplier;   /* shocked need = P-quantile need x this when the input
                                   has no shocked routes (1.3; 0 = no shock scenario) */
+    int threads;               /* station programs solved in parallel (0 = one per
+                                  online CPU); the plan does not depend on it */
     int ncurve;                /* temperature curve: range retention r(T) at points */
     double curve_t[FC_PLAN_MAX_CURVE], curve_r[FC_PLAN_MAX_CURVE];
 } fc_plan_settings;

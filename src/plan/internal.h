@@ -20,6 +20,9 @@ typedef struct plan_work {
     int *row_range;            /* [smv] */
     int *row_supply;           /* [m] */
     double *supply_cap;        /* [m] electric vans the network may hold; INFINITY */
+    double *supply_dual;       /* [m] LP dual of the supply row (<= 0; 0 = not binding) */
+    double *dj;                /* [smv] LP reduced cost of the column (0 when the
+                                  supply does not bind: not needed then) */
     double *ref;               /* [sm] smallest positive need (cover row scale) */
     double *target;            /* [sm] coverage the relaxation reached (<= 1) */
 } plan_work;

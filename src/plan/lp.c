@@ -5,6 +5,8 @@
  * rounding with a feasibility repair, or by branch and bound
  * (docs/plan.md, "The program"). */
 #include <glpk.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,36 +150,111 @@ uint32_t plan_ev_room(const plan_work *w, const fc_plan *p, const double *ev_net
     ((1u << FC_LIMIT_RANGE) | (1u << FC_LIMIT_CHARGERS) | (1u << FC_LIMIT_SITE_POWER) | \
      (1u << FC_LIMIT_SUPPLY) | (1u << FC_LIMIT_PARKING) | (1u << FC_LIMIT_VAN_TYPES))
 
-/* Integer vans from the relaxation: electric vans rounded down (every
- * electric limit is an upper bound, so they stay satisfied), combustion
- * vans rounded up, then the coverage the relaxation reached is restored
- * with the cheapest combustion type (or electric vans where there is room)
- * and vans beyond the parking are trimmed where coverage allows. */
-static int round_plan(plan_work *w, fc_plan *p)
+/* After rounding (s, m): give up every van whose loss keeps the coverage
+ * the relaxation reached (the dearest first; rounding up leaves such
+ * excess, and a van kept now would be forced on the later months before
+ * the scrap month); then, while the vans exceed the parking, swap vans of
+ * one type for fewer of a type that runs more routes per van (the
+ * cheapest such swap) until the plan fits or nothing helps. Vans never go
+ * below lb (the fleet kept); an electric van is only added where every
+ * electric limit leaves room. */
+static void trim_and_park(plan_work *w, fc_plan *p, double *ev_net, int32_t s, int32_t m,
+                          const int32_t *lb, double target, int compact)
 {
     const fc_plan_input *in = w->in;
-    int32_t S = w->S, M = w->M, V = w->V;
-    double *ev_net = calloc((size_t)M, sizeof(double));
-    if (!ev_net) return -1;
-    for (int32_t s = 0; s < S; s++)
-        for (int32_t m = 0; m < M; m++)
-            for (int32_t v = 0; v < V; v++) {
-                int64_t k = FC_PLAN_SMV(in, s, m, v);
-                if (!w->col[k]) {
-                    p->vans[k] = 0;
-                    continue;
-                }
-                double x = p->x_lp[k];
-                int32_t n = in->electric[v] ? (int32_t)floor(x + 1e-6) : (int32_t)ceil(x - 1e-6);
-                if (n < 0) n = 0;
-                int32_t lb = 0;
-                if (m < w->scrap) lb = m == 0 ? in->current[FC_PLAN_SV(in, s, v)] : p->vans[k - V];
-                if (n < lb) n = lb;
-                p->vans[k] = n;
-                if (in->electric[v]) ev_net[m] += n;
+    int32_t V = w->V;
+    int64_t k0 = FC_PLAN_SMV(in, s, m, 0);
+    int32_t *n = &p->vans[k0];
+    double park = in->parking[s];
+    for (int guard = 0; guard < 10000; guard++) {
+        int32_t total = 0;
+        for (int32_t v = 0; v < V; v++) total += n[v];
+        double cov = plan_coverage(w, s, m, n);
+        int32_t best = -1;
+        double saving = -INFINITY;
+        for (int32_t v = 0; v < V; v++) {
+            int64_t k = k0 + v;
+            if (n[v] <= lb[v]) continue;
+            double drop = w->need[k] > 0 ? 1.0 / w->need[k] : 0.0;
+            if (cov - drop < target - 1e-9) continue;
+            if (w->cost1[k] > saving) {
+                saving = w->cost1[k];
+                best = v;
             }
-    for (int32_t s = 0; s < S; s++)
-        for (int32_t m = 0; m < M; m++) {
+        }
+        if (best >= 0) {
+            n[best]--;
+            if (in->electric[best]) ev_net[m]--;
+            continue;
+        }
+        if (!compact && (isnan(park) || total <= park + 1e-9)) return;
+        /* Swap q vans of type a for r < q vans of type b. */
+        int32_t ba = -1, bb = -1, bq = 0, br = 0;
+        double bcost = INFINITY;
+        for (int32_t a = 0; a < V; a++) {
+            int64_t ka = k0 + a;
+            if (n[a] <= lb[a] || !(w->need[ka] > 0)) continue;
+            for (int32_t b = 0; b < V; b++) {
+                int64_t kb = k0 + b;
+                if (b == a || !w->col[kb] || !(w->need[kb] > 0) || w->need[kb] >= w->need[ka])
+                    continue;
+                for (int32_t q = 1; q <= n[a] - lb[a] && q <= total; q++) {
+                    double short_by = target - (cov - q / w->need[ka]);
+                    int32_t r = short_by > 1e-9 ? (int32_t)ceil(short_by * w->need[kb] - 1e-9) : 0;
+                    /* Fewer vans; when compacting, as many of the larger type
+                     * (the smaller type's floor on later months falls). */
+                    if (r > q || (r == q && !compact)) continue;
+                    if (in->electric[b] && r > 0) {
+                        /* Room for r more electric vans of type b, one at a
+                         * time once the q vans are gone (then undone). */
+                        int32_t na = n[a], nb = n[b];
+                        double net = ev_net[m];
+                        int ok = 1;
+                        n[a] -= q;
+                        if (in->electric[a]) ev_net[m] -= q;
+                        for (int32_t i = 0; i < r && ok; i++) {
+                            if (plan_ev_room(w, p, ev_net, s, m, b) &
+                                (HARD_LIMITS & ~(1u << FC_LIMIT_PARKING)))
+                                ok = 0;
+                            n[b]++;
+                            ev_net[m]++;
+                        }
+                        n[a] = na;
+                        n[b] = nb;
+                        ev_net[m] = net;
+                        if (!ok) continue;
+                    }
+                    double dc = r * w->cost1[kb] - q * w->cost1[ka];
+                    if (dc < bcost) {
+                        bcost = dc;
+                        ba = a;
+                        bb = b;
+                        bq = q;
+                        br = r;
+                    }
+                    break; /* the smallest q for this pair */
+                }
+            }
+        }
+        if (ba < 0) return; /* reported as over the parking */
+        n[ba] -= bq;
+        n[bb] += br;
+        if (in->electric[ba]) ev_net[m] -= bq;
+        if (in->electric[bb]) ev_net[m] += br;
+    }
+}
+
+/* Coverage restored and excess trimmed at station s, month by month (each
+ * month's fleet is the floor of the next before the scrap month);
+ * compact: swap to types with more routes per van wherever the coverage
+ * allows, so that an early mix does not lock later months over the
+ * parking. Returns the vans over the parking summed over the months. */
+static int64_t round_station(plan_work *w, fc_plan *p, double *ev_net, int32_t s, int compact)
+{
+    const fc_plan_input *in = w->in;
+    int32_t M = w->M, V = w->V;
+    int64_t over = 0;
+    for (int32_t m = 0; m < M; m++) {
             int64_t k0 = FC_PLAN_SMV(in, s, m, 0);
             int32_t *n = &p->vans[k0];
             int32_t lb[FC_MAX_VAN_TYPES];
@@ -222,35 +299,76 @@ static int round_plan(plan_work *w, fc_plan *p)
                 }
                 cov = plan_coverage(w, s, m, n);
             }
-            double park = in->parking[s];
-            if (!isnan(park)) {
-                double total = 0;
-                for (int32_t v = 0; v < V; v++) total += n[v];
-                int changed = 1;
-                while (total > park + 1e-9 && changed) {
-                    changed = 0;
-                    /* Give up the van whose loss keeps coverage and saves most. */
-                    int32_t best = -1;
-                    double saving = -INFINITY;
-                    for (int32_t v = 0; v < V; v++) {
-                        int64_t k = k0 + v;
-                        if (n[v] <= lb[v] || in->electric[v]) continue;
-                        double drop = w->need[k] > 0 ? 1.0 / w->need[k] : 0.0;
-                        if (cov - drop < target - 1e-9) continue;
-                        if (w->cost1[k] > saving) {
-                            saving = w->cost1[k];
-                            best = v;
-                        }
-                    }
-                    if (best >= 0) {
-                        n[best]--;
-                        total--;
-                        cov = plan_coverage(w, s, m, n);
-                        changed = 1;
-                    }
-                }
-            }
+            trim_and_park(w, p, ev_net, s, m, lb, target, compact);
         }
+    for (int32_t m = 0; m < M; m++) {
+        double park = in->parking[s];
+        int64_t total = 0;
+        for (int32_t v = 0; v < V; v++) total += p->vans[FC_PLAN_SMV(in, s, m, v)];
+        if (!isnan(park) && total > park + 1e-9) over += total - (int64_t)floor(park + 1e-9);
+    }
+    return over;
+}
+
+/* Station block blk (M x V vans) set to from, the network's electric
+ * vans kept in step. */
+static void restore_block(plan_work *w, double *ev_net, int32_t *blk, const int32_t *from)
+{
+    for (int32_t m = 0; m < w->M; m++)
+        for (int32_t v = 0; v < w->V; v++) {
+            int64_t i = (int64_t)m * w->V + v;
+            if (w->in->electric[v]) ev_net[m] += from[i] - blk[i];
+            blk[i] = from[i];
+        }
+}
+
+/* Integer vans from the relaxation: electric vans rounded down (every
+ * electric limit is an upper bound, so they stay satisfied), combustion
+ * vans rounded up, then the coverage the relaxation reached is restored
+ * with the cheapest combustion type (or electric vans where there is room)
+ * and vans beyond the parking are trimmed where coverage allows. */
+static int round_plan(plan_work *w, fc_plan *p)
+{
+    const fc_plan_input *in = w->in;
+    int32_t S = w->S, M = w->M, V = w->V;
+    double *ev_net = calloc((size_t)M, sizeof(double));
+    if (!ev_net) return -1;
+    for (int32_t s = 0; s < S; s++)
+        for (int32_t m = 0; m < M; m++)
+            for (int32_t v = 0; v < V; v++) {
+                int64_t k = FC_PLAN_SMV(in, s, m, v);
+                if (!w->col[k]) {
+                    p->vans[k] = 0;
+                    continue;
+                }
+                double x = p->x_lp[k];
+                int32_t n = in->electric[v] ? (int32_t)floor(x + 1e-6) : (int32_t)ceil(x - 1e-6);
+                if (n < 0) n = 0;
+                int32_t lb = 0;
+                if (m < w->scrap) lb = m == 0 ? in->current[FC_PLAN_SV(in, s, v)] : p->vans[k - V];
+                if (n < lb) n = lb;
+                p->vans[k] = n;
+                if (in->electric[v]) ev_net[m] += n;
+            }
+    int32_t *save = malloc((size_t)M * V * sizeof(int32_t)), *first = malloc((size_t)M * V * sizeof(int32_t));
+    if (!save || !first) {
+        free(save);
+        free(first);
+        free(ev_net);
+        return -1;
+    }
+    for (int32_t s = 0; s < S; s++) {
+        int32_t *blk = &p->vans[FC_PLAN_SMV(in, s, 0, 0)];
+        memcpy(save, blk, (size_t)M * V * sizeof(int32_t));
+        int64_t over = round_station(w, p, ev_net, s, 0);
+        if (over == 0) continue;
+        /* Over the parking: try again with the compact mix, keep the better. */
+        memcpy(first, blk, (size_t)M * V * sizeof(int32_t));
+        restore_block(w, ev_net, blk, save);
+        if (round_station(w, p, ev_net, s, 1) >= over) restore_block(w, ev_net, blk, first);
+    }
+    free(save);
+    free(first);
     free(ev_net);
     return 0;
 }
@@ -452,6 +570,10 @@ static int solve_monolithic(plan_work *w, fc_plan *p, fc_diag *d)
     for (int64_t k = 0; k < (int64_t)S * M * V; k++)
         p->x_lp[k] = w->col[k] ? glp_get_col_prim(lp, w->col[k]) : 0.0;
     for (int32_t s = 0; s < S; s++) read_duals(w, lp, p, s);
+    for (int32_t m = 0; m < M; m++)
+        w->supply_dual[m] = w->row_supply[m] ? glp_get_row_dual(lp, w->row_supply[m]) : 0.0;
+    for (int64_t k = 0; k < (int64_t)S * M * V; k++)
+        w->dj[k] = w->col[k] ? glp_get_col_dual(lp, w->col[k]) : 0.0;
     if (w->set->integer) {
         glp_iocp iocp;
         glp_init_iocp(&iocp);
@@ -473,98 +595,342 @@ done:
     return rc;
 }
 
+/* ---- the decomposed relaxation: station programs in worker threads ----
+ *
+ * Every station's program lives in the thread that built it (GLPK keeps
+ * its memory per thread), station s in thread s % T. The main thread is
+ * worker 0 and hands out jobs; results go to per-station slots and are
+ * summed in station order, so the plan does not depend on T. */
+
+#define FC_PLAN_PRICE_STEPS 30
+
+typedef struct sta {
+    glp_prob *lp;              /* NULL: no columns */
+    int nr, nc;
+    int *rstat, *cstat;        /* basis handed to the whole program */
+    int fail;                  /* 1 solver, 2 memory */
+} sta;
+
+enum { JOB_SOLVE, JOB_PRICE, JOB_BASIS, JOB_QUIT };
+
+typedef struct pool {
+    plan_work *w;
+    fc_plan *p;
+    sta *st;
+    int T, started;            /* threads wanted (incl. main), workers running */
+    int job;
+    const double *lambda;      /* [M] supply prices added to electric columns */
+    triplets *trip;            /* [T] */
+    pthread_mutex_t mu;
+    pthread_cond_t cv_go, cv_done;
+    unsigned gen;
+    int ndone;
+} pool;
+
+typedef struct worker_arg {
+    pool *P;
+    int t;
+} worker_arg;
+
+static void station_x(plan_work *w, fc_plan *p, glp_prob *lp, int32_t s)
+{
+    for (int32_t m = 0; m < w->M; m++)
+        for (int32_t v = 0; v < w->V; v++) {
+            int64_t k = FC_PLAN_SMV(w->in, s, m, v);
+            p->x_lp[k] = w->col[k] ? glp_get_col_prim(lp, w->col[k]) : 0.0;
+        }
+}
+
+static void station_job(pool *P, int32_t s, int t)
+{
+    plan_work *w = P->w;
+    sta *st = &P->st[s];
+    if (st->fail) return;
+    switch (P->job) {
+    case JOB_SOLVE: {
+        triplets *tr = &P->trip[t];
+        glp_prob *sub = glp_create_prob();
+        glp_set_obj_dir(sub, GLP_MIN);
+        tr->n = 0;
+        if (build_station(w, sub, tr, s)) {
+            glp_delete_prob(sub);
+            st->fail = 2;
+            return;
+        }
+        st->nr = glp_get_num_rows(sub);
+        st->nc = glp_get_num_cols(sub);
+        if (st->nc == 0) {
+            glp_delete_prob(sub);
+            tr->n = 0;
+            return;
+        }
+        load(sub, tr);
+        if (simplex(sub, 0) != GLP_OPT) {
+            glp_delete_prob(sub);
+            st->fail = 1;
+            return;
+        }
+        station_x(w, P->p, sub, s);
+        read_duals(w, sub, P->p, s);
+        st->lp = sub;
+        break;
+    }
+    case JOB_PRICE:
+        if (!st->lp) return;
+        for (int32_t m = 0; m < w->M; m++)
+            for (int32_t e = 0; e < w->V; e++) {
+                int64_t k = FC_PLAN_SMV(w->in, s, m, e);
+                if (w->in->electric[e] && w->col[k])
+                    glp_set_obj_coef(st->lp, w->col[k], w->cost1[k] + P->lambda[m]);
+            }
+        if (simplex(st->lp, 1) != GLP_OPT) {
+            st->fail = 1;
+            return;
+        }
+        station_x(w, P->p, st->lp, s);
+        break;
+    case JOB_BASIS:
+        if (!st->lp) return;
+        st->rstat = malloc((size_t)st->nr * sizeof(int));
+        st->cstat = malloc((size_t)st->nc * sizeof(int));
+        if (!st->rstat || !st->cstat) {
+            st->fail = 2;
+        } else {
+            for (int i = 1; i <= st->nr; i++) st->rstat[i - 1] = glp_get_row_stat(st->lp, i);
+            for (int j = 1; j <= st->nc; j++) st->cstat[j - 1] = glp_get_col_stat(st->lp, j);
+        }
+        glp_delete_prob(st->lp); /* no longer needed */
+        st->lp = NULL;
+        break;
+    case JOB_QUIT:
+        if (st->lp) glp_delete_prob(st->lp);
+        st->lp = NULL;
+        break;
+    }
+}
+
+static void pool_block(pool *P, int t)
+{
+    for (int32_t s = t; s < P->w->S; s += P->T) station_job(P, s, t);
+}
+
+static void *pool_worker(void *arg)
+{
+    worker_arg *a = arg;
+    pool *P = a->P;
+    unsigned seen = 0;
+    glp_term_out(GLP_OFF);
+    for (;;) {
+        pthread_mutex_lock(&P->mu);
+        while (P->gen == seen) pthread_cond_wait(&P->cv_go, &P->mu);
+        seen = P->gen;
+        int job = P->job;
+        pthread_mutex_unlock(&P->mu);
+        pool_block(P, a->t);
+        pthread_mutex_lock(&P->mu);
+        P->ndone++;
+        pthread_cond_signal(&P->cv_done);
+        pthread_mutex_unlock(&P->mu);
+        if (job == JOB_QUIT) break;
+    }
+    glp_free_env(); /* this thread's GLPK environment */
+    return NULL;
+}
+
+/* Run a job on every station; the main thread takes block 0 and the
+ * blocks of workers that could not be started. */
+static void pool_run(pool *P, int job)
+{
+    pthread_mutex_lock(&P->mu);
+    P->job = job;
+    P->ndone = 0;
+    P->gen++;
+    pthread_cond_broadcast(&P->cv_go);
+    pthread_mutex_unlock(&P->mu);
+    pool_block(P, 0);
+    for (int t = 1 + P->started; t < P->T; t++) pool_block(P, t);
+    pthread_mutex_lock(&P->mu);
+    while (P->ndone < P->started) pthread_cond_wait(&P->cv_done, &P->mu);
+    pthread_mutex_unlock(&P->mu);
+}
+
+static int plan_threads(const plan_work *w)
+{
+    int T = w->set->threads;
+    if (T <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        T = n > 0 ? (int)n : 1;
+    }
+    if (T > 16) T = 16;
+    if (T > w->S) T = w->S > 0 ? w->S : 1;
+    return T;
+}
+
+/* Electric vans of the relaxation in month m over the network. */
+static double ev_usage(const plan_work *w, const fc_plan *p, int32_t m)
+{
+    double used = 0;
+    for (int32_t s = 0; s < w->S; s++)
+        for (int32_t v = 0; v < w->V; v++)
+            if (w->in->electric[v]) used += p->x_lp[FC_PLAN_SMV(w->in, s, m, v)];
+    return used;
+}
+
 /* The relaxation for a large plan. Stations are tied only by the network
  * electric supply, so each station is first solved as its own small
- * program; when their wishes fit the supply that is the optimum. Otherwise
- * the whole program starts from the stations' optimal bases (dual
- * feasible: only the supply rows are violated) and the dual simplex mends
- * just those (docs/plan.md, "Solving it"). Exact either way. */
+ * program (in parallel); when their wishes fit the supply that is the
+ * optimum. Otherwise one price per month on the supply rows is found by
+ * bisection (Lagrangian relaxation: each step re-solves the stations from
+ * their last basis with the electric columns dearer by the price), and the
+ * whole program starts from the stations' bases at those prices with the
+ * supply overrun held by the supply rows' slack; the primal simplex then
+ * needs only the few pivots around the marginal stations
+ * (docs/plan.md, "Solving it"). Exact either way. */
 static int solve_decomposed(plan_work *w, fc_plan *p, fc_diag *d)
 {
     const fc_plan_input *in = w->in;
     int32_t S = w->S, M = w->M, V = w->V;
     int rc = FC_OK;
-    int nr_all = 0, nc_all = 0, cap_r = 0, cap_c = 0;
-    int *rstat = NULL, *cstat = NULL;
     triplets t = {0};
     glp_prob *lp = NULL;
     int any_supply = 0;
     for (int32_t m = 0; m < M; m++) any_supply |= !isinf(w->supply_cap[m]);
     p->nrows = p->ncols = 0;
-    for (int32_t s = 0; s < S; s++) {
-        glp_prob *sub = glp_create_prob();
-        glp_set_obj_dir(sub, GLP_MIN);
-        if (build_station(w, sub, &t, s)) {
-            glp_delete_prob(sub);
-            goto oom;
-        }
-        int nr = glp_get_num_rows(sub), nc = glp_get_num_cols(sub);
-        if (nc == 0) {
-            glp_delete_prob(sub);
-            t.n = 0;
-            continue;
-        }
-        load(sub, &t);
-        if (simplex(sub, 0) != GLP_OPT) {
-            glp_delete_prob(sub);
-            goto fail;
-        }
-        for (int32_t m = 0; m < M; m++)
-            for (int32_t v = 0; v < V; v++) {
-                int64_t k = FC_PLAN_SMV(in, s, m, v);
-                p->x_lp[k] = w->col[k] ? glp_get_col_prim(sub, w->col[k]) : 0.0;
-            }
-        read_duals(w, sub, p, s);
-        if (any_supply) {
-            /* Keep the basis for a warm start of the whole program. */
-            if (nr_all + nr > cap_r || nc_all + nc > cap_c) {
-                cap_r = (nr_all + nr) * 2;
-                cap_c = (nc_all + nc) * 2;
-                int *a = realloc(rstat, (size_t)cap_r * sizeof(int));
-                if (a) rstat = a;
-                int *b = realloc(cstat, (size_t)cap_c * sizeof(int));
-                if (b) cstat = b;
-                if (!a || !b) {
-                    glp_delete_prob(sub);
-                    goto oom;
-                }
-            }
-            for (int i = 1; i <= nr; i++) rstat[nr_all + i - 1] = glp_get_row_stat(sub, i);
-            for (int j = 1; j <= nc; j++) cstat[nc_all + j - 1] = glp_get_col_stat(sub, j);
-        }
-        /* A station without columns adds a free row in load(); count real ones. */
-        nr_all += nr;
-        nc_all += nc;
-        glp_delete_prob(sub);
+
+    pool P = {0};
+    P.w = w;
+    P.p = p;
+    P.T = plan_threads(w);
+    P.st = calloc((size_t)S + 1, sizeof(sta));
+    P.trip = calloc((size_t)P.T, sizeof(triplets));
+    double *lambda = calloc((size_t)M, sizeof(double)), *lo = calloc((size_t)M, sizeof(double)),
+           *hi = calloc((size_t)M, sizeof(double)), *ub = calloc((size_t)M, sizeof(double)),
+           *used = calloc((size_t)M, sizeof(double));
+    worker_arg *args = calloc((size_t)P.T, sizeof(worker_arg));
+    pthread_t *tid = calloc((size_t)P.T, sizeof(pthread_t));
+    int sync = 0;
+    if (!P.st || !P.trip || !lambda || !lo || !hi || !ub || !used || !args || !tid) {
+        rc = FC_EINTERNAL;
+        fc_diag_error(d, FC_EINTERNAL, "plan: out of memory");
+        goto out;
     }
-    p->nrows = nr_all;
-    p->ncols = nc_all;
+    P.lambda = lambda;
+    if (pthread_mutex_init(&P.mu, NULL) == 0) {
+        if (pthread_cond_init(&P.cv_go, NULL) == 0) {
+            if (pthread_cond_init(&P.cv_done, NULL) == 0) sync = 3;
+            else sync = 2;
+        } else
+            sync = 1;
+    }
+    if (sync == 3)
+        for (int k = 1; k < P.T; k++) {
+            args[k] = (worker_arg){&P, k};
+            if (pthread_create(&tid[k], NULL, pool_worker, &args[k]) != 0) break;
+            P.started++;
+        }
+    if (sync != 3) {
+        P.T = 1; /* no threads: serial */
+        sync = sync == 0 ? -1 : sync;
+    }
+
+    pool_run(&P, JOB_SOLVE);
+    int bad = 0;
+    for (int32_t s = 0; s < S; s++) {
+        if (P.st[s].fail > bad) bad = P.st[s].fail;
+        if (P.st[s].nc) {
+            p->nrows += P.st[s].nr;
+            p->ncols += P.st[s].nc;
+        }
+    }
+    if (bad) goto quit;
     p->lp_status = GLP_OPT;
     int over = 0;
     for (int32_t m = 0; m < M && any_supply; m++) {
-        double used = 0;
-        for (int32_t s = 0; s < S; s++)
-            for (int32_t v = 0; v < V; v++)
-                if (in->electric[v]) used += p->x_lp[FC_PLAN_SMV(in, s, m, v)];
-        if (used > w->supply_cap[m] + 1e-7) over = 1;
+        used[m] = ev_usage(w, p, m);
+        if (used[m] > w->supply_cap[m] + 1e-7) over = 1;
     }
-    if (!over) goto done;
+    if (!over) goto quit;
+
+    /* Prices, one per month that is over: a first guess from the largest
+     * saving an electric van makes in the month over the cheapest
+     * combustion type covering the same routes, raised fourfold while a
+     * month stays over, then bisection. The prices only steer the start of
+     * the whole program below, which is solved exactly; they need not be
+     * exact. */
+    for (int32_t m = 0; m < M; m++) {
+        double u = 0;
+        for (int32_t s = 0; s < S; s++) {
+            int64_t k0 = FC_PLAN_SMV(in, s, m, 0);
+            double comb = INFINITY;
+            for (int32_t v = 0; v < V; v++)
+                if (!in->electric[v] && w->col[k0 + v] && w->need[k0 + v] > 0 &&
+                    w->cost1[k0 + v] / w->need[k0 + v] < comb)
+                    comb = w->cost1[k0 + v] / w->need[k0 + v];
+            if (!isfinite(comb)) comb = w->set->penalty / (w->ref[FC_PLAN_SM(in, s, m)] > 0 ? w->ref[FC_PLAN_SM(in, s, m)] : 1.0);
+            for (int32_t e = 0; e < V; e++)
+                if (in->electric[e] && w->col[k0 + e] && w->need[k0 + e] > 0) {
+                    double sv = comb * w->need[k0 + e] - w->cost1[k0 + e];
+                    if (sv > u) u = sv;
+                }
+        }
+        ub[m] = u > 0 ? u * 1.01 : 1.0;
+        lo[m] = 0;
+        hi[m] = !isinf(w->supply_cap[m]) && used[m] > w->supply_cap[m] + 1e-7 ? ub[m] : 0.0;
+    }
+    for (int grow = 0; grow < 8; grow++) {
+        int again = 0;
+        for (int32_t m = 0; m < M; m++) lambda[m] = hi[m];
+        pool_run(&P, JOB_PRICE);
+        for (int32_t s = 0; s < S; s++)
+            if (P.st[s].fail) goto quit_fail;
+        for (int32_t m = 0; m < M; m++) {
+            if (isinf(w->supply_cap[m])) continue;
+            used[m] = ev_usage(w, p, m);
+            if (used[m] > w->supply_cap[m] + 1e-7) {
+                lo[m] = hi[m];
+                hi[m] = hi[m] > 0 ? hi[m] * 4 : ub[m];
+                again = 1;
+            }
+        }
+        if (!again) break;
+    }
+    for (int it = 0; it < FC_PLAN_PRICE_STEPS; it++) {
+        for (int32_t m = 0; m < M; m++) lambda[m] = 0.5 * (lo[m] + hi[m]);
+        pool_run(&P, JOB_PRICE);
+        for (int32_t s = 0; s < S; s++)
+            if (P.st[s].fail) goto quit_fail;
+        int done = 1;
+        for (int32_t m = 0; m < M; m++) {
+            if (isinf(w->supply_cap[m])) continue;
+            double cap = w->supply_cap[m];
+            used[m] = ev_usage(w, p, m);
+            /* The months are tied (a van bought is kept), so a bracket
+             * can turn out wrong when the other prices move: widen it. */
+            int closed = hi[m] - lo[m] <= 1e-3 * (1 + hi[m]);
+            if (used[m] > cap + 1e-7) {
+                lo[m] = lambda[m];
+                if (hi[m] == 0) hi[m] = ub[m];
+                else if (closed) hi[m] = 2 * hi[m];
+            } else {
+                hi[m] = lambda[m];
+                if (closed && lo[m] > 0) lo[m] *= 0.5;
+            }
+            /* Settled: within the supply, and no price needed or the
+             * supply used to within a van. */
+            int ok = used[m] <= cap + 1e-7 && (hi[m] == 0 || used[m] >= cap - 1.0);
+            if (!ok) done = 0;
+        }
+        if (done) break;
+    }
+    pool_run(&P, JOB_BASIS);
+    for (int32_t s = 0; s < S; s++)
+        if (P.st[s].fail == 2) goto quit_oom;
 
     /* The whole program, rows and columns in the same order as above. */
     lp = glp_create_prob();
     glp_set_obj_dir(lp, GLP_MIN);
     int oom = 0;
-    int32_t *sr0 = calloc((size_t)S + 1, sizeof(int32_t)), *sc0 = calloc((size_t)S + 1, sizeof(int32_t));
-    if (!sr0 || !sc0) {
-        free(sr0);
-        free(sc0);
-        goto oom;
-    }
-    for (int32_t s = 0; s < S; s++) {
-        sr0[s] = glp_get_num_rows(lp);
-        sc0[s] = glp_get_num_cols(lp);
-        oom |= build_station(w, lp, &t, s);
-    }
+    for (int32_t s = 0; s < S; s++) oom |= build_station(w, lp, &t, s);
     int base_r = glp_get_num_rows(lp), base_c = glp_get_num_cols(lp);
     for (int32_t m = 0; m < M; m++) {
         w->row_supply[m] = 0;
@@ -578,44 +944,87 @@ static int solve_decomposed(plan_work *w, fc_plan *p, fc_diag *d)
             }
         oom |= trip_add(&t, r, add_col(lp, 0.0, INFINITY, w->set->penalty, 0), -1.0);
     }
-    free(sr0);
-    free(sc0);
-    if (oom || base_r != nr_all || base_c != nc_all) {
-        if (oom) goto oom;
-        goto fail;
-    }
+    if (oom) goto quit_oom;
+    if (base_r != p->nrows || base_c != p->ncols) goto quit_fail;
     load(lp, &t);
-    for (int i = 1; i <= base_r; i++) glp_set_row_stat(lp, i, rstat[i - 1]);
-    for (int j = 1; j <= base_c; j++) glp_set_col_stat(lp, j, cstat[j - 1]);
-    for (int i = base_r + 1; i <= glp_get_num_rows(lp); i++) glp_set_row_stat(lp, i, GLP_BS);
-    for (int j = base_c + 1; j <= glp_get_num_cols(lp); j++) glp_set_col_stat(lp, j, GLP_NL);
+    int r0 = 0, c0 = 0;
+    for (int32_t s = 0; s < S; s++) {
+        sta *st = &P.st[s];
+        if (!st->nc) continue;
+        for (int i = 0; i < st->nr; i++) glp_set_row_stat(lp, r0 + i + 1, st->rstat[i]);
+        for (int j = 0; j < st->nc; j++) glp_set_col_stat(lp, c0 + j + 1, st->cstat[j]);
+        r0 += st->nr;
+        c0 += st->nc;
+    }
+    /* Supply rows: a month over its cap starts with the overrun in its
+     * (penalised) slack column, so the start is primal feasible. */
+    for (int32_t m = 0, j = base_c + 1; m < M; m++) {
+        if (!w->row_supply[m]) continue;
+        int over_m = used[m] > w->supply_cap[m] + 1e-9;
+        glp_set_row_stat(lp, w->row_supply[m], over_m ? GLP_NU : GLP_BS);
+        glp_set_col_stat(lp, j++, over_m ? GLP_BS : GLP_NL);
+    }
     p->nrows = glp_get_num_rows(lp);
     p->ncols = glp_get_num_cols(lp);
     glp_scale_prob(lp, GLP_SF_AUTO);
     glp_smcp smcp;
     glp_init_smcp(&smcp);
     smcp.msg_lev = GLP_MSG_OFF;
-    smcp.meth = GLP_DUALP;
+    smcp.meth = GLP_PRIMAL;
     int ret = glp_simplex(lp, &smcp);
     if (ret != 0 || glp_get_status(lp) != GLP_OPT) {
-        if (simplex(lp, 0) != GLP_OPT) goto fail;
+        if (simplex(lp, 0) != GLP_OPT) goto quit_fail;
     }
     for (int64_t k = 0; k < (int64_t)S * M * V; k++)
         p->x_lp[k] = w->col[k] ? glp_get_col_prim(lp, w->col[k]) : 0.0;
     for (int32_t s = 0; s < S; s++) read_duals(w, lp, p, s);
-    goto done;
-oom:
+    for (int32_t m = 0; m < M; m++)
+        w->supply_dual[m] = w->row_supply[m] ? glp_get_row_dual(lp, w->row_supply[m]) : 0.0;
+    for (int64_t k = 0; k < (int64_t)S * M * V; k++)
+        w->dj[k] = w->col[k] ? glp_get_col_dual(lp, w->col[k]) : 0.0;
+    goto quit;
+quit_oom:
     fc_diag_error(d, FC_EINTERNAL, "plan: out of memory");
     rc = FC_EINTERNAL;
-    goto done;
-fail:
+    goto quit;
+quit_fail:
     fc_diag_error(d, FC_EINTERNAL, "plan: the LP solver failed");
     rc = FC_EINTERNAL;
     p->lp_status = GLP_UNDEF;
-done:
+quit:
+    if (rc == FC_OK && bad) {
+        fc_diag_error(d, bad == 2 ? FC_EINTERNAL : FC_EINTERNAL,
+                      bad == 2 ? "plan: out of memory" : "plan: the LP solver failed");
+        rc = FC_EINTERNAL;
+        p->lp_status = GLP_UNDEF;
+    }
+    pool_run(&P, JOB_QUIT);
+    for (int k = 1; k <= P.started; k++) pthread_join(tid[k], NULL);
+out:
+    if (sync >= 1) pthread_mutex_destroy(&P.mu);
+    if (sync >= 2) pthread_cond_destroy(&P.cv_go);
+    if (sync >= 3) pthread_cond_destroy(&P.cv_done);
     if (lp) glp_delete_prob(lp);
-    free(rstat);
-    free(cstat);
+    if (P.st)
+        for (int32_t s = 0; s < S; s++) {
+            free(P.st[s].rstat);
+            free(P.st[s].cstat);
+        }
+    if (P.trip)
+        for (int k = 0; k < P.T; k++) {
+            free(P.trip[k].ia);
+            free(P.trip[k].ja);
+            free(P.trip[k].ar);
+        }
+    free(P.st);
+    free(P.trip);
+    free(lambda);
+    free(lo);
+    free(hi);
+    free(ub);
+    free(used);
+    free(args);
+    free(tid);
     free(t.ia);
     free(t.ja);
     free(t.ar);

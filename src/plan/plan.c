@@ -84,6 +84,8 @@ static void work_free(plan_work *w)
     free(w->row_range);
     free(w->row_supply);
     free(w->supply_cap);
+    free(w->supply_dual);
+    free(w->dj);
     free(w->ref);
     free(w->target);
 }
@@ -181,6 +183,13 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
         for (int32_t v = 0; v < w->V; v++)
             if (in->electric[v] && w->need[k0 + v] > 0) e = v;
     c->binding_all = e < 0 ? 1u << FC_LIMIT_VAN_TYPES : plan_ev_room(w, p, ev_net, s, m, e);
+    /* The supply binds here also when the relaxation prices it and the
+     * electric van would pay without that price: rounding electric vans
+     * down leaves the network a few short of its cap, so the integer
+     * count alone rarely shows it. */
+    if (e >= 0 && w->supply_dual[m] < -1e-7 * (1 + fabs(w->cost1[k0 + e])) &&
+        w->dj[k0 + e] + w->supply_dual[m] < -1e-7 * (1 + fabs(w->cost1[k0 + e])))
+        c->binding_all |= 1u << FC_LIMIT_SUPPLY;
     static const int order[] = {FC_LIMIT_VAN_TYPES, FC_LIMIT_DEMAND, FC_LIMIT_RANGE,
                                 FC_LIMIT_SITE_POWER, FC_LIMIT_CHARGERS, FC_LIMIT_SUPPLY,
                                 FC_LIMIT_PARKING};
@@ -312,13 +321,15 @@ int fc_plan_solve(const fc_plan_input *in, const fc_plan_settings *set, fc_diag 
     w.row_range = calloc(smv, sizeof(int));
     w.row_supply = calloc((size_t)M, sizeof(int));
     w.supply_cap = calloc((size_t)M, sizeof(double));
+    w.supply_dual = calloc((size_t)M, sizeof(double));
+    w.dj = calloc(smv, sizeof(double));
     w.ref = calloc(sm, sizeof(double));
     w.target = calloc(sm, sizeof(double));
     ev_net = calloc((size_t)M, sizeof(double));
     if (!p->x_lp || !p->vans || !p->need || !p->ev_share || !p->cell || !p->check ||
         !p->main_type || !w.ev || !w.cost1 || !w.has || !w.col || !w.col_u || !w.col_o ||
         !w.row_cover || !w.row_park || !w.row_chg || !w.row_pow || !w.row_cpow || !w.row_range ||
-        !w.row_supply || !w.supply_cap || !w.ref || !w.target || !ev_net)
+        !w.row_supply || !w.supply_cap || !w.supply_dual || !w.dj || !w.ref || !w.target || !ev_net)
         goto oom;
 
     /* Needs, electric feasibility, costs. */
