@@ -12,7 +12,7 @@
 static const char help[] =
     "Usage: fleetcast validate [--config FILE] [--shipments F] [--routes F] [--zips F]\n"
     "                          [--stations F] [--vehicles F] [--fleet F]\n"
-    "                          [--max-errors N] [--format text|json] [-o FILE]\n\n"
+    "                          [--max-errors N] [--format text|json|csv] [-o FILE]\n\n"
     "Check every row of the input files and the references between them, then\n"
     "print a summary: date range, zips, stations, totals, packages per stop and\n"
     "the observed shipments per route (SPR) of each station. Files may be .csv\n"
@@ -29,7 +29,7 @@ static const char help[] =
     "  --vehicles F       vehicles: van_type, capacity_packages [, electric, ...]\n"
     "  --fleet F          current fleet: station, van_type, count\n"
     "  --max-errors N     stop listing errors after N (default 20, 0 = no limit)\n"
-    "  --format FMT       text (default) or json\n"
+    "  --format FMT       text (default), json, or csv (the per-station table)\n"
     "  -o, --output FILE  write the summary to FILE (atomically) instead of stdout\n"
     "  -q, --quiet        errors only;  -v, --verbose: more detail\n"
     "  --log-format FMT   messages on stderr as text (default) or json lines\n"
@@ -198,6 +198,41 @@ static void print_text(FILE *f, const fc_dataset *ds, const station_sum *s, int3
     }
 }
 
+/* The per-station table as CSV, for spreadsheets. Station ids and cities
+ * are quoted (they may hold commas); empty ratios stay empty. */
+static void csv_field(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void csv_num(FILE *f, double v, const char *fmt)
+{
+    fputc(',', f);
+    if (isfinite(v)) fprintf(f, fmt, v);
+}
+
+static void print_csv(FILE *f, const fc_dataset *ds, const station_sum *s)
+{
+    fputs("station,city,zips,periods,packages,packages_per_stop,route_days,routes,spr\n", f);
+    for (int32_t i = 0; ds->stations && i < ds->stations->n; i++) {
+        int32_t c = ds->stations->city[i];
+        csv_field(f, fc_intern_name(ds->stations->ids, i));
+        fputc(',', f);
+        csv_field(f, c >= 0 ? fc_intern_name(ds->stations->cities, c) : "");
+        fprintf(f, ",%d,%d,%.0f", (int)s[i].zips,
+                s[i].last >= s[i].first ? (int)(s[i].last - s[i].first + 1) : 0, s[i].packages);
+        csv_num(f, ratio(s[i].packages, s[i].stops), "%.4f");
+        fprintf(f, ",%.0f,%.0f", s[i].route_days, s[i].routes);
+        csv_num(f, ratio(s[i].route_packages, s[i].routes), "%.2f");
+        fputc('\n', f);
+    }
+}
+
 int cmd_validate(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -213,7 +248,7 @@ int cmd_validate(int argc, char **argv)
         if (cli_common_option(&c, opt, optarg) < 0) return cli_exit(&c, FC_EUSAGE);
     }
     if (cli_options_done(&c, help, argc, argv, 0)) return cli_exit(&c, c.status);
-    if (cli_check_format(&c, "text|json")) return cli_exit(&c, FC_EUSAGE);
+    if (cli_check_format(&c, "text|json|csv")) return cli_exit(&c, FC_EUSAGE);
     int st = cli_load_config(&c);
     if (st) return cli_exit(&c, st);
     int any = 0, stdin_uses = 0;
@@ -246,6 +281,8 @@ int cmd_validate(int argc, char **argv)
             if (text) fprintf(out.fp, "%s\n", text); else st = FC_EINTERNAL;
             free(text);
             cJSON_Delete(j);
+        } else if (c.format && strcmp(c.format, "csv") == 0) {
+            print_csv(out.fp, &ds, s);
         } else {
             print_text(out.fp, &ds, s, zips_seen);
         }
