@@ -14,9 +14,12 @@
 #define NP FC_PHYS_NPARAM
 #define STALL_TOL 1e-7
 #define STALL_RUN 5
-/* ... or below STALL_WTOL over a window of STALL_WIN iterations (a slow creep). */
-#define STALL_WIN 25
-#define STALL_WTOL 1e-5
+/* ... or below STALL_WTOL over a window of STALL_WIN iterations: a slow
+ * creep along a ridge (t_stop against t_pkg when packages per stop hardly
+ * vary) that no longer changes any prediction; the ridge shows in the
+ * standard errors instead. */
+#define STALL_WIN 50
+#define STALL_WTOL 1e-4
 
 typedef struct ctx {
     const calib_rows *rows;
@@ -96,6 +99,7 @@ int calib_fit(const calib_rows *rows, const double prior_x[NP], double prior_sd,
     double *e = malloc((m + 1) * sizeof *e);
     double *tmp = malloc((m + 1) * sizeof *tmp);
     gsl_multifit_nlinear_parameters fp = gsl_multifit_nlinear_default_parameters();
+    fp.trs = gsl_multifit_nlinear_trs_lmaccel;
     gsl_multifit_nlinear_workspace *ws =
         gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, nres, NP);
     gsl_matrix *cov = gsl_matrix_alloc(NP, NP);
