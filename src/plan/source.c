@@ -275,8 +275,6 @@ int fc_plan_input_from_models(const fc_dataset *ds, const fc_spr_model *model,
     fc_spr_index *ix = NULL;
     fc_spr_predictor *pr = NULL;
     fc_plan_input *in = NULL;
-    fc_phys_zip *terms = NULL;
-    double *feat = NULL;
     double *skm = NULL, *shill = NULL, *sw = NULL;
     if (!g.lpk || !g.lroutes || !r.day || !r.station || !r.van || !r.routes || !r.packages ||
         !r.stops || !r.route_hours || !r.route_km || !cell_of) {
@@ -384,8 +382,6 @@ done:
     free(skm);
     free(shill);
     free(sw);
-    free(terms);
-    free(feat);
     fc_spr_predictor_free(pr);
     fc_spr_index_free(ix);
     free(cell_of);
