@@ -115,6 +115,14 @@ typedef struct fc_vol_model {
     double hscale[240];        /* h-step spread factor from in-sample h-step errors */
     double vol_trend;          /* relative monthly change of the error size at the origin */
     double rho_station_h[240]; /* rho_station by horizon (the station-shared part may grow) */
+    /* Short histories (some calendar month seen in only one year): the
+     * season and growth estimated from so little are errors every zip of
+     * a station shares. Added to the paths as a station-level log offset of
+     * variance season_var[m] for target calendar month m (one draw per
+     * station, calendar month and path); the share net_share is common to
+     * all stations. All 0 when every month was seen twice. */
+    double season_var[12];
+    double net_share;
 } fc_vol_model;
 
 /* Fit every zip on the first n_used months of the history (n_used <= 0:

@@ -12,7 +12,7 @@
 
 #define FIX 64.0            /* fixed-point units per package in the sums */
 
-enum { SALT_ZIP = 1, SALT_STATION, SALT_NETWORK, SALT_PEAK };
+enum { SALT_ZIP = 1, SALT_STATION, SALT_NETWORK, SALT_PEAK, SALT_SEASON };
 
 typedef struct sim_ctx {
     const fc_vol_history *h;
@@ -29,6 +29,7 @@ typedef struct sim_ctx {
     double *work;           /* [(NS + 1) * H] working days */
     float *eta_st;          /* [(s * H + h) * P + p] station shocks */
     float *eta_net;         /* [h * P + p] */
+    float *soff;            /* [(s * H + h) * P + p] short-history season/growth offset, or NULL */
     float a_net, a_st[240], a_id[240];  /* shock loadings by horizon */
     int64_t *acc_pk, *acc_sp;   /* [(s * H + h) * P + p], s < NS */
     int32_t *order, *group_off; /* zips grouped by station as of the origin */
@@ -105,13 +106,14 @@ static void sim_group(void *vctx, int64_t gi, int thread)
             const float *en = c->eta_net + (size_t)h * (size_t)P, *es = eta_s + (size_t)h * (size_t)P;
             const float *ei = nrm + (size_t)h * (size_t)P;
             float *out = buf + (size_t)h * (size_t)P;
+            const float *so = c->soff ? c->soff + ((size_t)s0 * (size_t)H + (size_t)h) * (size_t)P : NULL;
             for (int p = 0; p < P; p++) {
                 float e = sig * (a_net * en[p] + a_st * es[p] + a_id * ei[p]);
                 float d = dl[p] + ph * db[p] + dsm[p] + e;
                 dl[p] += ph * db[p] + al * e;
                 db[p] = ph * db[p] + be * e;
                 dsm[p] += ga * e;
-                float y = expf(cen + hs * d) - 1.0f;
+                float y = so ? expf(cen + hs * d + so[p]) - 1.0f : expf(cen + hs * d) - 1.0f;
                 out[p] = y > 0 ? (float)(y * conv) : 0.0f;
             }
             if (sm == s0) {
@@ -238,6 +240,7 @@ static void free_ctx(sim_ctx *c, int threads)
     free(c->expo);
     free(c->eta_st);
     free(c->eta_net);
+    free(c->soff);
     free(c->acc_pk);
     free(c->acc_sp);
     free(c->order);
@@ -384,6 +387,42 @@ int fc_vol_forecast_run(const fc_vol_history *h, const fc_vol_model *m, const fc
     for (int32_t s = 0; s <= ns; s++) {
         fc_rng_seed(&r, c.seed, (uint64_t)s, SALT_STATION);
         fc_rng_normals(&r, c.eta_st + (size_t)s * HP, (int)HP);
+    }
+    /* Short histories: one error of each calendar month's season per
+     * station and path (shared by its zips), partly common to the network
+     * (docs/forecast.md section 3). */
+    {
+        int any = 0;
+        for (int mo = 0; mo < 12; mo++) any |= m->season_var[mo] > 0;
+        if (any) {
+            size_t SP = (size_t)12 * (size_t)P;
+            c.soff = malloc(((size_t)ns + 1) * HP * sizeof *c.soff);
+            float *un = malloc(SP * sizeof *un), *us = malloc(SP * sizeof *us);
+            if (!c.soff || !un || !us) {
+                free(un);
+                free(us);
+                goto oom;
+            }
+            double fn = m->net_share < 0 ? 0 : m->net_share > 1 ? 1 : m->net_share;
+            float an = (float)sqrt(fn), as = (float)sqrt(1 - fn);
+            fc_rng_seed(&r, c.seed, (uint64_t)ns + 1, SALT_SEASON);
+            fc_rng_normals(&r, un, (int)SP);
+            int lm = (int)(((c.fm0 - 1) % 12 + 12) % 12);
+            for (int32_t s = 0; s <= ns; s++) {
+                fc_rng_seed(&r, c.seed, (uint64_t)s, SALT_SEASON);
+                fc_rng_normals(&r, us, (int)SP);
+                for (int hh = 0; hh < H; hh++) {
+                    int mo = (lm + hh + 1) % 12;
+                    float ss = (float)sqrt(m->season_var[mo]);
+                    float *o2 = c.soff + ((size_t)s * (size_t)H + (size_t)hh) * (size_t)P;
+                    const float *sn = un + (size_t)mo * (size_t)P, *sst = us + (size_t)mo * (size_t)P;
+                    for (int p = 0; p < P; p++)
+                        o2[p] = ss * (an * sn[p] + as * sst[p]);
+                }
+            }
+            free(un);
+            free(us);
+        }
     }
     /* Zips grouped by their station at the origin (counting sort). */
     for (int32_t z = 0; z < nz; z++)

@@ -303,9 +303,39 @@ static void test_quantiles(void)
     CHECK(bad == 0);
 }
 
+/* Under two years of history every calendar month's season rests on one
+ * year: the model adds a season variance (docs/forecast.md section 3);
+ * with three years it does not. */
+static void test_short_history(void)
+{
+    int lens[2] = {18 * 30 + 10, 3 * 365 + 2};
+    for (int k = 0; k < 2; k++) {
+        world w;
+        world_make(&w, 12, lens[k], -1);
+        fc_diag d;
+        fc_diag_init(&d, NULL, NULL);
+        fc_vol_history *h = NULL;
+        fc_vol_model *m = NULL;
+        CHECK(fc_vol_history_build(&w.sh, 2, &d, &h) == FC_OK);
+        if (h) CHECK(fc_vol_model_fit(h, 0, FC_VOL_ETS, 1, &d, &m) == FC_OK);
+        if (m) {
+            double mx = 0;
+            for (int i = 0; i < 12; i++) mx = m->season_var[i] > mx ? m->season_var[i] : mx;
+            if (k == 0)
+                CHECK(mx > 0);
+            else
+                CHECK(mx == 0);
+        }
+        fc_vol_model_free(m);
+        fc_vol_history_free(h);
+        world_free(&w);
+    }
+}
+
 int main(void)
 {
     test_quantiles();
+    test_short_history();
     test_series();
     test_pipeline();
     return check_report();
