@@ -31,6 +31,8 @@ typedef struct fc_spr_settings {
     int robust;                 /* Huber reweighting passes (1; 0 = plain least squares) */
     double max_correction;      /* bound on the learned factor: 1/(1+b) .. 1+b (0.25) */
     int cv_folds;               /* folds for the ridge penalty (5) */
+    int correction_centre;      /* 1: correction features as deviations from the
+                                 * station's training mean (within-station); 0: raw (1) */
 } fc_spr_settings;
 
 void fc_spr_settings_default(fc_spr_settings *s);
@@ -84,6 +86,9 @@ typedef struct fc_spr_station {
     double p[FC_PHYS_NPARAM], se[FC_PHYS_NPARAM];
     double rmse_log_routes; /* in-sample, physics only */
     double ml_level;        /* mean log SPR in training (an ML-only feature) */
+    double *corr_centre;    /* per correction feature: the station's training mean,
+                             * subtracted before the correction (NULL: raw features;
+                             * NAN entries: no deviation) -- owned */
 } fc_spr_station;
 
 typedef struct fc_spr_stats {

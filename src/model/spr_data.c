@@ -44,6 +44,7 @@ void fc_spr_settings_default(fc_spr_settings *s)
     s->robust = 1;
     s->max_correction = 0.25;
     s->cv_folds = 5;
+    s->correction_centre = 1;
 }
 
 typedef struct setting_spec {
@@ -59,7 +60,8 @@ static const setting_spec specs[] = {
     SD(default_shift_hours, 1, 24), SI(min_days, 1, 100000), SI(max_iter, 1, 100000),
     SI(network_rows, 10, 10000000), SD(prior_sd, 1e-4, 100), SD(network_prior_sd, 1e-4, 100),
     SD(sigma_routes, 1e-4, 10), SD(sigma_hours, 1e-4, 10), SD(sigma_km, 1e-4, 10),
-    SI(robust, 0, 20), SD(max_correction, 0, 10), SI(cv_folds, 2, 50)};
+    SI(robust, 0, 20), SD(max_correction, 0, 10), SI(cv_folds, 2, 50),
+    SI(correction_centre, 0, 1)};
 #define NSPECS ((int)(sizeof specs / sizeof specs[0]))
 
 int fc_spr_settings_from_json(fc_spr_settings *s, const cJSON *model, fc_diag *d)

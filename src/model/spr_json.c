@@ -71,6 +71,12 @@ cJSON *fc_spr_model_to_json(const fc_spr_model *m)
         cJSON_AddItemToObject(e, "rmse_log_routes", num(t->rmse_log_routes));
         cJSON_AddItemToObject(e, "ml_level", num(t->ml_level));
         cJSON_AddItemToObject(e, "parameters", params_json(t->p, t->se));
+        if (t->corr_centre) {
+            /* the station's training mean of each correction feature, in
+             * the order of correction.features */
+            cJSON *c = cJSON_AddArrayToObject(e, "correction_centre");
+            for (int k = 0; k < m->corr.p; k++) cJSON_AddItemToArray(c, num(t->corr_centre[k]));
+        }
         cJSON_AddItemToArray(sa, e);
     }
     cJSON_AddItemToObject(o, "correction", ridge_json(&m->corr));
@@ -211,6 +217,7 @@ int fc_spr_model_from_json(const cJSON *j, const char *name, fc_diag *d, fc_spr_
     }
     fc_spr_model *m = calloc(1, sizeof *m);
     if (!m) return FC_EINTERNAL;
+    int centre_n[3] = {0, -1, 0};   /* stations with centres, their length, lengths differ */
     fc_spr_settings_default(&m->settings);
     if (fc_spr_settings_from_json(&m->settings, cJSON_GetObjectItemCaseSensitive(j, "settings"), d))
         r.bad = 1;
@@ -258,12 +265,48 @@ int fc_spr_model_from_json(const cJSON *j, const char *name, fc_diag *d, fc_spr_
                 t->ml_level = getnum(&r, e, "ml_level", "physics.stations[]", 1);
                 const cJSON *pp = get(&r, e, "parameters", "physics.stations[]");
                 if (pp) read_params(&r, pp, t->name ? t->name : "station", t->p, t->se);
+                const cJSON *cc = cJSON_GetObjectItemCaseSensitive(e, "correction_centre");
+                if (cc && !r.bad) {
+                    int nc = cJSON_IsArray(cc) ? cJSON_GetArraySize(cc) : -1;
+                    t->corr_centre = nc >= 0 ? calloc((size_t)nc + 1, sizeof(double)) : NULL;
+                    if (nc < 0) {
+                        fc_diag_error(d, FC_EDATA, "%s: physics.stations[%d].correction_centre: expected an array",
+                                      name, s);
+                        r.bad = 1;
+                    } else if (!t->corr_centre) {
+                        r.bad = 2;
+                    } else {
+                        int k = 0;
+                        for (const cJSON *v = cc->child; v; v = v->next, k++) {
+                            if (cJSON_IsNull(v)) t->corr_centre[k] = NAN;
+                            else if (cJSON_IsNumber(v)) t->corr_centre[k] = v->valuedouble;
+                            else {
+                                fc_diag_error(d, FC_EDATA,
+                                              "%s: physics.stations[%d].correction_centre[%d]: expected a number "
+                                              "or null", name, s, k);
+                                r.bad = 1;
+                                break;
+                            }
+                        }
+                        centre_n[0]++;
+                        if (centre_n[1] >= 0 && centre_n[1] != nc) centre_n[2] = 1;
+                        centre_n[1] = nc;
+                    }
+                }
                 if (t->status == FC_SPR_NOCONV) m->n_noconv++;
                 if (t->status == FC_SPR_FEW_DAYS) m->n_few++;
             }
         }
     }
     read_ridge(&r, get(&r, j, "correction", ""), "correction", &m->corr);
+    /* Centred correction only when the model carries the centres (models
+     * written before correction_centre existed use raw features). */
+    if (!r.bad && centre_n[0] > 0 && (centre_n[2] || centre_n[1] != m->corr.p)) {
+        fc_diag_error(d, FC_EDATA, "%s: physics.stations[].correction_centre: expected %d values (one per "
+                      "correction feature)", name, m->corr.p);
+        r.bad = 1;
+    }
+    if (centre_n[0] == 0) m->settings.correction_centre = 0;
     read_ridge(&r, get(&r, j, "ml_only", ""), "ml_only", &m->ml);
     const cJSON *tr = cJSON_GetObjectItemCaseSensitive(j, "training");
     if (tr && !r.bad) {

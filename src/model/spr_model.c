@@ -21,7 +21,10 @@ double fc_spr_round_routes(double routes, double packages)
 void fc_spr_model_free(fc_spr_model *m)
 {
     if (!m) return;
-    for (int s = 0; s < m->nstations; s++) free(m->st[s].name);
+    for (int s = 0; s < m->nstations; s++) {
+        free(m->st[s].name);
+        free(m->st[s].corr_centre);
+    }
     free(m->st);
     fc_ridge_free(&m->corr);
     fc_ridge_free(&m->ml);
@@ -277,18 +280,61 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
     if (!names) goto oom;
     for (int j = 0; j < nf; j++) names[j] = (char *)fc_spr_index_feat_name(ix, j);
     for (int j = 0; j < ML_EXTRA; j++) names[nf + j] = (char *)ml_extra_names[j];
-    /* The correction sees the first nf columns of xm (stride pm): copy. */
+    /* The correction sees the first nf columns of xm (stride pm): copy,
+     * as deviations from each station's training mean when
+     * correction_centre is set. The per-station calibration has already
+     * absorbed each station's level of every feature (its mean zip mix is
+     * in its t_stop, t_pkg, k...), so across stations the residual does
+     * not move with the features; pooling that between-station variation
+     * (about ten times the within-station variation of the zip mix) with
+     * the within-station signal flattened the slope to nothing. */
     double *xc = malloc((size_t)n * (size_t)(nf ? nf : 1) * sizeof *xc);
     if (!xc) {
         free(names);
         goto oom;
     }
     for (int64_t k = 0; k < n; k++) memcpy(xc + k * nf, xm + k * pm, (size_t)nf * sizeof *xc);
+    if (s->correction_centre && nf > 0) {
+        double *cnt = calloc((size_t)nf, sizeof *cnt);
+        if (!cnt) {
+            free(xc);
+            free(names);
+            goto oom;
+        }
+        for (int si = 0; si < nst; si++) {
+            double *c = calloc((size_t)nf, sizeof *c);
+            if (!c) {
+                free(cnt);
+                free(xc);
+                free(names);
+                goto oom;
+            }
+            m->st[si].corr_centre = c;
+        }
+        for (int si = 0; si < nst; si++) {
+            memset(cnt, 0, (size_t)nf * sizeof *cnt);
+            double *c = m->st[si].corr_centre;
+            for (int64_t k = 0; k < n; k++) {
+                if (r->station[all.src[k]] != si) continue;
+                for (int j = 0; j < nf; j++)
+                    if (isfinite(xc[k * nf + j])) {
+                        c[j] += xc[k * nf + j];
+                        cnt[j] += 1;
+                    }
+            }
+            for (int j = 0; j < nf; j++) c[j] = cnt[j] > 0 ? c[j] / cnt[j] : NAN;
+        }
+        free(cnt);
+        for (int64_t k = 0; k < n; k++) {
+            const double *c = m->st[r->station[all.src[k]]].corr_centre;
+            for (int j = 0; j < nf; j++) xc[k * nf + j] -= c[j];
+        }
+    }
     int rs = fc_ridge_fit(xc, yc, n, nf, names, fold, K, lambdas, nl, &m->corr, d);
-    free(xc);
     if (rs == FC_OK) rs = fc_ridge_fit(xm, ym, n, pm, names, fold, K, lambdas, nl, &m->ml, d);
     free(names);
     if (rs != FC_OK) {
+        free(xc);
         st = rs;
         goto fail;
     }
@@ -301,12 +347,13 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
     for (int64_t k = 0; k < n; k++) {
         int64_t i = all.src[k];
         double obs = all.obs_r[k], pk = r->packages[i];
-        double c = fc_ridge_predict(&m->corr, xm + k * pm);
+        double c = fc_ridge_predict(&m->corr, xc + k * nf);
         double sprl = fc_ridge_predict(&m->ml, xm + k * pm);
         stats_add(&t->mape[FC_VAR_PHYSICS], &t->bias[FC_VAR_PHYSICS], phys[k], obs, pk);
         stats_add(&t->mape[FC_VAR_ML], &t->bias[FC_VAR_ML], pk / exp(sprl), obs, pk);
         stats_add(&t->mape[FC_VAR_HYBRID], &t->bias[FC_VAR_HYBRID], phys[k] * exp(c), obs, pk);
     }
+    free(xc);
     for (int v = 0; v < 3; v++) {
         t->mape[v] *= 100.0 / (double)n;
         t->bias[v] *= 100.0 / (double)n;
@@ -420,8 +467,14 @@ int fc_spr_predict_row(fc_spr_predictor *p, const fc_routes *r, const fc_vehicle
     double shift = isfinite(row->shift_h) ? row->shift_h : p->default_shift;
     fc_phys_out o;
     fc_phys_eval(par, p->terms, row->nz, row->share, row->capacity, shift, &o);
-    for (int j = 0; j < m->corr.p; j++)
-        p->xc[j] = p->corr_map[j] >= 0 ? p->feat[p->corr_map[j]] : NAN;
+    const double *centre = ms >= 0 ? m->st[ms].corr_centre : NULL;
+    for (int j = 0; j < m->corr.p; j++) {
+        double v = p->corr_map[j] >= 0 ? p->feat[p->corr_map[j]] : NAN;
+        /* within-station deviation; a station the model does not know gets
+         * none (missing = no correction from that feature) */
+        if (m->settings.correction_centre && m->corr.p > 0) v = centre ? v - centre[j] : NAN;
+        p->xc[j] = v;
+    }
     double extra[ML_EXTRA] = {log(row->capacity), log(row->packages),
                               r->has_stops && r->stops[i] > 0 ? log(r->stops[i]) : NAN,
                               ms >= 0 ? m->st[ms].ml_level : NAN};

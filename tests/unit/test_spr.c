@@ -307,6 +307,37 @@ static void test_end_to_end(void)
     char *text2 = j3 ? cJSON_Print(j3) : NULL;
     cJSON_Delete(j3);
     CHECK(text2 && strcmp(text, text2) == 0);
+    /* The correction works on within-station deviations: each station
+     * carries its training mean of every correction feature, and the
+     * centred features average zero over its rows. */
+    CHECK(m->settings.correction_centre == 1 && m2 && m2->settings.correction_centre == 1);
+    CHECK(m->st[0].corr_centre && m->st[1].corr_centre && m2 && m2->st[1].corr_centre);
+    for (int k = 0; k < m->corr.p && m2; k++) {
+        CHECK(fabs(m->corr.mean[k]) < 1e-9);
+        CHECK(m2->st[1].corr_centre[k] == m->st[1].corr_centre[k] ||
+              (isnan(m2->st[1].corr_centre[k]) && isnan(m->st[1].corr_centre[k])));
+    }
+    {
+        /* A model written before the centres existed reads as uncentred. */
+        cJSON *old = cJSON_Parse(text);
+        cJSON *sts = cJSON_GetObjectItem(cJSON_GetObjectItem(old, "physics"), "stations");
+        for (cJSON *e = sts ? sts->child : NULL; e; e = e->next) cJSON_DeleteItemFromObject(e, "correction_centre");
+        cJSON_DeleteItemFromObject(cJSON_GetObjectItem(old, "settings"), "correction_centre");
+        fc_spr_model *m3 = NULL;
+        CHECK(fc_spr_model_from_json(old, "old.json", &d, &m3) == FC_OK);
+        CHECK(m3 && m3->settings.correction_centre == 0 && !m3->st[0].corr_centre);
+        fc_spr_model_free(m3);
+        /* Centres of the wrong length are refused. */
+        sts = cJSON_GetObjectItem(cJSON_GetObjectItem(j2, "physics"), "stations");
+        cJSON *bad = cJSON_Duplicate(j2, 1);
+        cJSON *c0 = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(bad, "physics"), "stations")->child,
+                                        "correction_centre");
+        if (c0) cJSON_AddItemToArray(c0, cJSON_CreateNumber(1));
+        m3 = NULL;
+        CHECK(c0 && fc_spr_model_from_json(bad, "bad.json", &d, &m3) == FC_EDATA && !m3);
+        cJSON_Delete(bad);
+        cJSON_Delete(old);
+    }
     /* Station B scored with the large van it never ran: the physics knows
      * capacity, so routes fall; the hybrid follows. */
     fc_spr_predictor *pr_ = NULL;
