@@ -5,6 +5,7 @@
 #define FLEETCAST_CSV_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include "fleetcast/diag.h"
 
@@ -36,6 +37,10 @@ int fc_csv_read(const char *path, const char *name, fc_csv_row_fn fn, void *ud,
 /* The same on bytes in memory (tests and fuzzing). */
 int fc_csv_read_mem(const char *buf, size_t n, const char *name, fc_csv_row_fn fn,
                     void *ud, fc_diag *d, fc_csv_info *info) FC_MUST_CHECK;
+
+/* Write s as one CSV field (RFC 4180): quoted, with quotes doubled, only
+ * when it holds a comma, a quote or a line break. */
+void fc_csv_put_field(FILE *f, const char *s);
 
 /* Format a field value for a message: at most ~40 bytes, control characters
  * escaped, quoted. Writes into out (size >= 64) and returns it. */

@@ -81,6 +81,10 @@ int cli_load_config(cli *c);
 /* Report a usage error and return FC_EUSAGE. */
 int cli_usage_error(cli *c, const char *fmt, ...) FC_PRINTF(2, 3);
 
+/* Parse the value of option --name as a whole number in [lo, hi]: FC_OK,
+ * or FC_EUSAGE (reported). */
+int cli_int_option(cli *c, const char *name, const char *arg, long lo, long hi, long *out);
+
 /* Check a --format value against a list like "text|json". */
 int cli_check_format(cli *c, const char *allowed);
 

@@ -35,19 +35,6 @@ const char cli_backtest_volume_help[] =
 
 enum { OPT_WHAT = 2100, OPT_HORIZON, OPT_ORIGINS, OPT_STEP, OPT_MIN_TRAIN, OPT_PATHS };
 
-static int num(cli *c, const char *name, const char *arg, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(arg, &end, 10);
-    if (errno || end == arg || *end || v < lo || v > hi) {
-        cli_usage_error(c, "--%s: expected a whole number in %ld..%ld, got \"%s\"", name, lo, hi, arg);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 int cli_backtest_volume(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -74,27 +61,19 @@ int cli_backtest_volume(int argc, char **argv)
             if (strcmp(optarg, "volume") != 0)
                 bad = cli_usage_error(&c, "--what: this is the volume backtest, got \"%s\"", optarg);
             break;
-        case OPT_HORIZON: bad = num(&c, "horizon", optarg, 1, 120, &horizon); break;
-        case OPT_ORIGINS: bad = num(&c, "origins", optarg, 1, 120, &origins); break;
-        case OPT_STEP: bad = num(&c, "step", optarg, 1, 24, &step); break;
-        case OPT_MIN_TRAIN: bad = num(&c, "min-train", optarg, 3, 600, &min_train); break;
-        case OPT_PATHS: bad = num(&c, "paths", optarg, 10, 100000, &paths); break;
-        case OPT_SEED: bad = num(&c, "seed", optarg, 0, 2147483647L, &seed); break;
-        case OPT_THREADS: bad = num(&c, "threads", optarg, 1, 64, &threads); break;
-        default: {
-            int h = cli_common_option(&c, opt, optarg);
-            if (h < 0) return cli_exit(&c, FC_EUSAGE);
-            if (h == 0) return cli_exit(&c, cli_usage_error(&c, "unexpected option"));
-        }
+        case OPT_HORIZON: bad = cli_int_option(&c, "horizon", optarg, 1, 120, &horizon); break;
+        case OPT_ORIGINS: bad = cli_int_option(&c, "origins", optarg, 1, 120, &origins); break;
+        case OPT_STEP: bad = cli_int_option(&c, "step", optarg, 1, 24, &step); break;
+        case OPT_MIN_TRAIN: bad = cli_int_option(&c, "min-train", optarg, 3, 600, &min_train); break;
+        case OPT_PATHS: bad = cli_int_option(&c, "paths", optarg, 10, 100000, &paths); break;
+        case OPT_SEED: bad = cli_int_option(&c, "seed", optarg, 0, 2147483647L, &seed); break;
+        case OPT_THREADS: bad = cli_int_option(&c, "threads", optarg, 1, 64, &threads); break;
+        default:
+            if (cli_common_option(&c, opt, optarg) < 0) return cli_exit(&c, FC_EUSAGE);
         }
         if (bad) return cli_exit(&c, FC_EUSAGE);
     }
-    if (c.help) {
-        cli_print_help(stdout, cli_backtest_volume_help);
-        return cli_exit(&c, FC_OK);
-    }
-    if (optind < argc)
-        return cli_exit(&c, cli_usage_error(&c, "unexpected argument '%s'", argv[optind]));
+    if (cli_options_done(&c, cli_backtest_volume_help, argc, argv, 0)) return cli_exit(&c, c.status);
     if (cli_check_format(&c, "csv")) return cli_exit(&c, FC_EUSAGE);
     int st = cli_load_config(&c);
     if (st) return cli_exit(&c, st);

@@ -176,3 +176,15 @@ int cli_exit(cli *c, int status)
     cli_free(c);
     return status;
 }
+
+int cli_int_option(cli *c, const char *name, const char *arg, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (errno || *end || end == arg || v < lo || v > hi)
+        return cli_usage_error(c, "--%s: expected a whole number in [%ld, %ld], got \"%s\"", name, lo,
+                               hi, arg);
+    *out = v;
+    return FC_OK;
+}

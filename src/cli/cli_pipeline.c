@@ -7,18 +7,6 @@
 #include "cli_pipeline.h"
 #include "fleetcast/plan_source.h"
 
-int pipeline_int_opt(cli *c, const char *name, const char *arg, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(arg, &end, 10);
-    if (errno || *end || end == arg || v < lo || v > hi)
-        return cli_usage_error(c, "--%s: expected a whole number in [%ld, %ld], got \"%s\"", name, lo,
-                               hi, arg);
-    *out = v;
-    return FC_OK;
-}
-
 int pipeline_load(cli *c, pipeline *p, const pipeline_opts *o)
 {
     int st = cli_spr_load(c, &p->ds, &p->spr_settings, 0);

@@ -43,7 +43,4 @@ void pipeline_free(pipeline *p);
 /* Settings and inputs shared by the JSON outputs (caller frees). */
 cJSON *pipeline_meta(const cli *c, const pipeline *p);
 
-/* Parse a whole number option value in [lo, hi] (reported). */
-int pipeline_int_opt(cli *c, const char *name, const char *arg, long lo, long hi, long *out);
-
 #endif

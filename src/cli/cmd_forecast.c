@@ -51,19 +51,6 @@ static double now(void)
 
 enum { OPT_HORIZON = 2000, OPT_PATHS, OPT_LEVEL, OPT_METHOD };
 
-static int parse_int(cli *c, const char *name, const char *arg, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(arg, &end, 10);
-    if (errno || end == arg || *end || v < lo || v > hi) {
-        cli_usage_error(c, "--%s: expected a whole number in %ld..%ld, got \"%s\"", name, lo, hi, arg);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 static cJSON *meta_json(const fc_dataset *ds, const fc_config *cfg, const fc_vol_history *h,
                         const fc_vol_model *m, const fc_vol_forecast *fc, const char *level,
                         int paths, unsigned long long seed)
@@ -127,10 +114,10 @@ int cmd_forecast(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, ":hqvo:", longopts, NULL)) != -1) {
         int bad = 0;
         switch (opt) {
-        case OPT_HORIZON: bad = parse_int(&c, "horizon", optarg, 1, 120, &horizon); break;
-        case OPT_PATHS: bad = parse_int(&c, "paths", optarg, 10, 100000, &paths); break;
-        case OPT_THREADS: bad = parse_int(&c, "threads", optarg, 1, 64, &threads); break;
-        case OPT_SEED: bad = parse_int(&c, "seed", optarg, 0, 2147483647L, &seed); break;
+        case OPT_HORIZON: bad = cli_int_option(&c, "horizon", optarg, 1, 120, &horizon); break;
+        case OPT_PATHS: bad = cli_int_option(&c, "paths", optarg, 10, 100000, &paths); break;
+        case OPT_THREADS: bad = cli_int_option(&c, "threads", optarg, 1, 64, &threads); break;
+        case OPT_SEED: bad = cli_int_option(&c, "seed", optarg, 0, 2147483647L, &seed); break;
         case OPT_LEVEL:
             level = optarg;
             if (strcmp(level, "zip") && strcmp(level, "station") && strcmp(level, "network"))
@@ -141,20 +128,12 @@ int cmd_forecast(int argc, char **argv)
             if (method < 0 || method == FC_VOL_SNAIVE)
                 bad = cli_usage_error(&c, "--method: expected combo, ets or fourier, got \"%s\"", optarg);
             break;
-        default: {
-            int h = cli_common_option(&c, opt, optarg);
-            if (h < 0) return cli_exit(&c, FC_EUSAGE);
-            if (h == 0) return cli_exit(&c, cli_usage_error(&c, "unexpected option"));
-        }
+        default:
+            if (cli_common_option(&c, opt, optarg) < 0) return cli_exit(&c, FC_EUSAGE);
         }
         if (bad) return cli_exit(&c, FC_EUSAGE);
     }
-    if (c.help) {
-        cli_print_help(stdout, help);
-        return cli_exit(&c, FC_OK);
-    }
-    if (optind < argc)
-        return cli_exit(&c, cli_usage_error(&c, "unexpected argument '%s'", argv[optind]));
+    if (cli_options_done(&c, help, argc, argv, 0)) return cli_exit(&c, c.status);
     if (cli_check_format(&c, "json|csv")) return cli_exit(&c, FC_EUSAGE);
     int st = cli_load_config(&c);
     if (st) return cli_exit(&c, st);

@@ -55,10 +55,10 @@ int cmd_plan(int argc, char **argv)
         int bad = 0;
         switch (opt) {
         case OPT_MODEL: model_path = optarg; break;
-        case OPT_HORIZON: bad = pipeline_int_opt(&c, "horizon", optarg, 1, 120, &po.horizon); break;
-        case OPT_PATHS: bad = pipeline_int_opt(&c, "paths", optarg, 10, 100000, &po.paths); break;
-        case OPT_SEED: bad = pipeline_int_opt(&c, "seed", optarg, 0, 2147483647L, &po.seed); break;
-        case OPT_THREADS: bad = pipeline_int_opt(&c, "threads", optarg, 1, 64, &po.threads); break;
+        case OPT_HORIZON: bad = cli_int_option(&c, "horizon", optarg, 1, 120, &po.horizon); break;
+        case OPT_PATHS: bad = cli_int_option(&c, "paths", optarg, 10, 100000, &po.paths); break;
+        case OPT_SEED: bad = cli_int_option(&c, "seed", optarg, 0, 2147483647L, &po.seed); break;
+        case OPT_THREADS: bad = cli_int_option(&c, "threads", optarg, 1, 64, &po.threads); break;
         default:
             if (cli_common_option(&c, opt, optarg) < 0) return cli_exit(&c, FC_EUSAGE);
         }

@@ -223,7 +223,7 @@ int cmd_run(int argc, char **argv)
         switch (opt) {
         case OPT_PREVIOUS: previous = optarg; break;
         case OPT_REPRODUCIBLE: reproducible = 1; break;
-        case OPT_THREADS: bad = pipeline_int_opt(&c, "threads", optarg, 1, 64, &po.threads); break;
+        case OPT_THREADS: bad = cli_int_option(&c, "threads", optarg, 1, 64, &po.threads); break;
         default:
             if (cli_common_option(&c, opt, optarg) < 0) return cli_exit(&c, FC_EUSAGE);
         }

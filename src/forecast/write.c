@@ -3,6 +3,7 @@
  * cJSON tree: a zip-level forecast has hundreds of thousands of rows. */
 #include <stdlib.h>
 #include <string.h>
+#include "fleetcast/csv.h"
 #include "fleetcast/date.h"
 #include "fleetcast/forecast.h"
 
@@ -35,21 +36,6 @@ static int pick(const fc_vol_forecast *fc, const char *level, const fc_vol_row *
         return 0;
     }
     return -1;
-}
-
-/* CSV field: quoted when it holds a comma, quote or line break. */
-static void put_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
 }
 
 static void json_string(FILE *f, const char *s)
@@ -92,9 +78,9 @@ int fc_vol_write_csv(FILE *f, const fc_vol_forecast *fc, const char *level, cons
         char month[8];
         fc_month_format(r->month, month);
         fprintf(f, "%s,", level);
-        put_field(f, id);
+        fc_csv_put_field(f, id);
         fputc(',', f);
-        put_field(f, station);
+        fc_csv_put_field(f, station);
         fprintf(f, ",%s,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f\n", month, r->pk_mean,
                 r->pk_p10, r->pk_p50, r->pk_p90, r->sp_mean, r->sp_p10, r->sp_p50, r->sp_p90,
                 r->peak_p50, r->peak_p90);

@@ -344,3 +344,17 @@ const char *fc_csv_quote_value(const char *s, size_t n, char *out, size_t outsz)
     out[o] = '\0';
     return out;
 }
+
+void fc_csv_put_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}

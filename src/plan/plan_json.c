@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fleetcast/csv.h"
 #include "fleetcast/date.h"
 #include "fleetcast/plan.h"
 
@@ -240,21 +241,6 @@ int fc_plan_write_json(FILE *f, const fc_plan *p, const fc_plan_input *in, const
     return ok ? FC_OK : FC_EIO;
 }
 
-/* RFC 4180: quote a field holding a comma, quote or line break. */
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 int fc_plan_write_csv(FILE *f, const fc_plan *p, const fc_plan_input *in)
 {
     int32_t S = p->nstations, M = p->nmonths, V = p->nvans;
@@ -276,10 +262,10 @@ int fc_plan_write_csv(FILE *f, const fc_plan *p, const fc_plan_input *in)
                 int32_t n = p->vans[k], prev = prev_vans(p, in, s, m, v);
                 if (n == 0 && prev == 0 && !(p->need[k] > 0)) continue;
                 station_name(in, s, name, sizeof name);
-                csv_field(f, name);
+                fc_csv_put_field(f, name);
                 fprintf(f, ",%s,", mon);
                 van_name(in, v, name, sizeof name);
-                csv_field(f, name);
+                fc_csv_put_field(f, name);
                 fprintf(f, ",%d,%d,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.2f,", in->electric[v], n,
                         in->current[FC_PLAN_SV(in, s, v)], n > prev ? n - prev : 0,
                         prev > n ? prev - n : 0, r3(p->x_lp[k]), r3(p->need[k]),
@@ -287,9 +273,9 @@ int fc_plan_write_csv(FILE *f, const fc_plan *p, const fc_plan_input *in)
                         r3(fc_plan_van_cost(in, &p->settings, s, m, v, n)));
                 fprintf(f, "%.3f,%.3f,%.3f,%.3f,%.3f,%d,", r3(c->routes_p50), r3(c->routes_q),
                         r3(c->coverage), r3(c->uncovered_routes), r3(c->parking_over), c->ev_vans);
-                csv_field(f, fc_plan_limit_name(c->binding));
+                fc_csv_put_field(f, fc_plan_limit_name(c->binding));
                 fputc(',', f);
-                csv_field(f, c->lift);
+                fc_csv_put_field(f, c->lift);
                 fprintf(f, ",%d,%d,", ck[FC_SCEN_P50].shortfall, ck[FC_SCEN_Q].shortfall);
                 if (p->has_shock) fprintf(f, "%d", ck[FC_SCEN_SHOCK].shortfall);
                 fprintf(f, ",%d\n", ck[FC_SCEN_Q].surplus);

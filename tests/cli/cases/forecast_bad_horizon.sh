@@ -1,0 +1,2 @@
+# exit: 64
+"$FC" forecast --horizon 0 --shipments s.csv --zips z.csv --stations st.csv
