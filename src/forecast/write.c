@@ -1,6 +1,9 @@
 /* write.c -- forecast rows as flat CSV or as the JSON document
- * (docs/schema/forecast.schema.json). Rows are streamed, not built as a
- * cJSON tree: a zip-level forecast has hundreds of thousands of rows. */
+ * (docs/schema/forecast.schema.json). All JSON text comes from cJSON, but the
+ * rows are streamed, not built into one tree: a zip-level forecast has
+ * hundreds of thousands of rows. */
+#include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fleetcast/csv.h"
@@ -36,18 +39,6 @@ static int pick(const fc_vol_forecast *fc, const char *level, const fc_vol_row *
         return 0;
     }
     return -1;
-}
-
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
-        else if (ch < 0x20) fprintf(f, "\\u%04x", ch);
-        else fputc(ch, f);
-    }
-    fputc('"', f);
 }
 
 static void names(const fc_vol_row *r, const char *level, const fc_zips *zips, const fc_stations *st,
@@ -88,49 +79,130 @@ int fc_vol_write_csv(FILE *f, const fc_vol_forecast *fc, const char *level, cons
     return ferror(f) ? FC_EIO : FC_OK;
 }
 
+/* x rounded to a tenth as the CSV's "%.1f" rounds it (the exact value to
+ * the nearest tenth, an exact half to even), as the nearest double: JSON and
+ * CSV carry the same numbers, and cJSON prints it in its shortest form
+ * ("12.5", "12"). snprintf + strtod give the same values but made the
+ * whole JSON writer 1.5x slower.
+ * x * 10 may round across a half; fma gives the sign of the exact
+ * x * 10 - (t + 0.5). Beyond 1e14 (no volume is that big) x is left as is. */
+static double one_decimal(double x)
+{
+    if (!isfinite(x) || fabs(x) >= 1e14) return x;
+    double t = floor(x * 10.0);
+    double d = fma(x, 10.0, -(t + 0.5));
+    if (d > 0 || (d == 0 && fmod(t, 2.0) != 0)) t += 1.0;
+    return t / 10.0;
+}
+
+/* One row object, made once and refilled for every row: no allocation per
+ * row, except for a name longer than the one it replaces. */
+enum { ROW_ID, ROW_STATION, ROW_MONTH, ROW_NUM0, ROW_N = ROW_NUM0 + 10 };
+static const char *const row_keys[ROW_N] = {
+    "id", "station", "month", "packages_mean", "packages_p10", "packages_p50", "packages_p90",
+    "stops_mean", "stops_p10", "stops_p50", "stops_p90", "peak_day_packages_p50",
+    "peak_day_packages_p90"};
+
+typedef struct row_json {
+    cJSON *obj;
+    cJSON *item[ROW_N];
+    char *buf; /* printed row */
+    size_t cap;
+} row_json;
+
+static void row_json_free(row_json *rj)
+{
+    cJSON_Delete(rj->obj);
+    free(rj->buf);
+}
+
+static int row_json_init(row_json *rj)
+{
+    memset(rj, 0, sizeof *rj);
+    if (!(rj->obj = cJSON_CreateObject())) return -1;
+    for (int k = 0; k < ROW_N; k++) {
+        rj->item[k] = k < ROW_NUM0 ? cJSON_AddStringToObject(rj->obj, row_keys[k], "")
+                                   : cJSON_AddNumberToObject(rj->obj, row_keys[k], 0);
+        if (!rj->item[k]) return -1;
+    }
+    return 0;
+}
+
+/* Fill the row object and print it into rj->buf. */
+static int row_json_print(row_json *rj, const char *id, const char *station, const char *month,
+                          const fc_vol_row *r)
+{
+    const double v[ROW_N - ROW_NUM0] = {r->pk_mean, r->pk_p10, r->pk_p50, r->pk_p90,
+                                        r->sp_mean, r->sp_p10, r->sp_p50, r->sp_p90,
+                                        r->peak_p50, r->peak_p90};
+    if (!cJSON_SetValuestring(rj->item[ROW_ID], id) ||
+        !cJSON_SetValuestring(rj->item[ROW_STATION], station) ||
+        !cJSON_SetValuestring(rj->item[ROW_MONTH], month))
+        return -1;
+    for (int k = ROW_NUM0; k < ROW_N; k++)
+        cJSON_SetNumberValue(rj->item[k], one_decimal(v[k - ROW_NUM0]));
+    /* Bound on the printed size: an escaped byte takes at most 6 ("\u001f");
+     * keys, punctuation, the month and ten numbers (at most 25 each) well
+     * under 1024. */
+    size_t need = 1024 + 6 * (strlen(id) + strlen(station));
+    if (need > INT_MAX) return -1;
+    if (need > rj->cap) {
+        char *b = realloc(rj->buf, need);
+        if (!b) return -1;
+        rj->buf = b;
+        rj->cap = need;
+    }
+    return cJSON_PrintPreallocated(rj->obj, rj->buf, (int)rj->cap, 0) ? 0 : -1;
+}
+
+/* The document without rows: meta's members, "level" and an empty "rows"
+ * array, as cJSON prints it (caller frees with cJSON_free). */
+static char *json_frame(const cJSON *meta, const char *level)
+{
+    cJSON *doc = meta ? cJSON_Duplicate(meta, 1) : cJSON_CreateObject();
+    if (!doc) return NULL;
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "level");
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "rows");
+    char *txt = NULL;
+    if (cJSON_AddStringToObject(doc, "level", level) && cJSON_AddArrayToObject(doc, "rows"))
+        txt = cJSON_Print(doc);
+    cJSON_Delete(doc);
+    return txt;
+}
+
 int fc_vol_write_json(FILE *f, const fc_vol_forecast *fc, const char *level, const fc_zips *zips,
                       const fc_stations *st, const fc_scenario *sc, const cJSON *meta)
 {
     const fc_vol_row *rows;
     int64_t n;
     if (pick(fc, level, &rows, &n)) return FC_EUSAGE;
-    /* The meta object's members first, then "level" and "rows". */
-    char *head = meta ? cJSON_Print(meta) : NULL;
-    if (meta && !head) return FC_EINTERNAL;
-    if (head) {
-        /* Drop the object's own closing brace (only that one: the last
-         * member may itself be an object). */
-        size_t len = strlen(head);
-        while (len && head[len - 1] != '}') head[--len] = '\0';
-        if (len) head[--len] = '\0';
-        while (len && (head[len - 1] == '\n' || head[len - 1] == '\t')) head[--len] = '\0';
-        fputs(head, f);
-        fputs(len > 1 ? ",\n" : "\n", f);
-        free(head);
-    } else {
-        fputs("{\n", f);
-    }
-    fputs("\t\"level\":\t", f);
-    json_string(f, level);
-    fputs(",\n\t\"rows\":\t[", f);
-    for (int64_t i = 0; i < n; i++) {
+    /* The rows go between the brackets of the frame's "rows": [], its last
+     * member, so the last ']' of the text: one compact row a line, indented
+     * as cJSON indents the frame. */
+    char *frame = json_frame(meta, level);
+    if (!frame) return FC_EINTERNAL;
+    char *close = strrchr(frame, ']');
+    row_json rj = {0};
+    int ok = close && close > frame && close[-1] == '[' && row_json_init(&rj) == 0;
+    if (ok) fwrite(frame, 1, (size_t)(close - frame), f);
+    for (int64_t i = 0; i < n && ok; i++) {
         const fc_vol_row *r = &rows[i];
         const char *id, *station;
         names(r, level, zips, st, sc, &id, &station);
         char month[8];
         fc_month_format(r->month, month);
-        fputs(i ? ",\n\t\t{\"id\":" : "\n\t\t{\"id\":", f);
-        json_string(f, id);
-        fputs(",\"station\":", f);
-        json_string(f, station);
-        fprintf(f,
-                ",\"month\":\"%s\",\"packages_mean\":%.1f,\"packages_p10\":%.1f,"
-                "\"packages_p50\":%.1f,\"packages_p90\":%.1f,\"stops_mean\":%.1f,"
-                "\"stops_p10\":%.1f,\"stops_p50\":%.1f,\"stops_p90\":%.1f,"
-                "\"peak_day_packages_p50\":%.1f,\"peak_day_packages_p90\":%.1f}",
-                month, r->pk_mean, r->pk_p10, r->pk_p50, r->pk_p90, r->sp_mean, r->sp_p10,
-                r->sp_p50, r->sp_p90, r->peak_p50, r->peak_p90);
+        if ((ok = row_json_print(&rj, id, station, month, r) == 0)) {
+            fputs(i ? ",\n\t\t" : "\n\t\t", f);
+            fputs(rj.buf, f);
+        }
     }
-    fputs(n ? "\n\t]\n}\n" : "]\n}\n", f);
+    if (ok) {
+        if (n) fputs("\n\t", f);
+        fputs(close, f);
+        fputc('\n', f);
+    }
+    row_json_free(&rj);
+    cJSON_free(frame);
+    if (!ok) return FC_EINTERNAL;
     return ferror(f) ? FC_EIO : FC_OK;
 }

@@ -2,7 +2,8 @@
  * trend and season, pooling gives short zips a season, paths are
  * non-negative and deterministic across threads, a rezoning moves exactly
  * the moved zip's volume, and shocks multiply; the quantiles by selection
- * equal those of a full sort. */
+ * equal those of a full sort; the JSON writer's output parses back to the
+ * CSV's numbers and the names as given. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -332,11 +333,115 @@ static void test_short_history(void)
     }
 }
 
+/* The JSON document, written row by row through cJSON: it parses, names
+ * with quotes, backslashes and control bytes (and one longer than the row
+ * buffer) come back as given, and numbers are the CSV's "%.1f" values. */
+static char *write_json(const fc_vol_forecast *fc, const char *level, const fc_stations *st,
+                        const cJSON *meta)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    int rc = f ? fc_vol_write_json(f, fc, level, NULL, st, NULL, meta) : FC_EIO;
+    if (f) fclose(f);
+    CHECK(rc == FC_OK);
+    return buf;
+}
+
+static void test_write_json(void)
+{
+    char long_name[3000];
+    memset(long_name, 'x', sizeof long_name - 1);
+    long_name[sizeof long_name - 1] = '\0';
+    long_name[7] = '\x01';
+    const char *names[3] = {"A\"q\\b\tc", long_name, "\xc3\xa9t\xc3\xa9"};
+    fc_stations st;
+    memset(&st, 0, sizeof st);
+    st.ids = fc_intern_new();
+    for (int i = 0; i < 3; i++) fc_intern_add(st.ids, names[i], strlen(names[i]), NULL);
+    st.n = 3;
+    /* Exact halves go to even (0.25 -> 0.2, 0.75 -> 0.8); 1.05 and 2.45
+     * lie just above their halves in binary (1.1, 2.5). */
+    const double vals[10] = {0.25, 0.75, 1.05, 2.45, 12.0, 71367.06, 0.04, 3e9 + 0.35, 7.95, 1e-9};
+    fc_vol_row rows[3], net[2];
+    memset(rows, 0, sizeof rows);
+    memset(net, 0, sizeof net);
+    for (int i = 0; i < 3; i++) {
+        rows[i].id = rows[i].station = i;
+        rows[i].month = 2025 * 12 + i;
+        memcpy(&rows[i].pk_mean, vals, sizeof vals);
+    }
+    for (int i = 0; i < 2; i++) {
+        net[i].id = net[i].station = -1;
+        net[i].month = 2025 * 12 + i;
+    }
+    fc_vol_forecast fc;
+    memset(&fc, 0, sizeof fc);
+    fc.horizon = 2;
+    fc.station_rows = rows;
+    fc.nstation_rows = 3;
+    fc.network_rows = net;
+    cJSON *meta = cJSON_CreateObject();
+    cJSON_AddStringToObject(meta, "schema_version", "1");
+    cJSON_AddObjectToObject(meta, "scenario");
+
+    char *txt = write_json(&fc, "station", &st, meta);
+    char *again = write_json(&fc, "station", &st, meta);
+    CHECK(txt && again && strcmp(txt, again) == 0);
+    cJSON *doc = txt ? cJSON_Parse(txt) : NULL;
+    CHECK(doc != NULL);
+    if (doc) {
+        CHECK(doc->child && strcmp(doc->child->string, "schema_version") == 0);
+        CHECK(strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "level")), "station") == 0);
+        const cJSON *rs = cJSON_GetObjectItemCaseSensitive(doc, "rows");
+        CHECK(cJSON_GetArraySize(rs) == 3);
+        for (int i = 0; i < 3 && i < cJSON_GetArraySize(rs); i++) {
+            const cJSON *r = cJSON_GetArrayItem(rs, i);
+            CHECK(strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "id")), names[i]) == 0);
+            CHECK(strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "station")), names[i]) == 0);
+            const cJSON *x = cJSON_GetObjectItemCaseSensitive(r, "packages_mean");
+            for (int k = 0; k < 10 && x; k++, x = x->next) {
+                char want[64];
+                snprintf(want, sizeof want, "%.1f", vals[k]);
+                CHECK(cJSON_IsNumber(x) && x->valuedouble == strtod(want, NULL));
+            }
+            CHECK(x == NULL);
+        }
+    }
+    CHECK(txt && strstr(txt, "\"packages_mean\":0.2,\"packages_p10\":0.8,\"packages_p50\":1.1,"
+                             "\"packages_p90\":2.5,\"stops_mean\":12,"));
+    cJSON_Delete(doc);
+    free(txt);
+    free(again);
+
+    /* No rows to a level, and no meta: still a document. */
+    txt = write_json(&fc, "network", &st, NULL);
+    doc = txt ? cJSON_Parse(txt) : NULL;
+    CHECK(doc && cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "rows")) == 2);
+    if (doc) {
+        const cJSON *r = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "rows"), 1);
+        CHECK(strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "id")), "network") == 0);
+        CHECK(strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "station")), "") == 0);
+    }
+    cJSON_Delete(doc);
+    free(txt);
+    fc.nstation_rows = 0;
+    txt = write_json(&fc, "station", &st, meta);
+    doc = txt ? cJSON_Parse(txt) : NULL;
+    CHECK(doc && cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, "rows")) &&
+          cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "rows")) == 0);
+    cJSON_Delete(doc);
+    free(txt);
+    cJSON_Delete(meta);
+    fc_intern_free(st.ids);
+}
+
 int main(void)
 {
     test_quantiles();
     test_short_history();
     test_series();
     test_pipeline();
+    test_write_json();
     return check_report();
 }
