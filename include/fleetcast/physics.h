@@ -5,6 +5,8 @@
 #ifndef FLEETCAST_PHYSICS_H
 #define FLEETCAST_PHYSICS_H
 
+#include <stdint.h>
+
 /* The calibrated parameters, in these units (see docs/model.md). */
 enum {
     FC_PHYS_K,          /* local tour factor: km per stop = k * sqrt(area / stops) */
@@ -29,6 +31,9 @@ typedef struct fc_phys_zip {
     float packages;     /* packages (>= stops) */
     float area_km2;     /* zip area */
     float dist_km;      /* straight-line station -> zip centroid */
+    float lwork;        /* log multiplier of the zip's time per stop (0: none; the
+                         * hybrid's zip-mix term, docs/model.md §3.1) */
+    int32_t zip;        /* the caller's zip id; the physics ignores it */
 } fc_phys_zip;
 
 typedef struct fc_phys_out {

@@ -18,6 +18,8 @@
 #include "fleetcast/ridge.h"
 
 #define FC_SPR_SCHEMA_VERSION 1
+/* At most this many zip attributes enter the zip-mix term. */
+#define FC_SPR_MAX_MIX 8
 
 /* Settings: the "model" section of the config (docs/model.md). */
 typedef struct fc_spr_settings {
@@ -33,6 +35,12 @@ typedef struct fc_spr_settings {
     int cv_folds;               /* folds for the ridge penalty (5) */
     int correction_centre;      /* 1: correction features as deviations from the
                                  * station's training mean (within-station); 0: raw (1) */
+    int zip_mix;                /* 1: the hybrid's zip-mix term (time per stop by zip
+                                 * attributes, slopes fitted network-wide); 0: none (1) */
+    double mix_prior_sd;        /* sd of the pull of each zip-mix slope toward 0,
+                                 * log time per stop per sd of the attribute (0.3) */
+    int threads;                /* threads for the station fits (0: one per core); not a
+                                 * model setting: results do not depend on it */
 } fc_spr_settings;
 
 void fc_spr_settings_default(fc_spr_settings *s);
@@ -58,6 +66,12 @@ int fc_spr_index_max_zips(const fc_spr_index *ix);
 /* Names of the correction features this data set offers (owned by ix). */
 int fc_spr_index_nfeat(const fc_spr_index *ix);
 const char *fc_spr_index_feat_name(const fc_spr_index *ix, int j);
+/* Value of feature j for one zip when j is a zip attribute ("zip_..."),
+ * NAN otherwise (or when the zips file leaves it empty). */
+double fc_spr_index_zip_value(const fc_spr_index *ix, int j, int32_t zip);
+int fc_spr_index_is_zip_feat(const fc_spr_index *ix, int j);
+/* Zips of the zips file (the ids fc_phys_zip.zip refers to). */
+int32_t fc_spr_index_nzips(const fc_spr_index *ix);
 
 /* One row of the routes file, prepared for the model. */
 typedef struct fc_spr_row {
@@ -84,12 +98,26 @@ typedef struct fc_spr_station {
     int status;             /* FC_SPR_*: the latter two use the network values */
     int days, iterations;
     double p[FC_PHYS_NPARAM], se[FC_PHYS_NPARAM];
+    double pmix[FC_PHYS_NPARAM];    /* the hybrid's physics: p refitted with the zip-mix term */
     double rmse_log_routes; /* in-sample, physics only */
     double ml_level;        /* mean log SPR in training (an ML-only feature) */
     double *corr_centre;    /* per correction feature: the station's training mean,
                              * subtracted before the correction (NULL: raw features;
                              * NAN entries: no deviation) -- owned */
+    double *mix_centre;     /* per zip-mix attribute: the station's package-weighted
+                             * training mean (NULL when the model has no mix term) -- owned */
 } fc_spr_station;
+
+/* The hybrid's zip-mix term: zip z served by station s spends
+ * exp(sum_j beta_j (a_zj - centre_sj) / sd_j) times the station's time per
+ * stop (capped by max_correction), beta fitted in the network-wide physics
+ * fit where zip-to-zip differences of the attributes are large. */
+typedef struct fc_spr_mix {
+    int n;                  /* attributes (0: no mix term) */
+    char **names;           /* feature names, "zip_share_apartments" -- owned */
+    double *mean, *sd;      /* network package-weighted mean and sd of each */
+    double *beta, *se;      /* slope (log time per stop per sd) and its standard error */
+} fc_spr_mix;
 
 typedef struct fc_spr_stats {
     int64_t rows;
@@ -104,7 +132,9 @@ typedef struct fc_spr_model {
     int network_iterations;
     int nstations;
     fc_spr_station *st;
-    fc_ridge corr;          /* log(observed / physics routes) */
+    fc_spr_mix mix;         /* zip-mix term of the hybrid */
+    int mix_iterations;     /* of the joint fit of the slopes */
+    fc_ridge corr;          /* log(observed / physics-with-mix routes) */
     fc_ridge ml;            /* log SPR, ML-only */
     int n_noconv, n_few;
     fc_spr_stats train;

@@ -4,6 +4,7 @@
 #define FLEETCAST_FORECAST_INTERNAL_H
 
 #include <stdint.h>
+#include "fleetcast/parallel.h"
 
 /* xoshiro256** seeded through splitmix64: fast, and each zip or station
  * gets its own stream from (seed, its index) so results never depend on the
@@ -56,8 +57,6 @@ void fc_rng_normals(fc_rng *r, float *out, int n);
 /* Run fn(ctx, i) for i in [0, n) on up to `threads` threads (chunks of
  * consecutive i). fn must only write to state owned by i. Returns 0, or -1
  * when threads could not be started (then runs serially). */
-typedef void (*fc_par_fn)(void *ctx, int64_t i, int thread);
-int fc_parallel_for(int64_t n, int threads, fc_par_fn fn, void *ctx);
 
 /* Mean and the 10th, 50th and 90th percentiles (linear interpolation,
  * R type 7) of v[0..n-1]; v is reordered. */

@@ -9,7 +9,9 @@
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_multifit_nlinear.h>
 #include <gsl/gsl_vector.h>
+#include <lapacke.h>
 #include "calibrate.h"
+#include "fleetcast/parallel.h"
 
 #define NP FC_PHYS_NPARAM
 #define STALL_TOL 1e-7
@@ -28,6 +30,9 @@ typedef struct ctx {
     double sig[3];
     const double *w;        /* Huber weights, 3 per row */
     double *buf;            /* 3 per row */
+    int nx;                 /* NP + rows->nattr */
+    fc_phys_zip *row_terms; /* one row's terms with their lwork (nattr > 0) */
+    int threads;            /* for the residuals of many rows */
 } ctx;
 
 static double lres(double pred, double obs, double sig)
@@ -36,17 +41,61 @@ static double lres(double pred, double obs, double sig)
     return (log(pred) - log(obs)) / sig;
 }
 
-/* Standardised residuals of every row (no weights) into e[3n]. */
-static void residuals(const ctx *c, const double *x, double *e)
+/* Residuals of rows lo .. hi-1 at x (bounded parameters p). */
+static void residual_rows(const ctx *c, const double *x, const double *p, double *e, int64_t lo, int64_t hi,
+                          fc_phys_zip *scratch)
 {
     const calib_rows *r = c->rows;
-    for (int64_t i = 0; i < r->n; i++) {
+    const int na = r->nattr;
+    for (int64_t i = lo; i < hi; i++) {
         fc_phys_out o;
-        fc_phys_eval_log(x, r->terms + r->off[i], (int)(r->off[i + 1] - r->off[i]), r->share[i],
-                         r->cap[i], r->shift[i], &o);
+        const fc_phys_zip *t = r->terms + r->off[i];
+        int nz = (int)(r->off[i + 1] - r->off[i]);
+        if (na > 0) {
+            for (int q = 0; q < nz; q++) {
+                const float *a = r->attr + (size_t)(r->off[i] + q) * (size_t)na;
+                double lw = 0;
+                for (int j = 0; j < na; j++) lw += x[NP + j] * a[j];
+                scratch[q] = t[q];
+                scratch[q].lwork = (float)(lw > r->attr_bound ? r->attr_bound
+                                           : lw < -r->attr_bound ? -r->attr_bound : lw);
+            }
+            t = scratch;
+        }
+        fc_phys_eval(p, t, nz, r->share[i], r->cap[i], r->shift[i], &o);
         e[3 * i] = lres(o.routes, r->obs_r[i], c->sig[0]);
         e[3 * i + 1] = r->obs_h ? lres(o.hours, r->obs_h[i], c->sig[1]) : 0;
         e[3 * i + 2] = r->obs_k ? lres(o.km, r->obs_k[i], c->sig[2]) : 0;
+    }
+}
+
+typedef struct res_job {
+    const ctx *c;
+    const double *x, *p;
+    double *e;
+    int T;
+} res_job;
+
+static void residual_block(void *arg, int64_t b, int thread)
+{
+    const res_job *j = arg;
+    int64_t n = j->c->rows->n;
+    (void)thread;
+    residual_rows(j->c, j->x, j->p, j->e, n * b / j->T, n * (b + 1) / j->T, NULL);
+}
+
+/* Standardised residuals of every row (no weights) into e[3n]; rows in
+ * blocks on c->threads threads when there are many (and no per-row
+ * scratch is needed). */
+static void residuals(const ctx *c, const double *x, double *e)
+{
+    double p[NP];
+    for (int j = 0; j < NP; j++) p[j] = fc_phys_unlog(j, x[j]);
+    if (c->threads > 1 && c->rows->nattr == 0 && c->rows->n >= 1024) {
+        res_job j = {c, x, p, e, c->threads};
+        fc_parallel_for(c->threads, c->threads, residual_block, &j);
+    } else {
+        residual_rows(c, x, p, e, 0, c->rows->n, c->row_terms);
     }
 }
 
@@ -54,13 +103,15 @@ static int f_eval(const gsl_vector *xv, void *params, gsl_vector *f)
 {
     const ctx *c = params;
     size_t m = (size_t)(3 * c->rows->n);
-    double x[NP];
-    for (int j = 0; j < NP; j++) x[j] = gsl_vector_get(xv, (size_t)j);
+    double x[CALIB_MAXP];
+    for (int j = 0; j < c->nx; j++) x[j] = gsl_vector_get(xv, (size_t)j);
     /* f may be a column of the Jacobian (finite differences): mind the stride. */
     residuals(c, x, c->buf);
     for (size_t k = 0; k < m; k++) gsl_vector_set(f, k, c->buf[k] * c->w[k]);
     for (int j = 0; j < NP; j++)
         gsl_vector_set(f, m + (size_t)j, (x[j] - c->prior[j]) / c->prior_sd);
+    for (int j = NP; j < c->nx; j++)
+        gsl_vector_set(f, m + (size_t)j, x[j] / c->rows->attr_prior_sd);
     return GSL_SUCCESS;
 }
 
@@ -92,19 +143,31 @@ static void huber(const ctx *c, const double *x, double *e, double *w, double *t
 int calib_fit(const calib_rows *rows, const double prior_x[NP], double prior_sd,
               const fc_spr_settings *s, calib_result *res)
 {
+    return calib_fit_from(rows, prior_x, prior_x, prior_sd, s, res);
+}
+
+int calib_fit_from(const calib_rows *rows, const double start[NP], const double prior_x[NP], double prior_sd,
+                   const fc_spr_settings *s, calib_result *res)
+{
     memset(res, 0, sizeof *res);
-    size_t m = (size_t)(3 * rows->n), nres = m + NP;
-    ctx c = {rows, prior_x, prior_sd, {s->sigma_routes, s->sigma_hours, s->sigma_km}, NULL, NULL};
+    const int nx = NP + (rows->nattr > 0 ? rows->nattr : 0);
+    size_t m = (size_t)(3 * rows->n), nres = m + (size_t)nx;
+    ctx c = {rows, prior_x, prior_sd, {s->sigma_routes, s->sigma_hours, s->sigma_km}, NULL, NULL, nx, NULL, s->threads > 0 ? s->threads : fc_parallel_cores()};
+    int64_t maxz = 1;
+    for (int64_t i = 0; i < rows->n; i++)
+        if (rows->off[i + 1] - rows->off[i] > maxz) maxz = rows->off[i + 1] - rows->off[i];
+    fc_phys_zip *rt = rows->nattr > 0 ? malloc((size_t)maxz * sizeof *rt) : NULL;
     double *w = malloc((m + 1) * sizeof *w);
     double *e = malloc((m + 1) * sizeof *e);
     double *tmp = malloc((m + 1) * sizeof *tmp);
     gsl_multifit_nlinear_parameters fp = gsl_multifit_nlinear_default_parameters();
     fp.trs = gsl_multifit_nlinear_trs_lmaccel;
     gsl_multifit_nlinear_workspace *ws =
-        gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, nres, NP);
-    gsl_matrix *cov = gsl_matrix_alloc(NP, NP);
-    gsl_vector *x0 = gsl_vector_alloc(NP);
-    if (!w || !e || !tmp || !ws || !cov || !x0) {
+        gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, nres, (size_t)nx);
+    gsl_matrix *cov = gsl_matrix_alloc((size_t)nx, (size_t)nx);
+    gsl_vector *x0 = gsl_vector_alloc((size_t)nx);
+    if (!w || !e || !tmp || !ws || !cov || !x0 || (rows->nattr > 0 && !rt)) {
+        free(rt);
         free(w);
         free(e);
         free(tmp);
@@ -116,13 +179,14 @@ int calib_fit(const calib_rows *rows, const double prior_x[NP], double prior_sd,
     for (size_t k = 0; k < m; k++) w[k] = 1.0;
     c.w = w;
     c.buf = tmp;
-    gsl_multifit_nlinear_fdf fdf = {f_eval, NULL, NULL, nres, NP, &c, 0, 0, 0};
-    double x[NP];
-    memcpy(x, prior_x, sizeof x);
+    c.row_terms = rt;
+    gsl_multifit_nlinear_fdf fdf = {f_eval, NULL, NULL, nres, (size_t)nx, &c, 0, 0, 0};
+    double x[CALIB_MAXP] = {0};
+    memcpy(x, start, NP * sizeof *x);
     res->converged = 1;
     for (int pass = 0; pass <= s->robust; pass++) {
         if (pass > 0) huber(&c, x, e, w, tmp);
-        for (int j = 0; j < NP; j++) gsl_vector_set(x0, (size_t)j, x[j]);
+        for (int j = 0; j < nx; j++) gsl_vector_set(x0, (size_t)j, x[j]);
         int info = 0;
         int st = gsl_multifit_nlinear_init(x0, &fdf, ws);
         /* Besides GSL's step and gradient tests: the cost has stalled
@@ -158,7 +222,7 @@ int calib_fit(const calib_rows *rows, const double prior_x[NP], double prior_sd,
         }
         res->iterations += (int)gsl_multifit_nlinear_niter(ws);
         const gsl_vector *xs = gsl_multifit_nlinear_position(ws);
-        for (int j = 0; j < NP; j++) x[j] = gsl_vector_get(xs, (size_t)j);
+        for (int j = 0; j < nx; j++) x[j] = gsl_vector_get(xs, (size_t)j);
         double chi = gsl_blas_dnrm2(gsl_multifit_nlinear_residual(ws));
         /* The loop is gsl_multifit_nlinear_driver's, written out so the
          * iteration count and the stopping reason stay ours. */
@@ -178,6 +242,7 @@ int calib_fit(const calib_rows *rows, const double prior_x[NP], double prior_sd,
     }
     /* The fitted values are the bounded parameters (fc_phys_unlog). */
     for (int j = 0; j < NP; j++) res->x[j] = log(fc_phys_unlog(j, x[j]));
+    for (int j = NP; j < nx; j++) res->x[j] = x[j];
     /* Standard errors: s^2 (J'J)^-1 at the solution, delta method to the
      * parameters themselves. */
     residuals(&c, x, e);
@@ -192,7 +257,7 @@ int calib_fit(const calib_rows *rows, const double prior_x[NP], double prior_sd,
         }
     }
     res->rmse_log_routes = nr > 0 ? sqrt(sse_r / nr) * s->sigma_routes : NAN;
-    double s2 = na > NP ? sse / (na - NP) : 1.0;
+    double s2 = na > nx ? sse / (na - nx) : 1.0;
     int cst = res->converged ? gsl_multifit_nlinear_covar(gsl_multifit_nlinear_jac(ws), 0.0, cov)
                              : GSL_EFAILED;
     for (int j = 0; j < NP; j++) {
@@ -201,6 +266,11 @@ int calib_fit(const calib_rows *rows, const double prior_x[NP], double prior_sd,
         double dp = (fc_phys_unlog(j, x[j] + 1e-6) - fc_phys_unlog(j, x[j] - 1e-6)) / 2e-6;
         res->se[j] = v >= 0 && isfinite(v) ? fabs(dp) * sqrt(v) : NAN;
     }
+    for (int j = NP; j < nx; j++) {
+        double v = cst == GSL_SUCCESS ? gsl_matrix_get(cov, (size_t)j, (size_t)j) * s2 : NAN;
+        res->se[j] = v >= 0 && isfinite(v) ? sqrt(v) : NAN;
+    }
+    free(rt);
     free(w);
     free(e);
     free(tmp);
@@ -208,4 +278,262 @@ int calib_fit(const calib_rows *rows, const double prior_x[NP], double prior_sd,
     gsl_matrix_free(cov);
     gsl_vector_free(x0);
     return FC_OK;
+}
+
+/* ---- the shared zip-mix slopes: joint Levenberg-Marquardt ---- */
+
+/* Stop when an accepted step lowers the cost by less than this share. */
+#define MIX_TOL 1e-6
+
+/* Residuals (e[3n]) of one station's rows at log parameters x and slopes
+ * beta; rt: scratch for one row's terms. */
+static void station_res(const calib_rows *rows, const double *x, const double *beta, const fc_spr_settings *s,
+                        double *e, fc_phys_zip *rt)
+{
+    const int na = rows->nattr;
+    ctx c = {rows, x, 1.0, {s->sigma_routes, s->sigma_hours, s->sigma_km}, NULL, NULL, NP + na, rt, 1};
+    double xx[CALIB_MAXP];
+    memcpy(xx, x, NP * sizeof *xx);
+    memcpy(xx + NP, beta, (size_t)na * sizeof *xx);
+    residuals(&c, xx, e);
+}
+
+/* The normal equations of one station (no priors): A = J'J (nx x nx),
+ * g = J'e, with J by forward differences; returns the sum of squares. */
+static double station_normal(const calib_rows *rows, const double *x, const double *beta,
+                             const fc_spr_settings *s, double *e, double *e1, fc_phys_zip *rt, double *A,
+                             double *g)
+{
+    const int na = rows->nattr, nx = NP + na;
+    const size_t m = (size_t)(3 * rows->n);
+    const double h = 1e-5;
+    double xx[NP], bb[CALIB_MAXATTR], J[CALIB_MAXP];
+    station_res(rows, x, beta, s, e, rt);
+    memset(A, 0, (size_t)(nx * nx) * sizeof *A);
+    memset(g, 0, (size_t)nx * sizeof *g);
+    /* one column at a time into e1, accumulated as it comes: the
+     * Jacobian itself is never stored (m x nx) -- columns are combined
+     * through the residual differences kept per column in turn */
+    double *col = malloc(((size_t)nx * m + 1) * sizeof *col);
+    if (!col) return NAN;
+    for (int j = 0; j < nx; j++) {
+        memcpy(xx, x, sizeof xx);
+        memcpy(bb, beta, (size_t)na * sizeof *bb);
+        if (j < NP) xx[j] += h;
+        else bb[j - NP] += h;
+        station_res(rows, xx, bb, s, e1, rt);
+        for (size_t k = 0; k < m; k++) col[(size_t)j * m + k] = (e1[k] - e[k]) / h;
+    }
+    double sse = 0;
+    for (size_t k = 0; k < m; k++) {
+        if (e[k] == 0) continue;
+        sse += e[k] * e[k];
+        for (int p = 0; p < nx; p++) J[p] = col[(size_t)p * m + k];
+        for (int p = 0; p < nx; p++) {
+            g[p] += J[p] * e[k];
+            for (int q = p; q < nx; q++) A[p * nx + q] += J[p] * J[q];
+        }
+    }
+    for (int p = 0; p < nx; p++)
+        for (int q = 0; q < p; q++) A[p * nx + q] = A[q * nx + p];
+    free(col);
+    return sse;
+}
+
+/* station_normal for every station, for fc_parallel_for (each with its
+ * own buffers; sse[si] NAN on out of memory). */
+typedef struct normal_job {
+    const calib_rows *st_rows;
+    double (*xs)[NP];
+    const double *beta;
+    const fc_spr_settings *s;
+    double *A, *g, *sse;
+} normal_job;
+
+static void normal_one(void *arg, int64_t si, int thread)
+{
+    (void)thread;
+    normal_job *j = arg;
+    const calib_rows *rw = &j->st_rows[si];
+    const int nx = NP + rw->nattr;
+    j->sse[si] = 0;
+    if (rw->n == 0) return;
+    int64_t maxz = 1;
+    for (int64_t i = 0; i < rw->n; i++)
+        if (rw->off[i + 1] - rw->off[i] > maxz) maxz = rw->off[i + 1] - rw->off[i];
+    double *e = malloc((size_t)(3 * rw->n) * sizeof *e), *e1 = malloc((size_t)(3 * rw->n) * sizeof *e1);
+    fc_phys_zip *rt = malloc((size_t)maxz * sizeof *rt);
+    j->sse[si] = e && e1 && rt ? station_normal(rw, j->xs[si], j->beta, j->s, e, e1, rt,
+                                               j->A + (size_t)si * nx * nx, j->g + (size_t)si * nx)
+                               : NAN;
+    free(e);
+    free(e1);
+    free(rt);
+}
+
+/* Cost of the whole problem at (xs, beta): data + priors. */
+static double joint_cost(const calib_rows *st_rows, int nst, double (*xs)[NP], const double *xprior,
+                         double prior_sd, const double *beta, const fc_spr_settings *s, double *e,
+                         fc_phys_zip *rt)
+{
+    const int na = st_rows[0].nattr;
+    double c = 0;
+    for (int si = 0; si < nst; si++) {
+        if (st_rows[si].n == 0) continue;
+        station_res(&st_rows[si], xs[si], beta, s, e, rt);
+        for (int64_t k = 0; k < 3 * st_rows[si].n; k++) c += e[k] * e[k];
+        for (int p = 0; p < NP; p++) c += (xs[si][p] - xprior[p]) * (xs[si][p] - xprior[p]) / (prior_sd * prior_sd);
+    }
+    for (int p = 0; p < na; p++) c += beta[p] * beta[p] / (s->mix_prior_sd * s->mix_prior_sd);
+    return c;
+}
+
+int calib_mix_fit(const calib_rows *st_rows, int nst, double (*xs)[FC_PHYS_NPARAM], const double *xprior,
+                  double prior_sd, double *beta, double *beta_se, int *iterations, const fc_spr_settings *s)
+{
+    const int na = nst > 0 ? st_rows[0].nattr : 0, nx = NP + na;
+    *iterations = 0;
+    if (na <= 0 || na > CALIB_MAXATTR) return FC_OK;
+    const double psd2 = prior_sd * prior_sd, bsd2 = s->mix_prior_sd * s->mix_prior_sd;
+    int64_t maxm = 1, maxz = 1;
+    for (int si = 0; si < nst; si++) {
+        if (3 * st_rows[si].n > maxm) maxm = 3 * st_rows[si].n;
+        for (int64_t i = 0; i < st_rows[si].n; i++)
+            if (st_rows[si].off[i + 1] - st_rows[si].off[i] > maxz) maxz = st_rows[si].off[i + 1] - st_rows[si].off[i];
+    }
+    double *sse_st = malloc(((size_t)nst + 1) * sizeof *sse_st);
+    double *A = malloc((size_t)nst * (size_t)(nx * nx) * sizeof *A);
+    double *g = malloc((size_t)nst * (size_t)nx * sizeof *g);
+    double *X = malloc((size_t)nst * NP * (size_t)(na + 1) * sizeof *X);
+    double (*xn)[NP] = malloc((size_t)nst * sizeof *xn);
+    double *e = malloc((size_t)maxm * sizeof *e), *e1 = malloc((size_t)maxm * sizeof *e1);
+    fc_phys_zip *rt = malloc((size_t)maxz * sizeof *rt);
+    int st = FC_OK;
+    if (!sse_st || !A || !g || !X || !xn || !e || !e1 || !rt) {
+        st = FC_EINTERNAL;
+        goto done;
+    }
+    double cost = joint_cost(st_rows, nst, xs, xprior, prior_sd, beta, s, e, rt), lambda = 1e-3;
+    double S[CALIB_MAXATTR * CALIB_MAXATTR], rhs[CALIB_MAXATTR * (CALIB_MAXATTR + 1)];
+    int it, fresh = 1;
+    for (it = 0; it < s->max_iter; it++) {
+        if (fresh) {
+            normal_job nj = {st_rows, xs, beta, s, A, g, sse_st};
+            fc_parallel_for(nst, s->threads > 0 ? s->threads : fc_parallel_cores(), normal_one, &nj);
+            for (int si = 0; si < nst; si++)
+                if (st_rows[si].n > 0 && !isfinite(sse_st[si])) {
+                    st = FC_EINTERNAL;
+                    goto done;
+                }
+            fresh = 0;
+        }
+        /* the damped step, stations profiled out: S db = -b */
+        double b[CALIB_MAXATTR] = {0};
+        memset(S, 0, sizeof S);
+        for (int si = 0; si < nst; si++) {
+            if (st_rows[si].n == 0) continue;
+            const double *As = A + (size_t)si * nx * nx, *gs = g + (size_t)si * nx;
+            double App[NP * NP], *Xs = X + (size_t)si * NP * (na + 1);
+            for (int p = 0; p < NP; p++) {
+                for (int q = 0; q < NP; q++) App[p * NP + q] = As[p * nx + q];
+                App[p * NP + p] += 1.0 / psd2 + lambda * (As[p * nx + p] + 1.0 / psd2);
+                for (int q = 0; q < na; q++) Xs[p * (na + 1) + q] = As[p * nx + NP + q];
+                Xs[p * (na + 1) + na] = gs[p] + (xs[si][p] - xprior[p]) / psd2;
+            }
+            if (LAPACKE_dposv(LAPACK_ROW_MAJOR, 'U', NP, na + 1, App, NP, Xs, na + 1) != 0) {
+                st = FC_ENOCONV;
+                goto done;
+            }
+            for (int p = 0; p < na; p++) {
+                for (int q = 0; q < na; q++) {
+                    double v = As[(NP + p) * nx + NP + q];
+                    for (int k = 0; k < NP; k++) v -= As[(NP + p) * nx + k] * Xs[k * (na + 1) + q];
+                    S[p * na + q] += v;
+                }
+                double v = gs[NP + p];
+                for (int k = 0; k < NP; k++) v -= As[(NP + p) * nx + k] * Xs[k * (na + 1) + na];
+                b[p] += v;
+            }
+        }
+        for (int p = 0; p < na; p++) {
+            S[p * na + p] += 1.0 / bsd2 + lambda * (S[p * na + p] + 1.0 / bsd2);
+            b[p] += beta[p] / bsd2;
+            rhs[p] = -b[p];
+        }
+        if (LAPACKE_dposv(LAPACK_ROW_MAJOR, 'U', na, 1, S, na, rhs, 1) != 0) {
+            st = FC_ENOCONV;
+            goto done;
+        }
+        double bn[CALIB_MAXATTR];
+        for (int p = 0; p < na; p++) bn[p] = beta[p] + rhs[p];
+        for (int si = 0; si < nst; si++) {
+            const double *Xs = X + (size_t)si * NP * (na + 1);
+            for (int p = 0; p < NP; p++) {
+                double v = Xs[p * (na + 1) + na];
+                for (int q = 0; q < na; q++) v += Xs[p * (na + 1) + q] * rhs[q];
+                xn[si][p] = st_rows[si].n > 0 ? xs[si][p] - v : xs[si][p];
+            }
+        }
+        double cn = joint_cost(st_rows, nst, xn, xprior, prior_sd, bn, s, e, rt);
+        if (isfinite(cn) && cn <= cost) {
+            double drop = cost - cn;
+            memcpy(xs, xn, (size_t)nst * sizeof *xn);
+            memcpy(beta, bn, (size_t)na * sizeof *bn);
+            cost = cn;
+            fresh = 1;
+            lambda = lambda / 3 > 1e-7 ? lambda / 3 : 1e-7;
+            if (drop <= MIX_TOL * cost) break;
+        } else {
+            lambda *= 4;
+            if (lambda > 1e6) break;   /* no step lowers the cost: at the minimum */
+        }
+    }
+    *iterations = it + 1;
+    if (it >= s->max_iter) {
+        st = FC_ENOCONV;
+        goto done;
+    }
+    /* standard errors of beta: the undamped S^-1 at the solution, scaled by
+     * the residual variance */
+    {
+        double sse = 0, nobs = 0;
+        memset(S, 0, sizeof S);
+        for (int si = 0; si < nst; si++) {
+            if (st_rows[si].n == 0) continue;
+            double *As = A + (size_t)si * nx * nx, *gs = g + (size_t)si * nx;
+            sse += station_normal(&st_rows[si], xs[si], beta, s, e, e1, rt, As, gs);
+            for (int64_t k = 0; k < 3 * st_rows[si].n; k++) nobs += e[k] != 0;
+            double App[NP * NP], *Xs = X + (size_t)si * NP * (na + 1);
+            for (int p = 0; p < NP; p++) {
+                for (int q = 0; q < NP; q++) App[p * NP + q] = As[p * nx + q];
+                App[p * NP + p] += 1.0 / psd2;
+                for (int q = 0; q < na; q++) Xs[p * (na + 1) + q] = As[p * nx + NP + q];
+                Xs[p * (na + 1) + na] = 0;
+            }
+            if (LAPACKE_dposv(LAPACK_ROW_MAJOR, 'U', NP, na + 1, App, NP, Xs, na + 1) != 0) continue;
+            for (int p = 0; p < na; p++)
+                for (int q = 0; q < na; q++) {
+                    double v = As[(NP + p) * nx + NP + q];
+                    for (int k = 0; k < NP; k++) v -= As[(NP + p) * nx + k] * Xs[k * (na + 1) + q];
+                    S[p * na + q] += v;
+                }
+        }
+        for (int p = 0; p < na; p++) {
+            S[p * na + p] += 1.0 / bsd2;
+            for (int q = 0; q < na; q++) rhs[p * na + q] = p == q;
+        }
+        double s2 = nobs > nx ? sse / nobs : 1.0;
+        int ok = LAPACKE_dposv(LAPACK_ROW_MAJOR, 'U', na, na, S, na, rhs, na) == 0;
+        for (int p = 0; p < na; p++) beta_se[p] = ok ? sqrt(rhs[p * na + p] * s2) : NAN;
+    }
+done:
+    free(sse_st);
+    free(A);
+    free(g);
+    free(X);
+    free(xn);
+    free(e);
+    free(e1);
+    free(rt);
+    return st;
 }

@@ -45,6 +45,9 @@ void fc_spr_settings_default(fc_spr_settings *s)
     s->max_correction = 0.25;
     s->cv_folds = 5;
     s->correction_centre = 1;
+    s->zip_mix = 1;
+    s->mix_prior_sd = 0.3;
+    s->threads = 0;
 }
 
 typedef struct setting_spec {
@@ -61,7 +64,7 @@ static const setting_spec specs[] = {
     SI(network_rows, 10, 10000000), SD(prior_sd, 1e-4, 100), SD(network_prior_sd, 1e-4, 100),
     SD(sigma_routes, 1e-4, 10), SD(sigma_hours, 1e-4, 10), SD(sigma_km, 1e-4, 10),
     SI(robust, 0, 20), SD(max_correction, 0, 10), SI(cv_folds, 2, 50),
-    SI(correction_centre, 0, 1)};
+    SI(correction_centre, 0, 1), SI(zip_mix, 0, 1), SD(mix_prior_sd, 1e-4, 100)};
 #define NSPECS ((int)(sizeof specs / sizeof specs[0]))
 
 int fc_spr_settings_from_json(fc_spr_settings *s, const cJSON *model, fc_diag *d)
@@ -191,6 +194,20 @@ const char *fc_spr_index_station_name(const fc_spr_index *ix, int s) { return fc
 int fc_spr_index_max_zips(const fc_spr_index *ix) { return ix->max_zips > 0 ? ix->max_zips : 1; }
 int fc_spr_index_nfeat(const fc_spr_index *ix) { return ix->nfeat; }
 const char *fc_spr_index_feat_name(const fc_spr_index *ix, int j) { return ix->names[j]; }
+int32_t fc_spr_index_nzips(const fc_spr_index *ix) { return ix->zips->n; }
+int fc_spr_index_is_zip_feat(const fc_spr_index *ix, int j) { return j >= F_FIXED && j < ix->nfeat; }
+
+double fc_spr_index_zip_value(const fc_spr_index *ix, int j, int32_t zip)
+{
+    const fc_zips *zips = ix->zips;
+    if (j < F_FIXED || j >= ix->nfeat || zip < 0 || zip >= zips->n) return NAN;
+    j -= F_FIXED;
+    if (zips->has_hilliness) {
+        if (j == 0) return zips->hilliness[zip];
+        j--;
+    }
+    return zips->feat.values[(size_t)zip * (size_t)zips->feat.n + (size_t)j];
+}
 
 void fc_spr_row_prepare(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *veh,
                         int64_t i, fc_phys_zip *terms, double *feat, fc_spr_row *row)
@@ -223,7 +240,7 @@ void fc_spr_row_prepare(const fc_spr_index *ix, const fc_routes *r, const fc_veh
             int32_t ns = sh->stops[base + (size_t)e->zip];
             if (np <= 0 || ns <= 0) continue;
             if (e->multi && fc_shipments_station(sh, e->zip, p) != s) continue;
-            terms[row->nz++] = (fc_phys_zip){(float)ns, (float)np, e->area_km2, e->dist_km};
+            terms[row->nz++] = (fc_phys_zip){(float)ns, (float)np, e->area_km2, e->dist_km, 0, e->zip};
             pk += np;
             stops += ns;
             int j = F_FIXED;

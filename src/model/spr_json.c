@@ -77,7 +77,30 @@ cJSON *fc_spr_model_to_json(const fc_spr_model *m)
             cJSON *c = cJSON_AddArrayToObject(e, "correction_centre");
             for (int k = 0; k < m->corr.p; k++) cJSON_AddItemToArray(c, num(t->corr_centre[k]));
         }
+        if (t->mix_centre) {
+            /* the station's training mean of each zip-mix attribute */
+            cJSON *c = cJSON_AddArrayToObject(e, "mix_centre");
+            for (int k = 0; k < m->mix.n; k++) cJSON_AddItemToArray(c, num(t->mix_centre[k]));
+        }
+        if (m->mix.n > 0) {
+            /* the hybrid's physics: the parameters refitted with the zip-mix term */
+            cJSON *c = cJSON_AddObjectToObject(e, "mix_parameters");
+            for (int j = 0; j < NP; j++) cJSON_AddItemToObject(c, fc_phys_param_names[j], num(t->pmix[j]));
+        }
         cJSON_AddItemToArray(sa, e);
+    }
+    if (m->mix.n > 0) {
+        cJSON *zm = cJSON_AddObjectToObject(o, "zip_mix");
+        cJSON *fa = cJSON_AddArrayToObject(zm, "attributes");
+        for (int j = 0; j < m->mix.n; j++) {
+            cJSON *f = cJSON_CreateObject();
+            cJSON_AddStringToObject(f, "name", m->mix.names[j]);
+            cJSON_AddItemToObject(f, "mean", num(m->mix.mean[j]));
+            cJSON_AddItemToObject(f, "sd", num(m->mix.sd[j]));
+            cJSON_AddItemToObject(f, "beta", num(m->mix.beta[j]));
+            cJSON_AddItemToObject(f, "se", num(m->mix.se[j]));
+            cJSON_AddItemToArray(fa, f);
+        }
     }
     cJSON_AddItemToObject(o, "correction", ridge_json(&m->corr));
     cJSON_AddItemToObject(o, "ml_only", ridge_json(&m->ml));
@@ -135,6 +158,82 @@ static void read_params(reader *r, const cJSON *o, const char *where, double *p,
         if (!r->bad && !(p[j] >= fc_phys_lo[j] && p[j] <= fc_phys_hi[j])) {
             fc_diag_error(r->d, FC_EDATA, "%s: %s.%s = %g is outside its bounds %g .. %g", r->name, where,
                           fc_phys_param_names[j], p[j], fc_phys_lo[j], fc_phys_hi[j]);
+            r->bad = 1;
+        }
+    }
+}
+
+/* An array of n numbers or nulls (NAN) into a new buffer; NULL when the
+ * key is absent. */
+static double *read_numbers(reader *r, const cJSON *o, const char *key, const char *where, int n)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!a || r->bad) return NULL;
+    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != n) {
+        fc_diag_error(r->d, FC_EDATA, "%s: %s.%s: expected an array of %d numbers", r->name, where, key, n);
+        r->bad = 1;
+        return NULL;
+    }
+    double *v = calloc((size_t)n + 1, sizeof *v);
+    if (!v) {
+        r->bad = 2;
+        return NULL;
+    }
+    int k = 0;
+    for (const cJSON *e = a->child; e; e = e->next, k++) {
+        if (cJSON_IsNumber(e)) v[k] = e->valuedouble;
+        else if (cJSON_IsNull(e)) v[k] = NAN;
+        else {
+            fc_diag_error(r->d, FC_EDATA, "%s: %s.%s[%d]: expected a number or null", r->name, where, key, k);
+            r->bad = 1;
+        }
+    }
+    return v;
+}
+
+/* The zip-mix term (absent in models without one). */
+static void read_mix(reader *r, const cJSON *o, fc_spr_mix *mx)
+{
+    if (!o || r->bad) return;
+    const cJSON *fa = get(r, o, "attributes", "zip_mix");
+    if (r->bad) return;
+    int n = cJSON_IsArray(fa) ? cJSON_GetArraySize(fa) : -1;
+    if (n < 0 || n > FC_SPR_MAX_MIX) {
+        fc_diag_error(r->d, FC_EDATA, "%s: zip_mix.attributes: expected an array of at most %d attributes",
+                      r->name, FC_SPR_MAX_MIX);
+        r->bad = 1;
+        return;
+    }
+    mx->names = calloc((size_t)n + 1, sizeof *mx->names);
+    mx->mean = calloc((size_t)n + 1, sizeof(double));
+    mx->sd = calloc((size_t)n + 1, sizeof(double));
+    mx->beta = calloc((size_t)n + 1, sizeof(double));
+    mx->se = calloc((size_t)n + 1, sizeof(double));
+    if (!mx->names || !mx->mean || !mx->sd || !mx->beta || !mx->se) {
+        r->bad = 2;
+        return;
+    }
+    int j = 0;
+    for (const cJSON *f = fa->child; f && !r->bad; f = f->next, j++) {
+        const cJSON *nm = get(r, f, "name", "zip_mix.attributes[]");
+        if (r->bad) return;
+        if (!cJSON_IsString(nm)) {
+            fc_diag_error(r->d, FC_EDATA, "%s: zip_mix.attributes[%d].name: expected a string", r->name, j);
+            r->bad = 1;
+            return;
+        }
+        if (!(mx->names[j] = strdup(nm->valuestring))) {
+            r->bad = 2;
+            return;
+        }
+        mx->n = j + 1;
+        mx->mean[j] = getnum(r, f, "mean", "zip_mix.attributes[]", 1);
+        mx->sd[j] = getnum(r, f, "sd", "zip_mix.attributes[]", 0);
+        mx->beta[j] = getnum(r, f, "beta", "zip_mix.attributes[]", 0);
+        mx->se[j] = getnum(r, f, "se", "zip_mix.attributes[]", 1);
+        if (!r->bad && !(mx->sd[j] >= 0 && fabs(mx->beta[j]) < 100)) {
+            fc_diag_error(r->d, FC_EDATA, "%s: zip_mix.attributes[%d]: expected sd >= 0 and |beta| < 100",
+                          r->name, j);
             r->bad = 1;
         }
     }
@@ -223,6 +322,8 @@ int fc_spr_model_from_json(const cJSON *j, const char *name, fc_diag *d, fc_spr_
         r.bad = 1;
     const cJSON *in = cJSON_GetObjectItemCaseSensitive(j, "inputs");
     if (in) m->inputs = cJSON_Duplicate(in, 1);
+    read_mix(&r, cJSON_GetObjectItemCaseSensitive(j, "zip_mix"), &m->mix);
+    const int mix_n = m->mix.n;
     const cJSON *ph = get(&r, j, "physics", "");
     if (ph) {
         const cJSON *net = get(&r, ph, "network", "physics");
@@ -291,6 +392,20 @@ int fc_spr_model_from_json(const cJSON *j, const char *name, fc_diag *d, fc_spr_
                         centre_n[0]++;
                         if (centre_n[1] >= 0 && centre_n[1] != nc) centre_n[2] = 1;
                         centre_n[1] = nc;
+                    }
+                }
+                memcpy(t->pmix, t->p, sizeof t->pmix);
+                if (mix_n > 0) {
+                    t->mix_centre = read_numbers(&r, e, "mix_centre", "physics.stations[]", mix_n);
+                    const cJSON *mp = get(&r, e, "mix_parameters", "physics.stations[]");
+                    for (int q = 0; q < NP && mp && !r.bad; q++) {
+                        t->pmix[q] = getnum(&r, mp, fc_phys_param_names[q], "mix_parameters", 0);
+                        if (!r.bad && !(t->pmix[q] >= fc_phys_lo[q] && t->pmix[q] <= fc_phys_hi[q])) {
+                            fc_diag_error(d, FC_EDATA, "%s: physics.stations[%d].mix_parameters.%s = %g is "
+                                          "outside its bounds %g .. %g", name, s, fc_phys_param_names[q],
+                                          t->pmix[q], fc_phys_lo[q], fc_phys_hi[q]);
+                            r.bad = 1;
+                        }
                     }
                 }
                 if (t->status == FC_SPR_NOCONV) m->n_noconv++;

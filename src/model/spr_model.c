@@ -2,8 +2,10 @@
  * physics, learned correction, ML-only baseline) and scoring with it. */
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include "calibrate.h"
+#include "fleetcast/parallel.h"
 #include "fleetcast/spr.h"
 
 #define NP FC_PHYS_NPARAM
@@ -24,8 +26,15 @@ void fc_spr_model_free(fc_spr_model *m)
     for (int s = 0; s < m->nstations; s++) {
         free(m->st[s].name);
         free(m->st[s].corr_centre);
+        free(m->st[s].mix_centre);
     }
     free(m->st);
+    for (int j = 0; j < m->mix.n; j++) free(m->mix.names[j]);
+    free(m->mix.names);
+    free(m->mix.mean);
+    free(m->mix.sd);
+    free(m->mix.beta);
+    free(m->mix.se);
     fc_ridge_free(&m->corr);
     fc_ridge_free(&m->ml);
     cJSON_Delete(m->inputs);
@@ -103,7 +112,8 @@ static int rowbuf_add(rowbuf *b, const fc_spr_index *ix, const fc_routes *r,
 
 static calib_rows rowbuf_view(const rowbuf *b)
 {
-    return (calib_rows){b->n, b->off, b->terms, b->share, b->capv, b->shift, b->obs_r, b->obs_h, b->obs_k};
+    return (calib_rows){b->n, b->off, b->terms, b->share, b->capv, b->shift, b->obs_r, b->obs_h, b->obs_k,
+                         0, NULL, 1, 0};
 }
 
 static double eval_routes(const double *p, const rowbuf *b, int64_t k)
@@ -112,6 +122,69 @@ static double eval_routes(const double *p, const rowbuf *b, int64_t k)
     fc_phys_eval(p, b->terms + b->off[k], (int)(b->off[k + 1] - b->off[k]), b->share[k], b->capv[k],
                  b->shift[k], &o);
     return o.routes;
+}
+
+/* The zip-mix term: set the lwork of terms t[0..nz-1] from their zips'
+ * attributes (feature fidx[j] of the index) relative to centre[j]. */
+static void mix_apply(const fc_spr_mix *mx, const int *fidx, const double *centre, double bound,
+                      const fc_spr_index *ix, fc_phys_zip *t, int nz)
+{
+    for (int q = 0; q < nz; q++) {
+        double lw = 0;
+        for (int j = 0; j < mx->n; j++) {
+            double a = fidx[j] >= 0 ? fc_spr_index_zip_value(ix, fidx[j], t[q].zip) : NAN;
+            double c = centre && isfinite(centre[j]) ? centre[j] : mx->mean[j];
+            if (isfinite(a) && mx->sd[j] > 0) lw += mx->beta[j] * (a - c) / mx->sd[j];
+        }
+        t[q].lwork = (float)(lw > bound ? bound : lw < -bound ? -bound : lw);
+    }
+}
+
+/* Package-weighted mean of each mix attribute over rows [k0, k1) of b. */
+static void mix_centre(const fc_spr_mix *mx, const int *fidx, const fc_spr_index *ix, const rowbuf *b,
+                       int64_t k0, int64_t k1, double *out)
+{
+    for (int j = 0; j < mx->n; j++) {
+        double sw = 0, sv = 0;
+        for (int64_t t = b->off[k0]; t < b->off[k1]; t++) {
+            double a = fc_spr_index_zip_value(ix, fidx[j], b->terms[t].zip);
+            if (!isfinite(a)) continue;
+            sw += b->terms[t].packages;
+            sv += b->terms[t].packages * a;
+        }
+        out[j] = sw > 0 ? sv / sw : NAN;
+    }
+}
+
+/* One station's calibration (rows k0..k1-1 of the gathered rows), for
+ * fc_parallel_for. */
+typedef struct station_fit {
+    int64_t k0, k1;
+    int run, st;
+    const double *start;    /* NULL: from the prior */
+    calib_result res;
+} station_fit;
+
+typedef struct station_job {
+    const rowbuf *all;
+    station_fit *f;
+    const double *xnet;
+    const fc_spr_settings *s;
+} station_job;
+
+static void station_fit_one(void *arg, int64_t si, int thread)
+{
+    (void)thread;
+    station_job *j = arg;
+    station_fit *f = &j->f[si];
+    const rowbuf *b = j->all;
+    if (!f->run) return;
+    calib_rows v = {f->k1 - f->k0, b->off + f->k0, b->terms, b->share + f->k0, b->capv + f->k0,
+                    b->shift + f->k0, b->obs_r + f->k0, b->obs_h + f->k0, b->obs_k + f->k0,
+                    0, NULL, 1, 0};
+    fc_spr_settings one = *j->s;
+    one.threads = 1;    /* the stations are the parallel loop */
+    f->st = calib_fit_from(&v, f->start ? f->start : j->xnet, j->xnet, one.prior_sd, &one, &f->res);
 }
 
 static void stats_add(double *ape, double *bias, double pred, double obs, double packages)
@@ -132,7 +205,12 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
     fc_spr_model *m = calloc(1, sizeof *m);
     int64_t *soff = calloc((size_t)nst + 2, sizeof *soff), *order = NULL, *fill = NULL;
     rowbuf all = {0}, b = {0};
-    double *yc = NULL, *ym = NULL, *xm = NULL, *phys = NULL;
+    double *yc = NULL, *ym = NULL, *xm = NULL, *phys = NULL, *physm = NULL;
+    float *attr = NULL;
+    station_fit *sfit = NULL;
+    fc_phys_zip *scratch = NULL;
+    int fidx[FC_SPR_MAX_MIX];
+    const double mix_bound = log(1 + s->max_correction);
     int32_t *fold = NULL;
     all.nf = b.nf = nf;
     if (!m || !soff) goto oom;
@@ -162,6 +240,25 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
         if ((!train || train[i]) && r->routes[i] > 0 && r->packages[i] > 0)
             order[soff[r->station[i]] + fill[r->station[i]]++] = i;
 
+    /* The zip-mix attributes: the zip features of the data (hilliness and
+     * the extra columns of the zips file), at most FC_SPR_MAX_MIX. */
+    int nmix = 0;
+    if (s->zip_mix)
+        for (int j = 0; j < nf && nmix < FC_SPR_MAX_MIX; j++)
+            if (fc_spr_index_is_zip_feat(ix, j)) fidx[nmix++] = j;
+    if (nmix > 0) {
+        fc_spr_mix *mx = &m->mix;
+        mx->names = calloc((size_t)nmix, sizeof *mx->names);
+        mx->mean = calloc((size_t)nmix, sizeof(double));
+        mx->sd = calloc((size_t)nmix, sizeof(double));
+        mx->beta = calloc((size_t)nmix, sizeof(double));
+        mx->se = calloc((size_t)nmix, sizeof(double));
+        if (!mx->names || !mx->mean || !mx->sd || !mx->beta || !mx->se) goto oom;
+        mx->n = nmix;
+        for (int j = 0; j < nmix; j++)
+            if (!(mx->names[j] = strdup(fc_spr_index_feat_name(ix, fidx[j])))) goto oom;
+    }
+
     /* 1. The network: one fit on an even sample of all rows, pulled
      *    toward textbook values. */
     int64_t stride = (ncand + s->network_rows - 1) / s->network_rows;
@@ -190,45 +287,173 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
         m->network_se[j] = cr.se[j];
     }
     m->network_iterations = cr.iterations;
+    /* The zip-mix attributes' network mean and spread (their scale). */
+    if (nmix > 0) {
+        fc_spr_mix *mx = &m->mix;
+        mix_centre(mx, fidx, ix, &b, 0, b.n, mx->mean);
+        for (int j = 0; j < nmix; j++) {
+            double sw = 0, sv = 0;
+            for (int64_t t = 0; t < b.nterms; t++) {
+                double a = fc_spr_index_zip_value(ix, fidx[j], b.terms[t].zip);
+                if (!isfinite(a) || !isfinite(mx->mean[j])) continue;
+                sw += b.terms[t].packages;
+                sv += b.terms[t].packages * (a - mx->mean[j]) * (a - mx->mean[j]);
+            }
+            mx->sd[j] = sw > 0 ? sqrt(sv / sw) : 0;
+        }
+    }
+    free(attr);
+    attr = NULL;
     rowbuf_free(&b);
     b.nf = nf;
 
-    /* 2. Each station, pulled toward the network. */
+    /* 2. Each station, pulled toward the network: rows gathered in turn,
+     *    the fits (independent) on threads. */
+    if (!(sfit = calloc((size_t)nst + 1, sizeof *sfit))) goto oom;
     for (int si = 0; si < nst; si++) {
         fc_spr_station *ss = &m->st[si];
         int64_t before = all.n;
         for (int64_t k = soff[si]; k < soff[si + 1]; k++)
             if (rowbuf_add(&all, ix, r, veh, order[k], s->default_shift_hours)) goto oom;
         ss->days = (int)(all.n - before);
+        if (nmix > 0) {
+            if (!(ss->mix_centre = malloc((size_t)nmix * sizeof *ss->mix_centre))) goto oom;
+            mix_centre(&m->mix, fidx, ix, &all, before, all.n, ss->mix_centre);
+        }
         memcpy(ss->p, m->network, sizeof ss->p);
         for (int j = 0; j < NP; j++) ss->se[j] = NAN;
         ss->status = FC_SPR_FEW_DAYS;
         ss->rmse_log_routes = NAN;
+        sfit[si].k0 = before;
+        sfit[si].k1 = all.n;
+        sfit[si].run = ss->days >= s->min_days;
+    }
+    station_job sj = {&all, sfit, xnet, s};
+    fc_parallel_for(nst, s->threads > 0 ? s->threads : fc_parallel_cores(), station_fit_one, &sj);
+    for (int si = 0; si < nst; si++) {
+        fc_spr_station *ss = &m->st[si];
+        const calib_result *c = &sfit[si].res;
         if (ss->days == 0) continue;
-        if (ss->days >= s->min_days) {
-            calib_rows v = {all.n - before, all.off + before, all.terms, all.share + before,
-                            all.capv + before, all.shift + before, all.obs_r + before,
-                            all.obs_h + before, all.obs_k + before};
-            if (calib_fit(&v, xnet, s->prior_sd, s, &cr)) goto oom;
-            ss->iterations = cr.iterations;
-            if (cr.converged) {
+        if (sfit[si].run) {
+            if (sfit[si].st) goto oom;
+            ss->iterations = c->iterations;
+            if (c->converged) {
                 ss->status = FC_SPR_FITTED;
                 for (int j = 0; j < NP; j++) {
-                    ss->p[j] = exp(cr.x[j]);
-                    ss->se[j] = cr.se[j];
+                    ss->p[j] = exp(c->x[j]);
+                    ss->se[j] = c->se[j];
                 }
-                ss->rmse_log_routes = cr.rmse_log_routes;
+                ss->rmse_log_routes = c->rmse_log_routes;
             } else {
                 ss->status = FC_SPR_NOCONV;
                 m->n_noconv++;
                 fc_diag_warn(d, "station %s: the physics fit did not converge (%s); using network values",
-                             ss->name, cr.why);
+                             ss->name, c->why);
             }
         } else {
             m->n_few++;
             fc_diag_note(d, "station %s: %d route-days (fewer than model.min_days = %d); using network values",
                          ss->name, ss->days, s->min_days);
         }
+    }
+    /* 2b. The zip-mix slopes, shared by all stations, estimated jointly
+     *     with every station's calibration (a Gauss-Newton step with the
+     *     stations' parameters profiled out, repeated): within a station
+     *     the mix moves with packages per stop, so the slopes must be
+     *     fitted together with t_pkg, not after it. Attributes enter as
+     *     deviations from the station's mean; route hours, not rounded to
+     *     whole routes, carry most of the signal. The stations' hybrid
+     *     parameters (pmix) move with the slopes; p stays the plain
+     *     physics. */
+    for (int si = 0; si < nst; si++) memcpy(m->st[si].pmix, m->st[si].p, sizeof m->st[si].pmix);
+    if (nmix > 0 && all.n > 0) {
+        fc_spr_mix *mx = &m->mix;
+        double (*xs)[NP] = malloc((size_t)nst * sizeof *xs);
+        calib_rows *sr = calloc((size_t)nst, sizeof *sr);
+        int64_t *o2 = malloc(((size_t)all.n + (size_t)nst + 1) * sizeof *o2);
+        attr = malloc((size_t)all.nterms * (size_t)nmix * sizeof *attr);
+        if (!xs || !sr || !o2 || !attr) {
+            free(xs);
+            free(sr);
+            free(o2);
+            goto oom;
+        }
+        /* a station's rows are contiguous in all (added station by station) */
+        int64_t k = 0, ko = 0;
+        for (int si = 0; si < nst; si++) {
+            fc_spr_station *ss = &m->st[si];
+            for (int j = 0; j < NP; j++) xs[si][j] = log(ss->p[j]);
+            int64_t k0 = k;
+            while (k < all.n && r->station[all.src[k]] == si) k++;
+            int64_t t0 = all.off[k0];
+            for (int64_t t = t0; t < all.off[k]; t++)
+                for (int j = 0; j < nmix; j++) {
+                    double a = fc_spr_index_zip_value(ix, fidx[j], all.terms[t].zip);
+                    double c = ss->mix_centre[j];
+                    attr[t * nmix + j] =
+                        isfinite(a) && isfinite(c) && mx->sd[j] > 0 ? (float)((a - c) / mx->sd[j]) : 0.0f;
+                }
+            for (int64_t q = k0; q <= k; q++) o2[ko + q - k0] = all.off[q] - t0;
+            sr[si] = (calib_rows){ss->status == FC_SPR_FITTED ? k - k0 : 0, o2 + ko, all.terms + t0,
+                                  all.share + k0, all.capv + k0, all.shift + k0, all.obs_r + k0,
+                                  all.obs_h + k0, all.obs_k + k0, nmix, attr + t0 * nmix,
+                                  s->mix_prior_sd, mix_bound};
+            ko += k - k0 + 1;
+        }
+        int mix_it = 0;
+        int ms = calib_mix_fit(sr, nst, xs, xnet, s->prior_sd, mx->beta, mx->se, &mix_it, s);
+        m->mix_iterations = mix_it;
+        free(sr);
+        free(o2);
+        free(attr);
+        attr = NULL;
+        if (ms == FC_EINTERNAL) {
+            free(xs);
+            goto oom;
+        }
+        if (ms != FC_OK) {
+            fc_diag_warn(d, "the zip-mix slopes could not be estimated (%s after %d iterations); the hybrid "
+                         "runs without them", mix_it >= s->max_iter ? "iteration limit" : "singular system",
+                         mix_it);
+            for (int j = 0; j < nmix; j++) {
+                mx->beta[j] = 0;
+                mx->se[j] = NAN;
+            }
+        } else {
+            /* each station's hybrid physics: refitted to convergence (with
+             * the Huber weights of the plain calibration) with its zips'
+             * mix term fixed, from where the joint fit left it */
+            for (int64_t q = 0; q < all.n; q++) {
+                const fc_spr_station *ss = &m->st[r->station[all.src[q]]];
+                mix_apply(mx, fidx, ss->mix_centre, mix_bound, ix, all.terms + all.off[q],
+                          (int)(all.off[q + 1] - all.off[q]));
+            }
+            for (int si = 0; si < nst; si++) {
+                sfit[si].run = m->st[si].status == FC_SPR_FITTED;
+                sfit[si].start = xs[si];
+            }
+            fc_parallel_for(nst, s->threads > 0 ? s->threads : fc_parallel_cores(), station_fit_one, &sj);
+            for (int64_t t = 0; t < all.nterms; t++) all.terms[t].lwork = 0;
+            for (int si = 0; si < nst; si++) {
+                fc_spr_station *ss = &m->st[si];
+                if (!sfit[si].run) continue;
+                if (sfit[si].st) {
+                    free(xs);
+                    goto oom;
+                }
+                const calib_result *c = &sfit[si].res;
+                for (int j = 0; j < NP; j++)
+                    ss->pmix[j] = c->converged ? exp(c->x[j]) : fc_phys_unlog(j, xs[si][j]);
+            }
+        }
+        free(xs);
+        /* the slopes, for the log (model.json has them with the rest) */
+        char line[512];
+        int at = 0;
+        for (int j = 0; j < nmix && at < (int)sizeof line - 80; j++)
+            at += snprintf(line + at, sizeof line - (size_t)at, "%s%s %+.3f (se %.3f)", j ? ", " : "",
+                           mx->names[j], mx->beta[j], mx->se[j]);
+        fc_diag_note(d, "zip-mix slopes (log time per stop per sd; %d iterations): %s", mix_it, line);
     }
     int64_t n = all.n;
     if (n < 2) {
@@ -242,9 +467,11 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
     yc = malloc((size_t)n * sizeof *yc);
     ym = malloc((size_t)n * sizeof *ym);
     phys = malloc((size_t)n * sizeof *phys);
+    physm = malloc((size_t)n * sizeof *physm);
+    scratch = malloc((size_t)fc_spr_index_max_zips(ix) * sizeof *scratch);
     xm = malloc((size_t)n * (size_t)pm * sizeof *xm);
     fold = malloc((size_t)n * sizeof *fold);
-    if (!yc || !ym || !phys || !xm || !fold) goto oom;
+    if (!yc || !ym || !phys || !physm || !scratch || !xm || !fold) goto oom;
     int32_t dmin = INT32_MAX, dmax = INT32_MIN;
     double *lvl_sum = calloc((size_t)nst + 1, sizeof(double));
     if (!lvl_sum) goto oom;
@@ -252,7 +479,16 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
         int64_t i = all.src[k];
         int32_t sid = r->station[i];
         phys[k] = eval_routes(m->st[sid].p, &all, k);
-        yc[k] = log(all.obs_r[k] / phys[k]);
+        physm[k] = phys[k];
+        if (nmix > 0) {
+            int nz = (int)(all.off[k + 1] - all.off[k]);
+            memcpy(scratch, all.terms + all.off[k], (size_t)nz * sizeof *scratch);
+            mix_apply(&m->mix, fidx, m->st[sid].mix_centre, mix_bound, ix, scratch, nz);
+            fc_phys_out o;
+            fc_phys_eval(m->st[sid].pmix, scratch, nz, all.share[k], all.capv[k], all.shift[k], &o);
+            physm[k] = o.routes;
+        }
+        yc[k] = log(all.obs_r[k] / physm[k]);
         ym[k] = log(r->packages[i] / all.obs_r[k]);
         lvl_sum[sid] += ym[k];
         if (r->day[i] < dmin) dmin = r->day[i];
@@ -351,7 +587,7 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
         double sprl = fc_ridge_predict(&m->ml, xm + k * pm);
         stats_add(&t->mape[FC_VAR_PHYSICS], &t->bias[FC_VAR_PHYSICS], phys[k], obs, pk);
         stats_add(&t->mape[FC_VAR_ML], &t->bias[FC_VAR_ML], pk / exp(sprl), obs, pk);
-        stats_add(&t->mape[FC_VAR_HYBRID], &t->bias[FC_VAR_HYBRID], phys[k] * exp(c), obs, pk);
+        stats_add(&t->mape[FC_VAR_HYBRID], &t->bias[FC_VAR_HYBRID], physm[k] * exp(c), obs, pk);
     }
     free(xc);
     for (int v = 0; v < 3; v++) {
@@ -376,6 +612,10 @@ done:
     free(ym);
     free(xm);
     free(phys);
+    free(physm);
+    free(sfit);
+    free(scratch);
+    free(attr);
     free(fold);
     *out = m;
     return st;
@@ -388,6 +628,12 @@ struct fc_spr_predictor {
     const fc_spr_index *ix;
     int32_t *st_map;        /* data station -> model station, -1 = unknown */
     int *corr_map, *ml_map; /* model feature -> data feature (ML extras: -2 - k), -1 = missing */
+    int mix_map[FC_SPR_MAX_MIX];   /* zip-mix attribute -> data feature, -1 = missing */
+    double mix_bound;
+    /* the zip-mix term as u[zip] - v[station]: u = sum beta a / sd over
+     * the zip's attributes (NAN: one is missing, computed in full), v the
+     * same over the station's centre (v[nstations]: the network mean) */
+    double *mix_u, *mix_v;
     fc_phys_zip *terms;
     double *feat, *xc, *xm;
     double default_shift;
@@ -403,6 +649,8 @@ void fc_spr_predictor_free(fc_spr_predictor *p)
     free(p->feat);
     free(p->xc);
     free(p->xm);
+    free(p->mix_u);
+    free(p->mix_v);
     free(p);
 }
 
@@ -447,6 +695,40 @@ int fc_spr_predictor_new(const fc_spr_model *m, const fc_spr_index *ix, const fc
     }
     map_features(&m->corr, ix, p->corr_map, 0, d);
     map_features(&m->ml, ix, p->ml_map, 1, d);
+    p->mix_bound = log(1 + m->settings.max_correction);
+    for (int j = 0; j < m->mix.n && j < FC_SPR_MAX_MIX; j++) {
+        p->mix_map[j] = -1;
+        for (int k = 0; k < fc_spr_index_nfeat(ix); k++)
+            if (fc_spr_index_is_zip_feat(ix, k) && strcmp(m->mix.names[j], fc_spr_index_feat_name(ix, k)) == 0)
+                p->mix_map[j] = k;
+        if (p->mix_map[j] < 0)
+            fc_diag_note(d, "zip attribute '%s' of the model is not in these data; its zip-mix term is off",
+                         m->mix.names[j]);
+    }
+    if (m->mix.n > 0) {
+        const fc_spr_mix *mx = &m->mix;
+        int32_t nzip = fc_spr_index_nzips(ix);
+        p->mix_u = malloc(((size_t)nzip + 1) * sizeof *p->mix_u);
+        p->mix_v = malloc(((size_t)m->nstations + 1) * sizeof *p->mix_v);
+        if (!p->mix_u || !p->mix_v) goto oom;
+        for (int32_t z = 0; z < nzip; z++) {
+            double u = 0;
+            for (int j = 0; j < mx->n; j++) {
+                if (p->mix_map[j] < 0 || !(mx->sd[j] > 0)) continue;
+                u += mx->beta[j] * fc_spr_index_zip_value(ix, p->mix_map[j], z) / mx->sd[j];
+            }
+            p->mix_u[z] = u;    /* NAN when an attribute is missing */
+        }
+        for (int k = 0; k <= m->nstations; k++) {
+            const double *c = k < m->nstations ? m->st[k].mix_centre : NULL;
+            double v = 0;
+            for (int j = 0; j < mx->n; j++) {
+                if (p->mix_map[j] < 0 || !(mx->sd[j] > 0)) continue;
+                v += mx->beta[j] * (c && isfinite(c[j]) ? c[j] : mx->mean[j]) / mx->sd[j];
+            }
+            p->mix_v[k] = v;
+        }
+    }
     *out = p;
     return FC_OK;
 oom:
@@ -486,10 +768,22 @@ int fc_spr_predict_row(fc_spr_predictor *p, const fc_routes *r, const fc_vehicle
     double spr_ml = exp(fc_ridge_predict(&m->ml, p->xm));
     out->routes[FC_VAR_PHYSICS] = o.routes;
     out->routes[FC_VAR_ML] = row->packages / spr_ml;
-    out->routes[FC_VAR_HYBRID] = o.routes * c;
-    out->correction = c;
-    out->hours = o.hours * c;
-    out->km = o.km * c;
+    fc_phys_out oh = o;
+    if (m->mix.n > 0) {
+        double v = p->mix_v[ms >= 0 ? ms : m->nstations], bd = p->mix_bound;
+        for (int q = 0; q < row->nz; q++) {
+            double lw = p->mix_u[p->terms[q].zip] - v;
+            if (isfinite(lw)) p->terms[q].lwork = (float)(lw > bd ? bd : lw < -bd ? -bd : lw);
+            else mix_apply(&m->mix, p->mix_map, ms >= 0 ? m->st[ms].mix_centre : NULL, bd, p->ix,
+                           p->terms + q, 1);
+        }
+        fc_phys_eval(ms >= 0 ? m->st[ms].pmix : m->network, p->terms, row->nz, row->share, row->capacity,
+                     shift, &oh);
+    }
+    out->routes[FC_VAR_HYBRID] = oh.routes * c;
+    out->correction = o.routes > 0 ? oh.routes * c / o.routes : c;
+    out->hours = oh.hours * c;
+    out->km = oh.km * c;
     out->cap_share = o.cap_share;
     return 0;
 }

@@ -23,7 +23,7 @@ static void test_physics_hand(void)
 {
     /* k 1, v_local 20, v_stem 40, circuity 1, 3 min/stop, 0.6 min/pkg, full shift of 8 h. */
     double p[NP] = {1.0, 20.0, 40.0, 1.0, 3.0, 0.6, 1.0};
-    fc_phys_zip z = {100, 150, 4.0, 20.0};
+    fc_phys_zip z = {100, 150, 4.0, 20.0, 0, 0};
     fc_phys_out o;
     fc_phys_eval(p, &z, 1, 1.0, 300, 8.0, &o);
     /* By hand: q 1.5; km per stop 1 * sqrt(4/100) * (1 + 0.467/100) =
@@ -52,25 +52,25 @@ static void test_physics_hand(void)
     CHECK_NEAR(o.routes, 0.5 * rf2 + 0.5, 1e-9);
     /* Two zips pool their limits: one shift-bound, one van-bound, each
      * alone; together fewer route-equivalents than the sum of the two. */
-    fc_phys_zip two[2] = {{100, 110, 4.0, 20.0}, {100, 260, 4.0, 20.0}};
+    fc_phys_zip two[2] = {{100, 110, 4.0, 20.0, 0, 0}, {100, 260, 4.0, 20.0, 0, 1}};
     fc_phys_out a2, b2, both;
     fc_phys_eval(p, &two[0], 1, 1.0, 200, 8.0, &a2);
     fc_phys_eval(p, &two[1], 1, 1.0, 200, 8.0, &b2);
     fc_phys_eval(p, two, 2, 1.0, 200, 8.0, &both);
     CHECK(both.routes_fluid < a2.routes_fluid + b2.routes_fluid);
     /* SPR grows with density, but less than linearly. */
-    fc_phys_zip lo = {100, 150, 20.0, 10.0}, hi = {200, 300, 20.0, 10.0};
+    fc_phys_zip lo = {100, 150, 20.0, 10.0, 0, 0}, hi = {200, 300, 20.0, 10.0, 0, 0};
     fc_phys_out a, b;
     fc_phys_eval(p, &lo, 1, 1.0, 1000, 8.0, &a);
     fc_phys_eval(p, &hi, 1, 1.0, 1000, 8.0, &b);
     double spr_a = 150 / a.routes_fluid, spr_b = 300 / b.routes_fluid;
     CHECK(spr_b > spr_a && spr_b < 2 * spr_a);
     /* Nothing to deliver: zeros, never NaN. */
-    fc_phys_zip none = {0, 0, 3.0, 5.0};
+    fc_phys_zip none = {0, 0, 3.0, 5.0, 0, 0};
     fc_phys_eval(p, &none, 1, 1.0, 100, 8.0, &o);
     CHECK(o.routes == 0 && o.hours == 0 && o.km == 0);
     /* A zip beyond the shift's reach still gets finite routes. */
-    fc_phys_zip far = {50, 60, 5.0, 400.0};
+    fc_phys_zip far = {50, 60, 5.0, 400.0, 0, 0};
     fc_phys_eval(p, &far, 1, 1.0, 300, 8.0, &o);
     CHECK(isfinite(o.routes) && o.routes > 1);
 }
@@ -106,7 +106,7 @@ static void test_known_answer(void)
         off[d] = (int64_t)d * NZ;
         for (int z = 0; z < NZ; z++) {
             double n = floor(base[z] * vol * (0.8 + 0.4 * urand())) + 1;
-            terms[d * NZ + z] = (fc_phys_zip){(float)n, (float)floor(n * q[z]), (float)area[z], (float)dist[z]};
+            terms[d * NZ + z] = (fc_phys_zip){(float)n, (float)floor(n * q[z]), (float)area[z], (float)dist[z], 0, z};
         }
         share[d] = 1.0;
         cap[d] = d % 3 == 0 ? 200 : 320;   /* the small van is capacity-bound */
@@ -118,7 +118,7 @@ static void test_known_answer(void)
         obs_k[d] = o.km;
     }
     off[NDAYS] = (int64_t)NDAYS * NZ;
-    calib_rows rows = {NDAYS, off, terms, share, cap, shift, obs_r, obs_h, obs_k};
+    calib_rows rows = {NDAYS, off, terms, share, cap, shift, obs_r, obs_h, obs_k, 0, NULL, 1, 0};
     fc_spr_settings s;
     fc_spr_settings_default(&s);
     double prior[NP];
@@ -139,7 +139,7 @@ static void test_known_answer(void)
     }
     /* Route counts only (no hours, no km): the prior fills in what the
      * counts cannot tell apart, and the counts themselves are fitted. */
-    calib_rows counts = {NDAYS, off, terms, share, cap, shift, obs_r, NULL, NULL};
+    calib_rows counts = {NDAYS, off, terms, share, cap, shift, obs_r, NULL, NULL, 0, NULL, 1, 0};
     calib_result res;
     s.robust = 0;
     CHECK(calib_fit(&counts, prior, 0.5, &s, &res) == FC_OK);
@@ -149,6 +149,101 @@ static void test_known_answer(void)
     s.max_iter = 1;
     CHECK(calib_fit(&rows, prior, 100.0, &s, &res) == FC_OK);
     CHECK(!res.converged && res.why != NULL);
+}
+
+/* The zip-mix term: lwork = log f scales a zip's time per stop by f, i.e.
+ * the same as dividing v_local and multiplying t_stop, t_pkg by f. */
+static void test_physics_lwork(void)
+{
+    double p[NP] = {1.0, 25.0, 45.0, 1.3, 2.0, 0.5, 0.95}, q[NP];
+    memcpy(q, p, sizeof q);
+    q[FC_PHYS_V_LOCAL] /= 1.2;
+    q[FC_PHYS_T_STOP] *= 1.2;
+    q[FC_PHYS_T_PKG] *= 1.2;
+    fc_phys_zip a[2] = {{120, 200, 6.0, 12.0, (float)log(1.2), 0}, {80, 90, 3.0, 8.0, (float)log(1.2), 1}};
+    fc_phys_zip b[2] = {{120, 200, 6.0, 12.0, 0, 0}, {80, 90, 3.0, 8.0, 0, 1}};
+    fc_phys_out oa, ob;
+    fc_phys_eval(p, a, 2, 1.0, 400, 9.0, &oa);
+    fc_phys_eval(q, b, 2, 1.0, 400, 9.0, &ob);
+    CHECK_NEAR(oa.routes, ob.routes, 1e-6 * ob.routes);
+    CHECK_NEAR(oa.hours, ob.hours, 1e-6 * ob.hours);
+    CHECK_NEAR(oa.km, ob.km, 1e-6 * ob.km);
+}
+
+/* Known answer for the shared zip-mix slopes: three stations with their
+ * own physics, zips whose time per stop rises with an attribute (slope
+ * 0.15 per unit of the standardised attribute) and whose packages per
+ * stop rise with it too (so the slope and t_pkg compete within a
+ * station). calib_mix_fit, started from the truth of the physics with
+ * the slope at 0, must find the slope and keep the physics within 1%. */
+static void test_mix_known_answer(void)
+{
+    enum { NS = 3, ND = 200, NZS = 16 };
+    static fc_phys_zip terms[NS][ND * NZS];
+    static float attr[NS][ND * NZS];
+    static int64_t off[NS][ND + 1];
+    static double share[ND], cap[ND], shift[ND], obs_r[NS][ND], obs_h[NS][ND], obs_k[NS][ND];
+    const double beta = 0.15;
+    double tr[NS][NP];
+    calib_rows rows[NS];
+    for (int si = 0; si < NS; si++) {
+        for (int j = 0; j < NP; j++) tr[si][j] = truth[j] * (1 + 0.1 * (si - 1) * (j % 2 ? 1 : -1));
+        double area[NZS], dist[NZS], base[NZS], a[NZS];
+        for (int z = 0; z < NZS; z++) {
+            area[z] = 2.0 + 30.0 * urand();
+            dist[z] = 3.0 + 25.0 * urand();
+            base[z] = 60 + 120 * urand();
+            a[z] = -1.5 + 3.0 * urand();    /* standardised attribute */
+        }
+        for (int d = 0; d < ND; d++) {
+            off[si][d] = (int64_t)d * NZS;
+            for (int z = 0; z < NZS; z++) {
+                double n = floor(base[z] * (0.4 + 1.2 * urand())) + 1;   /* the day's mix varies */
+                double qz = 1.5 + 0.2 * a[z];
+                int k = d * NZS + z;
+                terms[si][k] = (fc_phys_zip){(float)n, (float)floor(n * qz), (float)area[z], (float)dist[z],
+                                             (float)(beta * a[z]), z};
+                attr[si][k] = (float)a[z];
+            }
+            share[d] = 1.0;
+            cap[d] = 400;
+            shift[d] = d % 2 ? 9.0 : 10.0;
+            fc_phys_out o;
+            fc_phys_eval(tr[si], terms[si] + off[si][d], NZS, 1.0, cap[d], shift[d], &o);
+            obs_r[si][d] = o.routes;
+            obs_h[si][d] = o.hours;
+            obs_k[si][d] = o.km;
+        }
+        off[si][ND] = (int64_t)ND * NZS;
+        for (int k = 0; k < ND * NZS; k++) terms[si][k].lwork = 0;   /* the fit sets it from attr */
+        rows[si] = (calib_rows){ND, off[si], terms[si], share, cap, shift, obs_r[si], obs_h[si], obs_k[si],
+                                1, attr[si], 10.0, 10.0};
+    }
+    fc_spr_settings s;
+    fc_spr_settings_default(&s);
+    s.mix_prior_sd = 10.0;
+    double xs[NS][NP], prior[NP], b[1] = {0}, se[1] = {NAN};
+    for (int j = 0; j < NP; j++) prior[j] = log(truth[j]);
+    for (int si = 0; si < NS; si++)
+        for (int j = 0; j < NP; j++) xs[si][j] = log(tr[si][j]);
+    int it = 0;
+    CHECK(calib_mix_fit(rows, NS, xs, prior, 100.0, b, se, &it, &s) == FC_OK);
+    if (fabs(b[0] / beta - 1) > 0.01) fprintf(stderr, "mix slope %g (se %g), truth %g, %d iterations\n", b[0], se[0], beta, it);
+    CHECK(fabs(b[0] / beta - 1) <= 0.01);
+    CHECK(isfinite(se[0]) && se[0] >= 0);
+    for (int si = 0; si < NS; si++)
+        for (int j = 0; j < NP; j++) {
+            double got = fc_phys_unlog(j, xs[si][j]);
+            if (fabs(got / tr[si][j] - 1) > 0.01)
+                fprintf(stderr, "station %d %s: %g, truth %g\n", si, fc_phys_param_names[j], got, tr[si][j]);
+            CHECK(fabs(got / tr[si][j] - 1) <= 0.01);
+        }
+    /* An iteration limit of 1 is non-convergence (FC_ENOCONV), not a crash. */
+    s.max_iter = 1;
+    b[0] = 0;
+    for (int si = 0; si < NS; si++)
+        for (int j = 0; j < NP; j++) xs[si][j] = log(tr[si][j]) + 0.05;
+    CHECK(calib_mix_fit(rows, NS, xs, prior, 100.0, b, se, &it, &s) == FC_ENOCONV);
 }
 
 static void test_ridge(void)
@@ -214,6 +309,14 @@ static void write_data(void)
     fclose(f);
 }
 
+/* Messages of the fit to stderr when FC_TEST_VERBOSE is set. */
+static void to_stderr(void *ud, fc_level level, const char *msg)
+{
+    (void)ud;
+    (void)level;
+    if (getenv("FC_TEST_VERBOSE")) fprintf(stderr, "%s\n", msg);
+}
+
 static void test_end_to_end(void)
 {
     snprintf(dir, sizeof dir, "%s/fc_spr_test_XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -233,7 +336,7 @@ static void test_end_to_end(void)
     paths[FC_IN_STATIONS] = ps;
     paths[FC_IN_VEHICLES] = pv;
     fc_diag d;
-    fc_diag_init(&d, NULL, NULL);
+    fc_diag_init(&d, to_stderr, NULL);
     fc_dataset ref;
     CHECK(fc_dataset_load(&ref, paths, &d) == FC_OK);
     /* Shipments, then routes from the physics (rounded to whole routes). */
@@ -256,7 +359,7 @@ static void test_end_to_end(void)
                 t[k] = (fc_phys_zip){(float)n, (float)np,
                                      (float)ref.zips->area_km2[z],
                                      (float)fc_geo_km(ref.stations->lat[s], ref.stations->lon[s],
-                                                      ref.zips->lat[z], ref.zips->lon[z])};
+                                                      ref.zips->lat[z], ref.zips->lon[z]), 0, z};
                 pk += np;
                 st += n;
             }
@@ -280,7 +383,8 @@ static void test_end_to_end(void)
     fc_spr_settings_default(&s);
     s.prior_sd = 10;    /* let each station's data speak */
     fc_spr_model *m = NULL;
-    CHECK(fc_spr_fit(ix, ds.routes, ds.vehicles, NULL, &s, &d, &m) == FC_OK);
+    int fst = fc_spr_fit(ix, ds.routes, ds.vehicles, NULL, &s, &d, &m);
+    CHECK(fst == FC_OK);
     if (!m) return;
     CHECK(m->nstations == 2 && m->st[0].status == FC_SPR_FITTED && m->st[1].status == FC_SPR_FITTED);
     for (int j = 0; j < NP; j++) {
@@ -386,5 +490,7 @@ int main(void)
     test_known_answer();
     test_ridge();
     test_end_to_end();
+    test_physics_lwork();
+    test_mix_known_answer();
     return check_report();
 }
