@@ -1,5 +1,6 @@
 /* spr_model.c -- fitting the hybrid SPR model (network physics, per-station
  * physics, learned correction, ML-only baseline) and scoring with it. */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -273,7 +274,12 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
         st = FC_EDATA;
         goto fail;
     }
-    if (calib_fit(&view, x0, s->network_prior_sd, s, &cr)) goto oom;
+    /* The network fit crosses every station's differences, the longest
+     * valleys of the problem: it gets four times the iterations of a
+     * station (it is one fit, on a sample). */
+    fc_spr_settings snet = *s;
+    snet.max_iter = s->max_iter > INT_MAX / 4 ? INT_MAX : 4 * s->max_iter;
+    if (calib_fit(&view, x0, snet.network_prior_sd, &snet, &cr)) goto oom;
     if (!cr.converged) {
         fc_diag_error(d, FC_ENOCONV, "the network-wide physics fit did not converge (%s, %d iterations)",
                       cr.why, cr.iterations);
