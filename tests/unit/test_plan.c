@@ -311,6 +311,10 @@ static void test_brute_force(void)
          * shortfall is 1e-4 of a route); it then beats the brute force,
          * which demands full coverage. Rare (1 trial in 200). */
         int full = ip->n_uncovered == 0;
+        if (!full) {
+            fprintf(stderr, "trial %d: opt %.6f ip %.6f cov %.12f %.12f lp_unc %d\n", trial, opt, ip->objective, ip->cell[0].coverage, ip->cell[1].coverage, (int)lp->n_uncovered);
+            for (int m = 0; m < 2; m++) fprintf(stderr, "  m%d need %g %g %g vans %d %d %d park %g\n", m, ip->need[3*m], ip->need[3*m+1], ip->need[3*m+2], ip->vans[3*m], ip->vans[3*m+1], ip->vans[3*m+2], in->parking[0]);
+        }
         if (full) CHECK_NEAR(ip->objective, opt, 1e-6 * opt);
         else CHECK(ip->cell[0].coverage > 0.999 && ip->cell[1].coverage > 0.999);
         CHECK_NEAR(ip->lp_objective, lp->lp_objective, 1e-6 * opt);
