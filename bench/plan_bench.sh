@@ -6,6 +6,7 @@ set -eu
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cc -O2 -std=c11 -D_DEFAULT_SOURCE -I"$root/include" "$root/bench/plan_bench.c" \
-   "$build/libfleetcast_core.a" -lglpk -lcjson -lpthread -lm -o "$build/plan_bench"
+   "$build/libfleetcast_core.a" $(pkg-config --libs gsl libcjson lapacke openblas) \
+   -lcsv -lglpk -lz -lpthread -lm -o "$build/plan_bench"
 shift
 exec "$build/plan_bench" "$@"

@@ -640,6 +640,7 @@ struct fc_spr_predictor {
      * the zip's attributes (NAN: one is missing, computed in full), v the
      * same over the station's centre (v[nstations]: the network mean) */
     double *mix_u, *mix_v;
+    int mix_on;             /* some attribute of the model is in these data */
     fc_phys_zip *terms;
     double *feat, *xc, *xm;
     double default_shift;
@@ -711,7 +712,9 @@ int fc_spr_predictor_new(const fc_spr_model *m, const fc_spr_index *ix, const fc
             fc_diag_note(d, "zip attribute '%s' of the model is not in these data; its zip-mix term is off",
                          m->mix.names[j]);
     }
-    if (m->mix.n > 0) {
+    for (int j = 0; j < m->mix.n && j < FC_SPR_MAX_MIX; j++)
+        if (p->mix_map[j] >= 0) p->mix_on = 1;
+    if (p->mix_on) {
         const fc_spr_mix *mx = &m->mix;
         int32_t nzip = fc_spr_index_nzips(ix);
         p->mix_u = malloc(((size_t)nzip + 1) * sizeof *p->mix_u);
@@ -774,8 +777,11 @@ int fc_spr_predict_row(fc_spr_predictor *p, const fc_routes *r, const fc_vehicle
     double spr_ml = exp(fc_ridge_predict(&m->ml, p->xm));
     out->routes[FC_VAR_PHYSICS] = o.routes;
     out->routes[FC_VAR_ML] = row->packages / spr_ml;
+    /* the hybrid's physics: with the zip-mix term when these data have its
+     * attributes (its parameters were fitted with it); without them the
+     * plain calibration, which was fitted without it */
     fc_phys_out oh = o;
-    if (m->mix.n > 0) {
+    if (p->mix_on) {
         double v = p->mix_v[ms >= 0 ? ms : m->nstations], bd = p->mix_bound;
         for (int q = 0; q < row->nz; q++) {
             double lw = p->mix_u[p->terms[q].zip] - v;
