@@ -120,16 +120,35 @@ static void basis_resid(const basis *b, double *v)
     }
 }
 
+/* How the variance of a coefficient is estimated from the scores u_t:
+ *  Newey-West (Bartlett kernel, `lag` days; blk NULL), t with n - used - k
+ *  df: for the zip tests, whose regressors move from day to day;
+ *  batch means over consecutive blocks (blk[t] = block of day t, nblk
+ *  blocks), t with nblk - lost - k df: for a station's own steps, whose
+ *  regressor is constant for months, so that what matters is how the
+ *  residual wanders from month to month (a fixed-b test: the df are those
+ *  of the block means, not of the days). `lost` = the controls' share of
+ *  the block-level freedom (trend, season, composition steps). */
+typedef struct lrv {
+    int lag;
+    const int32_t *blk;
+    int nblk;
+    double lost;
+} lrv;
+
 /* Least squares of y on the k (<= 4) columns x (all already weighted and
  * residualised on the controls, which used `used` degrees of freedom);
- * coefficient j with a Newey-West (Bartlett, `lag`) standard error.
- * Returns -1 when the regressors are (nearly) collinear. */
+ * coefficient j with a HAC standard error (v).
+ * Returns -1 when the regressors are (nearly) collinear or too few
+ * degrees of freedom remain. */
 #define MAXK 4
-static int ols_hac(const double *y, double *const *x, int k, int n, int used, int lag, int j,
+static int ols_hac(const double *y, double *const *x, int k, int n, int used, const lrv *lv, int j,
                    double *work, fc_dx_coef *out)
 {
     int df = n - used - k;
     if (df < 10) return -1;
+    double dfb = lv->blk ? lv->nblk - lv->lost - k : df;
+    if (lv->blk && !(dfb >= 4)) return -1;
     double a[MAXK * MAXK], xy[MAXK], beta[MAXK], row[MAXK];
     for (int i = 0; i < k; i++) {
         for (int l = 0; l <= i; l++) {
@@ -169,19 +188,34 @@ static int ols_hac(const double *y, double *const *x, int k, int n, int used, in
         u[t] = g * e;
     }
     double v = 0;
-    for (int t = 0; t < n; t++) v += u[t] * u[t];
-    for (int l = 1; l <= lag && l < n; l++) {
+    if (lv->blk) {
+        /* blocks are runs of consecutive t */
         double s = 0;
-        for (int t = l; t < n; t++) s += u[t] * u[t - l];
-        v += 2.0 * (1.0 - (double)l / (lag + 1)) * s;
+        for (int t = 0; t < n; t++) {
+            if (t > 0 && lv->blk[t] != lv->blk[t - 1]) {
+                v += s * s;
+                s = 0;
+            }
+            s += u[t];
+        }
+        v += s * s;
+        v *= lv->nblk / dfb;
+    } else {
+        int lag = lv->lag;
+        for (int t = 0; t < n; t++) v += u[t] * u[t];
+        for (int l = 1; l <= lag && l < n; l++) {
+            double s = 0;
+            for (int t = l; t < n; t++) s += u[t] * u[t - l];
+            v += 2.0 * (1.0 - (double)l / (lag + 1)) * s;
+        }
+        v *= (double)n / df;
     }
-    v *= (double)n / df;
     if (!(v > 0)) return -1;
     out->est = beta[j];
     out->se = sqrt(v);
     out->t = out->est / out->se;
-    out->df = df;
-    out->p = 2 * gsl_cdf_tdist_Q(fabs(out->t), df);
+    out->df = (int)dfb;
+    out->p = 2 * gsl_cdf_tdist_Q(fabs(out->t), dfb);
     return 0;
 }
 
@@ -424,7 +458,7 @@ typedef struct work {
 
 /* y and regressors, weighted and residualised on basis b; returns 0 or -1. */
 static int test_one(const panel *p, const basis *b, int m, const double *const *raw, int k, int j,
-                    int lag, work *w, fc_dx_coef *out)
+                    const lrv *lv, work *w, fc_dx_coef *out)
 {
     int n = p->n;
     memcpy(w->y, p->y[m], sizeof(double) * n);
@@ -433,7 +467,7 @@ static int test_one(const panel *p, const basis *b, int m, const double *const *
         for (int t = 0; t < n; t++) w->x[i][t] = p->sw[t] * raw[i][t];
         basis_resid(b, w->x[i]);
     }
-    return ols_hac(w->y, w->x, k, n, b->rank, lag, j, w->u, out);
+    return ols_hac(w->y, w->x, k, n, b->rank, lv, j, w->u, out);
 }
 
 static double mean_share(const double *x, int lo, int hi)
@@ -460,6 +494,7 @@ static int zip_tests(const panel *p, const ctrl *c, int has_hours, int k, const 
     out->specific.p = NAN;
     out->share.p = NAN;
     out->kind = -1;
+    const lrv nw = {set->hac_lag, NULL, 0, 0};
     if (out->mean_share < set->min_share || out->days < 2 * set->min_side) return 0;
     double *xs = malloc(sizeof(double) * n), *st = malloc(sizeof(double) * n);
     int32_t *dates = malloc(sizeof(int32_t) * (size_t)(n + 1));
@@ -482,11 +517,11 @@ static int zip_tests(const panel *p, const ctrl *c, int has_hours, int k, const 
         const double *r1[1] = {x};
         /* the whole time at the station: reported, not flagged (a zip's
          * constant misfit is confounded with what the model cannot see) */
-        if (test_one(p, &c->full, m, r1, 1, 0, set->hac_lag, w, &cf) == 0) out->share = cf;
+        if (test_one(p, &c->full, m, r1, 1, 0, &nw, w, &cf) == 0) out->share = cf;
         /* since it came to the station, without the step at its arrival */
         if (arrived) {
             ntest++;
-            if (test_one(p, &barr, m, r1, 1, 0, set->hac_lag, w, &cf) == 0 &&
+            if (test_one(p, &barr, m, r1, 1, 0, &nw, w, &cf) == 0 &&
                 cf.p < best_p) {
                 best_p = cf.p;
                 out->effect = cf;
@@ -501,7 +536,7 @@ static int zip_tests(const panel *p, const ctrl *c, int has_hours, int k, const 
             for (int t = 0; t < n; t++) xs[t] = t >= tau ? x[t] : 0;
             const double *r2[2] = {x, xs};
             ntest++;
-            if (test_one(p, &c->full, m, r2, 2, 1, set->hac_lag, w, &cf) == 0 &&
+            if (test_one(p, &c->full, m, r2, 2, 1, &nw, w, &cf) == 0 &&
                 cf.p < best_p) {
                 best_p = cf.p;
                 out->effect = cf;
@@ -531,8 +566,8 @@ static int zip_tests(const panel *p, const ctrl *c, int has_hours, int k, const 
             const double *r3[3] = {x, xs, st};
             fc_dx_coef sp;
             int ok = out->kind == FC_DX_CHANGE
-                         ? test_one(p, b, out->measure, r3, 3, 1, set->hac_lag, w, &sp)
-                         : test_one(p, b, out->measure, r3 + 1, 2, 0, set->hac_lag, w, &sp);
+                         ? test_one(p, b, out->measure, r3, 3, 1, &nw, w, &sp)
+                         : test_one(p, b, out->measure, r3 + 1, 2, 0, &nw, w, &sp);
             if (ok == 0) out->specific = sp;
         }
     }
@@ -579,7 +614,7 @@ static int station_tests(const panel *p, const ctrl *c, int has_hours, const fc_
         for (int t = 0; t < n; t++) rs[t] = t >= t0;
         const double *r1[1] = {rs};
         fc_dx_coef cf;
-        if (test_one(p, &c->full, m, r1, 1, 0, set->hac_lag, w, &cf) == 0) out->recent = cf;
+        if (test_one(p, &c->full, m, r1, 1, 0, &bm, w, &cf) == 0) out->recent = cf;
         free(rs);
     }
     /* step at a month start, over the controls */
@@ -596,7 +631,7 @@ static int station_tests(const panel *p, const ctrl *c, int has_hours, const fc_
         for (int t = 0; t < n; t++) st[t] = t >= dates[i];
         const double *r1[1] = {st};
         fc_dx_coef cf;
-        if (test_one(p, &c->full, m, r1, 1, 0, set->hac_lag, w, &cf) == 0 &&
+        if (test_one(p, &c->full, m, r1, 1, 0, &bm, w, &cf) == 0 &&
             cf.p < out->change.p) {
             out->change = cf;
             out->change_day = p->day[dates[i]];

@@ -401,7 +401,12 @@ static int build_station(plan_work *w, glp_prob *lp, triplets *t, int32_t s)
             for (int32_t v = 0; v < V; v++)
                 if (w->col[k0 + v] && w->need[k0 + v] > 0)
                     oom |= trip_add(t, r, w->col[k0 + v], R / w->need[k0 + v]);
-            w->col_u[sm] = add_col(lp, 0.0, R, P, 0);
+            /* Whole vans: the shortfall is counted in whole units too (u
+             * integer), so that any shortfall costs at least P; a
+             * continuous u let branch and bound leave a hair of a van
+             * uncovered (P x 1e-4 < one van) when a cheaper mix came
+             * within 1e-4 of covering (docs/plan.md, "Whole vans"). */
+            w->col_u[sm] = add_col(lp, 0.0, set->integer ? ceil(R) : R, P, set->integer);
             oom |= trip_add(t, r, w->col_u[sm], 1.0);
         }
         /* Parking: sum_v x_v - o <= parking (overrun cheaper than uncovered routes). */
@@ -411,7 +416,7 @@ static int build_station(plan_work *w, glp_prob *lp, triplets *t, int32_t s)
             w->row_park[sm] = r;
             for (int32_t v = 0; v < V; v++)
                 if (w->col[k0 + v]) oom |= trip_add(t, r, w->col[k0 + v], 1.0);
-            w->col_o[sm] = add_col(lp, 0.0, INFINITY, P / 2, 0);
+            w->col_o[sm] = add_col(lp, 0.0, INFINITY, P / 2, set->integer);
             oom |= trip_add(t, r, w->col_o[sm], -1.0);
         }
         /* Range: nested by each type's flat-km threshold (docs/plan.md). */
@@ -430,7 +435,7 @@ static int build_station(plan_work *w, glp_prob *lp, triplets *t, int32_t s)
                     w->ev[k2].threshold <= w->ev[ke].threshold)
                     oom |= trip_add(t, r, w->col[k2], w->need[ke] / w->need[k2]);
             }
-            if (has_ev_now) oom |= trip_add(t, r, add_col(lp, 0.0, INFINITY, P, 0), -1.0);
+            if (has_ev_now) oom |= trip_add(t, r, add_col(lp, 0.0, INFINITY, P, set->integer), -1.0);
         }
         w->row_chg[sm] = w->row_pow[sm] = w->row_cpow[sm] = 0;
         if (!any_ev) continue;
@@ -441,7 +446,7 @@ static int build_station(plan_work *w, glp_prob *lp, triplets *t, int32_t s)
             w->row_chg[sm] = r;
             for (int32_t e = 0; e < V; e++)
                 if (in->electric[e] && w->col[k0 + e]) oom |= trip_add(t, r, w->col[k0 + e], 1.0);
-            if (has_ev_now) oom |= trip_add(t, r, add_col(lp, 0.0, INFINITY, P, 0), -1.0);
+            if (has_ev_now) oom |= trip_add(t, r, add_col(lp, 0.0, INFINITY, P, set->integer), -1.0);
         }
         for (int which = 0; which < 2; which++) {
             double cap = which == 0 ? site * win : ch * ckw * win;
@@ -454,7 +459,7 @@ static int build_station(plan_work *w, glp_prob *lp, triplets *t, int32_t s)
                 if (in->electric[e] && w->col[ke] && night_kwh(w, ke) > 0)
                     oom |= trip_add(t, r, w->col[ke], night_kwh(w, ke));
             }
-            if (has_ev_now) oom |= trip_add(t, r, add_col(lp, 0.0, INFINITY, P, 0), -1.0);
+            if (has_ev_now) oom |= trip_add(t, r, add_col(lp, 0.0, INFINITY, P, set->integer), -1.0);
         }
     }
     /* Purchases only before the scrap month: x[m] >= x[m-1]. */
@@ -525,6 +530,59 @@ static void read_duals(plan_work *w, glp_prob *lp, fc_plan *p, int32_t s)
     }
 }
 
+/* x_lp clipped at 0, the relaxation's cost, and per station-month the
+ * coverage the rounding restores: the relaxation's, taken as full when it
+ * is within the simplex tolerance of full (else a rounded plan could stop
+ * 1e-8 short and be reported as uncovered). */
+static void set_targets(plan_work *w, fc_plan *p)
+{
+    const fc_plan_input *in = w->in;
+    p->lp_objective = 0;
+    for (int32_t s = 0; s < w->S; s++)
+        for (int32_t m = 0; m < w->M; m++) {
+            int64_t k0 = FC_PLAN_SMV(in, s, m, 0);
+            double cov = 0;
+            for (int32_t v = 0; v < w->V; v++) {
+                int64_t k = k0 + v;
+                if (p->x_lp[k] < 0) p->x_lp[k] = 0;
+                p->lp_objective += p->x_lp[k] * w->cost1[k];
+                if (w->need[k] > 0) cov += p->x_lp[k] / w->need[k];
+            }
+            w->target[FC_PLAN_SM(in, s, m)] = cov > 1 - 1e-7 ? 1 : cov;
+        }
+}
+
+/* Electric vans of the integer plan per month over the network. */
+static void ev_count(const plan_work *w, const fc_plan *p, double *ev_net)
+{
+    for (int32_t m = 0; m < w->M; m++) ev_net[m] = 0;
+    for (int64_t k = 0; k < (int64_t)w->S * w->M * w->V; k++)
+        if (w->in->electric[k % w->V]) ev_net[(k / w->V) % w->M] += p->vans[k];
+}
+
+/* Cost of the integer plan with its shortfall and parking overrun at the
+ * program's penalties (units as in the program: vans of the type that
+ * needs the fewest, vans over the parking). */
+static double penalised_cost(const plan_work *w, const fc_plan *p)
+{
+    const fc_plan_input *in = w->in;
+    double P = w->set->penalty, total = 0;
+    for (int32_t s = 0; s < w->S; s++)
+        for (int32_t m = 0; m < w->M; m++) {
+            int64_t k0 = FC_PLAN_SMV(in, s, m, 0);
+            const int32_t *n = &p->vans[k0];
+            double vans = 0, cov = plan_coverage(w, s, m, n), R = w->ref[FC_PLAN_SM(in, s, m)];
+            for (int32_t v = 0; v < w->V; v++) {
+                total += n[v] * w->cost1[k0 + v];
+                vans += n[v];
+            }
+            if (R > 0 && cov < 1 - 1e-9) total += P * ceil((1 - cov) * R - 1e-9);
+            if (!isnan(in->parking[s]) && vans > in->parking[s] + 1e-9)
+                total += P / 2 * ceil(vans - in->parking[s] - 1e-9);
+        }
+    return total;
+}
+
 /* The whole plan as one program: needed for branch and bound. */
 static int solve_monolithic(plan_work *w, fc_plan *p, fc_diag *d)
 {
@@ -547,7 +605,7 @@ static int solve_monolithic(plan_work *w, fc_plan *p, fc_diag *d)
                 if (in->electric[e] && w->col[k]) oom |= trip_add(&t, r, w->col[k], 1.0);
             }
         /* Penalised slack: a current electric fleet above the supply still plans. */
-        oom |= trip_add(&t, r, add_col(lp, 0.0, INFINITY, w->set->penalty, 0), -1.0);
+        oom |= trip_add(&t, r, add_col(lp, 0.0, INFINITY, w->set->penalty, w->set->integer), -1.0);
     }
     if (oom) {
         fc_diag_error(d, FC_EINTERNAL, "plan: out of memory building the program");
@@ -583,9 +641,33 @@ static int solve_monolithic(plan_work *w, fc_plan *p, fc_diag *d)
         iocp.mip_gap = 0.0;
         glp_intopt(lp, &iocp);
         p->mip_status = glp_mip_status(lp);
-        if (p->mip_status == GLP_OPT || p->mip_status == GLP_FEAS)
+        if (p->mip_status == GLP_OPT || p->mip_status == GLP_FEAS) {
             for (int64_t k = 0; k < (int64_t)S * M * V; k++)
                 p->vans[k] = w->col[k] ? (int32_t)llround(glp_mip_col_val(lp, w->col[k])) : 0;
+            /* GLPK accepts values within 1e-5 of a whole number, so a
+             * shortfall below that can pass as u = 0 and remain once the
+             * vans are rounded: such a station is repaired as a rounded
+             * plan would be (the coverage restored, the excess trimmed). */
+            double *ev_net = calloc((size_t)M, sizeof(double));
+            if (!ev_net) {
+                fc_diag_error(d, FC_EINTERNAL, "plan: out of memory");
+                rc = FC_EINTERNAL;
+                goto done;
+            }
+            set_targets(w, p);
+            ev_count(w, p, ev_net);
+            for (int32_t s = 0; s < S; s++)
+                for (int32_t m = 0; m < M; m++) {
+                    int64_t sm = FC_PLAN_SM(in, s, m);
+                    if (!w->col_u[sm] || glp_mip_col_val(lp, w->col_u[sm]) >= 0.5) continue;
+                    if (plan_coverage(w, s, m, &p->vans[FC_PLAN_SMV(in, s, m, 0)]) >=
+                        w->target[sm] - 1e-9)
+                        continue;
+                    round_station(w, p, ev_net, s, 0);
+                    break;
+                }
+            free(ev_net);
+        }
     }
 done:
     glp_delete_prob(lp);
@@ -1033,7 +1115,6 @@ out:
 
 int plan_lp_solve(plan_work *w, fc_plan *p, fc_diag *d)
 {
-    const fc_plan_input *in = w->in;
     int32_t S = w->S, M = w->M, V = w->V;
     int term = glp_term_out(GLP_OFF);
     struct timespec t0, t1;
@@ -1042,19 +1123,31 @@ int plan_lp_solve(plan_work *w, fc_plan *p, fc_diag *d)
     int rc = w->set->integer ? solve_monolithic(w, p, d) : solve_decomposed(w, p, d);
     glp_term_out(term);
     if (rc) return rc;
-    p->lp_objective = 0;
-    for (int32_t s = 0; s < S; s++)
-        for (int32_t m = 0; m < M; m++) {
-            int64_t k0 = FC_PLAN_SMV(in, s, m, 0);
-            double cov = 0;
-            for (int32_t v = 0; v < V; v++) {
-                int64_t k = k0 + v;
-                if (p->x_lp[k] < 0) p->x_lp[k] = 0;
-                p->lp_objective += p->x_lp[k] * w->cost1[k];
-                if (w->need[k] > 0) cov += p->x_lp[k] / w->need[k];
-            }
-            w->target[FC_PLAN_SM(in, s, m)] = cov < 1 ? cov : 1;
+    set_targets(w, p);
+    if (w->set->integer && p->mip_status == GLP_FEAS) {
+        /* Stopped at the time limit with an integer plan that is not
+         * proven optimal: keep the rounded plan if it is better at the
+         * program's penalties (an early incumbent may leave routes
+         * uncovered that rounding covers). */
+        size_t nb = (size_t)S * M * V * sizeof(int32_t);
+        int32_t *mip = malloc(nb ? nb : 1);
+        if (!mip) {
+            fc_diag_error(d, FC_EINTERNAL, "plan: out of memory");
+            return FC_EINTERNAL;
         }
+        memcpy(mip, p->vans, nb);
+        double c_mip = penalised_cost(w, p);
+        if (round_plan(w, p) != 0) {
+            free(mip);
+            fc_diag_error(d, FC_EINTERNAL, "plan: out of memory");
+            return FC_EINTERNAL;
+        }
+        if (c_mip <= penalised_cost(w, p)) memcpy(p->vans, mip, nb);
+        else
+            fc_diag_warn(d, "plan: branch and bound stopped at %g s; the rounded plan is better and is kept",
+                         w->set->time_limit_s);
+        free(mip);
+    }
     if (!(w->set->integer && (p->mip_status == GLP_OPT || p->mip_status == GLP_FEAS))) {
         if (w->set->integer)
             fc_diag_warn(d, "plan: branch and bound found no integer plan in %g s; rounding the LP",

@@ -199,8 +199,23 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
             c->binding = order[i];
             break;
         }
+    /* Routes left uncovered: name what stops covering them. Combustion
+     * vans have no limit but the parking, so where a combustion type may
+     * serve, the parking (with the fleet kept before the scrap month) is
+     * what binds; else the electric limit found above. */
+    double comb_need = INFINITY;
+    for (int32_t v = 0; v < w->V; v++)
+        if (!in->electric[v] && w->need[k0 + v] > 0 && w->need[k0 + v] < comb_need)
+            comb_need = w->need[k0 + v];
+    int park_short = 0;  /* vans of the combustion type needing fewest that would cover */
     if (c->parking_over > 0) c->binding = FC_LIMIT_PARKING;
-    else if (c->uncovered_routes > 0 && c->binding == FC_LIMIT_DEMAND) c->binding = FC_LIMIT_RANGE;
+    else if (c->uncovered_routes > 0 && isfinite(comb_need)) {
+        park_short = (int)ceil((1 - c->coverage) * comb_need - 1e-9);
+        if (park_short < 1) park_short = 1;
+        c->binding = FC_LIMIT_PARKING;
+        c->binding_all |= 1u << FC_LIMIT_PARKING;
+    } else if (c->uncovered_routes > 0 && c->binding == FC_LIMIT_DEMAND)
+        c->binding = FC_LIMIT_RANGE;
     if (c->binding == FC_LIMIT_COST) c->binding_all |= 1u << FC_LIMIT_COST;
 
     double win = set->charging_window_h;
@@ -260,6 +275,8 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
     case FC_LIMIT_PARKING:
         if (c->parking_over > 0)
             snprintf(L, LN, "+%.0f parking spaces", ceil(c->parking_over - 1e-9));
+        else if (park_short > 0)
+            snprintf(L, LN, "+%d parking space%s", park_short, park_short > 1 ? "s" : "");
         else
             snprintf(L, LN, "+1 parking space");
         break;
