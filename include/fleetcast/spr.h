@@ -134,6 +134,7 @@ typedef struct fc_spr_model {
     fc_spr_station *st;
     fc_spr_mix mix;         /* zip-mix term of the hybrid */
     int mix_iterations;     /* of the joint fit of the slopes */
+    int mix_noconv;         /* the joint fit failed: the slopes are 0 (flagged; exit 79) */
     fc_ridge corr;          /* log(observed / physics-with-mix routes) */
     fc_ridge ml;            /* log SPR, ML-only */
     int n_noconv, n_few;

@@ -24,7 +24,8 @@ static const char help[] =
     "stdout or -o FILE (written atomically); a summary goes to stderr.\n"
     "A station whose fit does not converge takes the network values, is\n"
     "flagged in the model, and makes the exit code 79 (the model is still\n"
-    "written); so does a network-wide fit that fails (no model then).\n\n"
+    "written); so does a zip-mix fit that fails (slopes 0, flagged) and a\n"
+    "network-wide fit that fails (no model then).\n\n"
     "Options:\n"
     "  --config FILE      run configuration (JSON): input files, \"model\" settings\n"
     "  --shipments F      shipments: date, zip, station, packages, stops (daily)\n"
@@ -119,6 +120,11 @@ int cmd_fit(int argc, char **argv)
         if (m->n_noconv) {
             fc_diag_error(&c.diag, FC_ENOCONV, "%d station fit%s did not converge (they use network values)",
                           m->n_noconv, m->n_noconv > 1 ? "s" : "");
+            st = FC_ENOCONV;
+        }
+        if (m->mix_noconv) {
+            fc_diag_error(&c.diag, FC_ENOCONV, "the zip-mix fit did not converge (the hybrid runs without the "
+                          "term; see zip_mix in the model)");
             st = FC_ENOCONV;
         }
     }

@@ -91,6 +91,8 @@ cJSON *fc_spr_model_to_json(const fc_spr_model *m)
     }
     if (m->mix.n > 0) {
         cJSON *zm = cJSON_AddObjectToObject(o, "zip_mix");
+        cJSON_AddBoolToObject(zm, "converged", !m->mix_noconv);
+        cJSON_AddNumberToObject(zm, "iterations", m->mix_iterations);
         cJSON *fa = cJSON_AddArrayToObject(zm, "attributes");
         for (int j = 0; j < m->mix.n; j++) {
             cJSON *f = cJSON_CreateObject();
@@ -192,9 +194,13 @@ static double *read_numbers(reader *r, const cJSON *o, const char *key, const ch
 }
 
 /* The zip-mix term (absent in models without one). */
-static void read_mix(reader *r, const cJSON *o, fc_spr_mix *mx)
+static void read_mix(reader *r, const cJSON *o, fc_spr_mix *mx, int *noconv, int *iterations)
 {
     if (!o || r->bad) return;
+    const cJSON *cv = cJSON_GetObjectItemCaseSensitive(o, "converged");
+    if (cJSON_IsBool(cv)) *noconv = cJSON_IsFalse(cv);
+    const cJSON *itn = cJSON_GetObjectItemCaseSensitive(o, "iterations");
+    if (cJSON_IsNumber(itn)) *iterations = (int)itn->valuedouble;
     const cJSON *fa = get(r, o, "attributes", "zip_mix");
     if (r->bad) return;
     int n = cJSON_IsArray(fa) ? cJSON_GetArraySize(fa) : -1;
@@ -322,7 +328,7 @@ int fc_spr_model_from_json(const cJSON *j, const char *name, fc_diag *d, fc_spr_
         r.bad = 1;
     const cJSON *in = cJSON_GetObjectItemCaseSensitive(j, "inputs");
     if (in) m->inputs = cJSON_Duplicate(in, 1);
-    read_mix(&r, cJSON_GetObjectItemCaseSensitive(j, "zip_mix"), &m->mix);
+    read_mix(&r, cJSON_GetObjectItemCaseSensitive(j, "zip_mix"), &m->mix, &m->mix_noconv, &m->mix_iterations);
     const int mix_n = m->mix.n;
     const cJSON *ph = get(&r, j, "physics", "");
     if (ph) {

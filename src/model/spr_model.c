@@ -425,6 +425,7 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
                 mx->beta[j] = 0;
                 mx->se[j] = NAN;
             }
+            m->mix_noconv = 1;
         } else {
             /* each station's hybrid physics: refitted to convergence (with
              * the Huber weights of the plain calibration) with its zips'
