@@ -203,13 +203,16 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
      * vans have no limit but the parking, so where a combustion type may
      * serve, the parking (with the fleet kept before the scrap month) is
      * what binds; else the electric limit found above. */
-    double comb_need = INFINITY;
-    for (int32_t v = 0; v < w->V; v++)
+    double comb_need = INFINITY, vans = 0;
+    for (int32_t v = 0; v < w->V; v++) {
+        vans += n[v];
         if (!in->electric[v] && w->need[k0 + v] > 0 && w->need[k0 + v] < comb_need)
             comb_need = w->need[k0 + v];
+    }
+    int park_full = !isnan(in->parking[s]) && vans + 1 > in->parking[s] + 1e-9;
     int park_short = 0;  /* vans of the combustion type needing fewest that would cover */
     if (c->parking_over > 0) c->binding = FC_LIMIT_PARKING;
-    else if (c->uncovered_routes > 0 && isfinite(comb_need)) {
+    else if (c->uncovered_routes > 0 && isfinite(comb_need) && park_full) {
         park_short = (int)ceil((1 - c->coverage) * comb_need - 1e-9);
         if (park_short < 1) park_short = 1;
         c->binding = FC_LIMIT_PARKING;
@@ -290,7 +293,9 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
     }
     if (c->uncovered_routes > 0) {
         size_t len = strlen(L);
-        snprintf(L + len, LN - len, "; %.1f routes uncovered", c->uncovered_routes);
+        /* A hair short (need 29.0003 at 29 spaces) must not read "0.0". */
+        snprintf(L + len, LN - len, c->uncovered_routes < 0.05 ? "; %.1g routes uncovered" : "; %.1f routes uncovered",
+                 c->uncovered_routes);
     }
 }
 
