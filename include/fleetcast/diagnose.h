@@ -29,7 +29,9 @@ enum { FC_DX_SHARE, FC_DX_CHANGE, FC_DX_ARRIVAL };
 typedef struct fc_dx_settings {
     double alpha;       /* error rate of the correction (0.01) */
     int correction;     /* FC_DX_BH (default) or FC_DX_BONFERRONI */
-    int hac_lag;        /* Newey-West lag in days (14) */
+    int hac_lag;        /* Newey-West lag of the zip tests, days (28) */
+    int block_days;     /* block length of the station tests' batch-means
+                           variance, days (28) */
     int min_side;       /* days needed before and after a change date (56) */
     int drift_weeks;    /* station drift: mean residual of the last N weeks (8) */
     double min_share;   /* zips below this mean share are not tested (0.005) */
@@ -74,6 +76,8 @@ typedef struct fc_dx_station {
     int32_t first_day, last_day;
     int measure;            /* residual used for drift (hours when given) */
     double resid_sd;        /* weighted sd of the daily residual */
+    int blocks;             /* blocks of the batch-means variance */
+    double block_lost;      /* block-level degrees of freedom taken by the controls */
     fc_dx_coef recent;      /* mean residual of the last drift_weeks weeks (log) */
     double recent_p_adj;    /* Bonferroni across stations */
     int drift_flag;

@@ -59,9 +59,11 @@ static const char *st_name(const fc_dataset *ds, int32_t s) { return fc_intern_n
 static void write_text(FILE *f, const fc_diagnosis *dx, const fc_dataset *ds)
 {
     const fc_dx_settings *s = &dx->settings;
-    fprintf(f, "residual: log(observed / hybrid) of %s; %s across zips at alpha %g; Newey-West lag %d\n",
+    fprintf(f, "residual: log(observed / hybrid) of %s; %s across zips at alpha %g; Newey-West lag %d;"
+            " stations: %d-day block means\n",
             dx->has_hours ? "route hours" : "routes",
-            s->correction == FC_DX_BH ? "Benjamini-Hochberg" : "Bonferroni", s->alpha, s->hac_lag);
+            s->correction == FC_DX_BH ? "Benjamini-Hochberg" : "Bonferroni", s->alpha, s->hac_lag,
+            s->block_days);
     fprintf(f, "zips: %d tested (%lld regressions), %d flagged\n", dx->nzips, (long long)dx->ntests,
             dx->nflag_zips);
     int ci = (int)lround(100 * (1 - s->alpha));
@@ -149,6 +151,7 @@ static cJSON *to_json(const fc_diagnosis *dx, const fc_dataset *ds)
     cJSON_AddNumberToObject(set, "alpha", s->alpha);
     cJSON_AddStringToObject(set, "correction", s->correction == FC_DX_BH ? "bh" : "bonferroni");
     cJSON_AddNumberToObject(set, "hac_lag", s->hac_lag);
+    cJSON_AddNumberToObject(set, "block_days", s->block_days);
     cJSON_AddNumberToObject(set, "min_side_days", s->min_side);
     cJSON_AddNumberToObject(set, "drift_weeks", s->drift_weeks);
     cJSON_AddNumberToObject(set, "min_share", s->min_share);
@@ -195,6 +198,8 @@ static cJSON *to_json(const fc_diagnosis *dx, const fc_dataset *ds)
         cJSON_AddStringToObject(o, "last_date", b);
         cJSON_AddStringToObject(o, "measure", fc_dx_measure_name(t->measure));
         cJSON_AddNumberToObject(o, "resid_sd", t->resid_sd);
+        cJSON_AddNumberToObject(o, "blocks", t->blocks);
+        cJSON_AddNumberToObject(o, "block_df_controls", t->block_lost);
         cJSON_AddItemToObject(o, "recent", coef_json(&t->recent));
         cJSON_AddNumberToObject(o, "recent_p_adj", t->recent_p_adj);
         cJSON_AddBoolToObject(o, "drift", t->drift_flag);

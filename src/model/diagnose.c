@@ -16,6 +16,7 @@ void fc_dx_settings_default(fc_dx_settings *s)
     s->alpha = 0.01;
     s->correction = FC_DX_BH;
     s->hac_lag = 28;
+    s->block_days = 28;
     s->min_side = 56;
     s->drift_weeks = 8;
     s->min_share = 0.005;
@@ -583,6 +584,27 @@ oom:
     return -1;
 }
 
+/* The controls' share of the block-level degrees of freedom: for each
+ * orthonormal control column, the part of its norm that survives summing
+ * within blocks (1 for a column constant over a block such as the trend,
+ * the season or a composition step; about 0 for the weekdays). */
+static double block_share(const basis *b, const int32_t *blk, int nblk)
+{
+    double lost = 0;
+    int n = b->n;
+    for (int k = 0; k < b->rank; k++) {
+        const double *q = b->q + (size_t)k * n;
+        int t = 0;
+        for (int g = 0; g < nblk && t < n; g++) {
+            double s = 0;
+            int len = 0;
+            for (; t < n && blk[t] == g; t++, len++) s += q[t];
+            if (len) lost += s * s / len;
+        }
+    }
+    return lost;
+}
+
 /* Drift (last weeks) and the largest step of station s's residual. */
 static int station_tests(const panel *p, const ctrl *c, int has_hours, const fc_dx_settings *set,
                          work *w, fc_dx_station *out, int *ndates)
@@ -604,13 +626,30 @@ static int station_tests(const panel *p, const ctrl *c, int has_hours, const fc_
     }
     double mu = sy / sw2;
     out->resid_sd = sqrt(fmax(0, syy / sw2 - mu * mu));
+    /* blocks of block_days calendar days; a short tail joins the last block */
+    int32_t *blk = malloc(sizeof(int32_t) * n);
+    if (!blk) return -1;
+    int L = set->block_days > 0 ? set->block_days : 28;
+    int span = p->day[n - 1] - p->day[0] + 1;
+    int nfull = span / L, nblk = nfull + (span - nfull * L >= L / 2);
+    if (nblk < 1) nblk = 1;
+    for (int t = 0; t < n; t++) {
+        int b = (p->day[t] - p->day[0]) / L;
+        blk[t] = b < nblk ? b : nblk - 1;
+    }
+    lrv bm = {0, blk, nblk, block_share(&c->full, blk, nblk)};
+    out->blocks = nblk;
+    out->block_lost = bm.lost;
     /* drift: a step at the start of the last weeks, over the controls */
     int32_t from = p->day[n - 1] - 7 * set->drift_weeks + 1;
     int t0 = 0;
     while (t0 < n && p->day[t0] < from) t0++;
     if (n - t0 >= 14 && t0 >= set->min_side) {
         double *rs = malloc(sizeof(double) * n);
-        if (!rs) return -1;
+        if (!rs) {
+            free(blk);
+            return -1;
+        }
         for (int t = 0; t < n; t++) rs[t] = t >= t0;
         const double *r1[1] = {rs};
         fc_dx_coef cf;
@@ -623,6 +662,7 @@ static int station_tests(const panel *p, const ctrl *c, int has_hours, const fc_
     if (!dates || !st) {
         free(dates);
         free(st);
+        free(blk);
         return -1;
     }
     int nd = month_starts(p, 0, n - 1, set->min_side, dates);
@@ -639,6 +679,7 @@ static int station_tests(const panel *p, const ctrl *c, int has_hours, const fc_
     }
     free(dates);
     free(st);
+    free(blk);
     return 0;
 }
 
