@@ -34,28 +34,32 @@ void fc_phys_eval(const double p[FC_PHYS_NPARAM], const fc_phys_zip *z, int nz, 
     /* r_time, r_cap: route-equivalents if only the shift / only the van
      * limited the routes; w: per-zip weights for the stem per route. */
     double r_time = 0, r_cap = 0, w = 0, stem_h = 0, stem_km = 0, local_h = 0, local_km = 0;
+    /* the loop is most of a fit's time: divisions hoisted out of it */
+    const double kv = k / v_loc, inv_cap = 1.0 / capacity, inv_vstem = 1.0 / v_stem;
+    const double floor_h = 0.05 * H;
     for (int i = 0; i < nz; i++) {
         double n = z[i].stops, a = z[i].area_km2;
         if (!(n > 0) || !(a > 0)) continue;
-        double q = z[i].packages / n;
-        double per_km = k * sqrt(a / n) * (1.0 + SMALL_N / n);
-        double tau = per_km / v_loc + t_stop + t_pkg * q;   /* hours per stop */
-        if (z[i].lwork != 0) tau *= exp(z[i].lwork);
-        double r = circ * z[i].dist_km;                     /* one-way road km */
-        double stem = 2.0 * r / v_stem;
+        double inv_n = 1.0 / n, P = z[i].packages;
+        double geo = sqrt(a * inv_n) * (1.0 + SMALL_N * inv_n);    /* km per stop per unit k */
+        /* the zip's hours at its stops: n tau, tau = l / v_local + t_stop + t_pkg q */
+        double work = n * (kv * geo + t_stop) + t_pkg * P;
+        if (z[i].lwork != 0) work *= exp(z[i].lwork);
+        double road2 = 2.0 * circ * z[i].dist_km;           /* stem road km, both ways */
+        double stem = road2 * inv_vstem;
         /* Time left for stops; a zip beyond reach of the shift still gets
          * routes (5% of the shift), so the model degrades rather than fails. */
         double avail = H - stem;
-        if (avail < 0.05 * H) avail = 0.05 * H;
-        double rt = n * tau / avail, rc = n * q / capacity;
+        if (avail < floor_h) avail = floor_h;
+        double rt = work / avail, rc = P * inv_cap;
         double wz = rt > rc ? rt : rc;      /* the zip's own route-equivalents */
         r_time += rt;
         r_cap += rc;
         w += wz;
         stem_h += wz * stem;
-        stem_km += wz * 2.0 * r;
-        local_h += n * tau;
-        local_km += n * per_km;
+        stem_km += wz * road2;
+        local_h += work;
+        local_km += n * k * geo;
     }
     if (!(w > 0) || !(share > 0)) {
         *out = (fc_phys_out){0, 0, 0, 0, 0};
