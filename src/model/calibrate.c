@@ -282,10 +282,16 @@ int calib_fit_from(const calib_rows *rows, const double start[NP], const double 
 
 /* ---- the shared zip-mix slopes: joint Levenberg-Marquardt ---- */
 
-/* Stop when an accepted step lowers the cost by less than this share: the
- * end of the fit crawls along a flat valley (t_stop, t_pkg and the slopes
- * trade off) in steps that change the slopes in the third decimal. */
-#define MIX_TOL 1e-5
+/* Stop when an accepted step lowers the cost by less than this share. */
+#define MIX_TOL 1e-6
+
+/* The station parameters the joint fit moves with the slopes: those that
+ * trade off with a zip's time per stop (k, v_local, t_stop, t_pkg). The
+ * stem and the usable shift stay at the station's plain fit: the stem
+ * speed sits on its bound at most stations, where the steps kept failing
+ * and the fit crawled (90 iterations on one data set). The refit that
+ * follows frees them all again. */
+static const int mix_free[NP] = {1, 1, 0, 0, 1, 1, 0};
 
 /* Residuals (e[3n]) of one station's rows at log parameters x and slopes
  * beta; rt: scratch for one row's terms. */
@@ -437,10 +443,11 @@ int calib_mix_fit(const calib_rows *st_rows, int nst, double (*xs)[FC_PHYS_NPARA
             const double *As = A + (size_t)si * nx * nx, *gs = g + (size_t)si * nx;
             double App[NP * NP], *Xs = X + (size_t)si * NP * (na + 1);
             for (int p = 0; p < NP; p++) {
-                for (int q = 0; q < NP; q++) App[p * NP + q] = As[p * nx + q];
-                App[p * NP + p] += 1.0 / psd2 + lambda * (As[p * nx + p] + 1.0 / psd2);
-                for (int q = 0; q < na; q++) Xs[p * (na + 1) + q] = As[p * nx + NP + q];
-                Xs[p * (na + 1) + na] = gs[p] + (xs[si][p] - xprior[p]) / psd2;
+                for (int q = 0; q < NP; q++) App[p * NP + q] = mix_free[p] && mix_free[q] ? As[p * nx + q] : 0;
+                App[p * NP + p] = mix_free[p] ? App[p * NP + p] + 1.0 / psd2 + lambda * (As[p * nx + p] + 1.0 / psd2)
+                                              : 1.0;
+                for (int q = 0; q < na; q++) Xs[p * (na + 1) + q] = mix_free[p] ? As[p * nx + NP + q] : 0;
+                Xs[p * (na + 1) + na] = mix_free[p] ? gs[p] + (xs[si][p] - xprior[p]) / psd2 : 0;
             }
             if (LAPACKE_dposv(LAPACK_ROW_MAJOR, 'U', NP, na + 1, App, NP, Xs, na + 1) != 0) {
                 st = FC_ENOCONV;
@@ -507,9 +514,9 @@ int calib_mix_fit(const calib_rows *st_rows, int nst, double (*xs)[FC_PHYS_NPARA
             for (int64_t k = 0; k < 3 * st_rows[si].n; k++) nobs += e[k] != 0;
             double App[NP * NP], *Xs = X + (size_t)si * NP * (na + 1);
             for (int p = 0; p < NP; p++) {
-                for (int q = 0; q < NP; q++) App[p * NP + q] = As[p * nx + q];
-                App[p * NP + p] += 1.0 / psd2;
-                for (int q = 0; q < na; q++) Xs[p * (na + 1) + q] = As[p * nx + NP + q];
+                for (int q = 0; q < NP; q++) App[p * NP + q] = mix_free[p] && mix_free[q] ? As[p * nx + q] : 0;
+                App[p * NP + p] = mix_free[p] ? App[p * NP + p] + 1.0 / psd2 : 1.0;
+                for (int q = 0; q < na; q++) Xs[p * (na + 1) + q] = mix_free[p] ? As[p * nx + NP + q] : 0;
                 Xs[p * (na + 1) + na] = 0;
             }
             if (LAPACKE_dposv(LAPACK_ROW_MAJOR, 'U', NP, na + 1, App, NP, Xs, na + 1) != 0) continue;
