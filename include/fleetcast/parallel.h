@@ -17,4 +17,8 @@ int fc_parallel_for(int64_t n, int threads, fc_par_fn fn, void *ctx);
 /* Online cores (1 .. 64). */
 int fc_parallel_cores(void);
 
+/* A thread-count setting made concrete: threads itself when > 0, else
+ * one per online core. */
+int fc_parallel_threads(int threads);
+
 #endif

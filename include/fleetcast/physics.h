@@ -52,11 +52,6 @@ typedef struct fc_phys_out {
 void fc_phys_eval(const double p[FC_PHYS_NPARAM], const fc_phys_zip *z, int nz, double share,
                   double capacity, double shift_h, fc_phys_out *out);
 
-/* Same with a parameter vector in log space, clamped to the bounds (the
- * form the calibration works in). */
-void fc_phys_eval_log(const double x[FC_PHYS_NPARAM], const fc_phys_zip *z, int nz, double share,
-                      double capacity, double shift_h, fc_phys_out *out);
-
 /* Parameter j from its log-space value x, bounded smoothly (the map the
  * calibration works through; identity well inside the bounds). */
 double fc_phys_unlog(int j, double x);

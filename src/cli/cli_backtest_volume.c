@@ -4,9 +4,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "cli.h"
 #include "cli_backtest_volume.h"
+#include "fleetcast/parallel.h"
 #include "fleetcast/dataset.h"
 #include "fleetcast/forecast.h"
 #include "fleetcast/outfile.h"
@@ -89,7 +89,7 @@ int cli_backtest_volume(int argc, char **argv)
         .horizon = (int)horizon, .origins = (int)origins, .step = (int)step,
         .min_train = (int)min_train, .paths = (int)paths,
         .seed = seed >= 0 ? (uint64_t)seed : c.config->seed,
-        .threads = threads > 0 ? (int)threads : (int)sysconf(_SC_NPROCESSORS_ONLN),
+        .threads = fc_parallel_threads((int)threads),
     };
     if (bo.threads < 1) bo.threads = 1;
     fc_dataset ds;

@@ -3,8 +3,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "cli_pipeline.h"
+#include "fleetcast/parallel.h"
 #include "fleetcast/plan_source.h"
 
 int pipeline_load(cli *c, pipeline *p, const pipeline_opts *o)
@@ -20,8 +20,7 @@ int pipeline_load(cli *c, pipeline *p, const pipeline_opts *o)
         p->ds.loaded[FC_IN_FLEET] = 1;
     }
     fc_config *cfg = c->config;
-    long threads = o && o->threads > 0 ? o->threads : sysconf(_SC_NPROCESSORS_ONLN);
-    if (threads < 1) threads = 1;
+    int threads = fc_parallel_threads(o ? (int)o->threads : 0);
     if (threads > 64) threads = 64;
     p->vo = (fc_vol_options){
         .horizon = o && o->horizon > 0 ? (int)o->horizon : cfg->horizon_months,

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include <cjson/cJSON.h>
 #include "cli.h"
+#include "fleetcast/parallel.h"
 #include "fleetcast/dataset.h"
 #include "fleetcast/date.h"
 #include "fleetcast/forecast.h"
@@ -155,7 +155,7 @@ int cmd_forecast(int argc, char **argv)
         .horizon = horizon > 0 ? (int)horizon : cfg->horizon_months,
         .paths = paths > 0 ? (int)paths : cfg->paths,
         .seed = seed >= 0 ? (uint64_t)seed : cfg->seed,
-        .threads = threads > 0 ? (int)threads : (int)sysconf(_SC_NPROCESSORS_ONLN),
+        .threads = fc_parallel_threads((int)threads),
         .zip_rows = strcmp(level, "zip") == 0,
     };
     if (vo.threads < 1) vo.threads = 1;

@@ -152,7 +152,7 @@ int calib_fit_from(const calib_rows *rows, const double start[NP], const double 
     memset(res, 0, sizeof *res);
     const int nx = NP + (rows->nattr > 0 ? rows->nattr : 0);
     size_t m = (size_t)(3 * rows->n), nres = m + (size_t)nx;
-    ctx c = {rows, prior_x, prior_sd, {s->sigma_routes, s->sigma_hours, s->sigma_km}, NULL, NULL, nx, NULL, s->threads > 0 ? s->threads : fc_parallel_cores()};
+    ctx c = {rows, prior_x, prior_sd, {s->sigma_routes, s->sigma_hours, s->sigma_km}, NULL, NULL, nx, NULL, fc_parallel_threads(s->threads)};
     int64_t maxz = 1;
     for (int64_t i = 0; i < rows->n; i++)
         if (rows->off[i + 1] - rows->off[i] > maxz) maxz = rows->off[i + 1] - rows->off[i];
@@ -319,12 +319,13 @@ static double station_normal(const calib_rows *rows, const double *x, const doub
     station_res(rows, x, beta, s, e, rt);
     memset(A, 0, (size_t)(nx * nx) * sizeof *A);
     memset(g, 0, (size_t)nx * sizeof *g);
-    /* one column at a time into e1, accumulated as it comes: the
-     * Jacobian itself is never stored (m x nx) -- columns are combined
-     * through the residual differences kept per column in turn */
-    double *col = malloc(((size_t)nx * m + 1) * sizeof *col);
+    /* the Jacobian, column by column (m x nx); the columns of the
+     * parameters the joint fit holds (mix_free) stay 0: they are never
+     * used, so their residuals are not computed */
+    double *col = calloc((size_t)nx * m + 1, sizeof *col);
     if (!col) return NAN;
     for (int j = 0; j < nx; j++) {
+        if (j < NP && !mix_free[j]) continue;
         memcpy(xx, x, sizeof xx);
         memcpy(bb, beta, (size_t)na * sizeof *bb);
         if (j < NP) xx[j] += h;
@@ -379,6 +380,39 @@ static void normal_one(void *arg, int64_t si, int thread)
     free(rt);
 }
 
+/* One station's share of the slopes' system, its own parameters profiled
+ * out: with A_s = [App Apb; Abp Abb] (App with the prior, damped by
+ * lambda, only the mix_free parameters) and g_s = [gp; gb] (gp with the
+ * prior's gradient), solves App X = [Apb | gp] into Xs (NP x (na + 1)) and
+ * adds Abb - Abp X_b to S and, when b is given, gb - Abp X_g to b. gs NULL:
+ * no gradient (X_g = 0). Returns 0, or -1 when App is singular. */
+static int station_profile(const double *As, const double *gs, const double *x, const double *xprior,
+                           double psd2, double lambda, int na, double *Xs, double *S, double *b)
+{
+    const int nx = NP + na;
+    double App[NP * NP];
+    for (int p = 0; p < NP; p++) {
+        for (int q = 0; q < NP; q++) App[p * NP + q] = mix_free[p] && mix_free[q] ? As[p * nx + q] : 0;
+        App[p * NP + p] = mix_free[p] ? App[p * NP + p] + 1.0 / psd2 + lambda * (As[p * nx + p] + 1.0 / psd2)
+                                      : 1.0;
+        for (int q = 0; q < na; q++) Xs[p * (na + 1) + q] = mix_free[p] ? As[p * nx + NP + q] : 0;
+        Xs[p * (na + 1) + na] = mix_free[p] && gs ? gs[p] + (x[p] - xprior[p]) / psd2 : 0;
+    }
+    if (LAPACKE_dposv(LAPACK_ROW_MAJOR, 'U', NP, na + 1, App, NP, Xs, na + 1) != 0) return -1;
+    for (int p = 0; p < na; p++) {
+        for (int q = 0; q < na; q++) {
+            double v = As[(NP + p) * nx + NP + q];
+            for (int k = 0; k < NP; k++) v -= As[(NP + p) * nx + k] * Xs[k * (na + 1) + q];
+            S[p * na + q] += v;
+        }
+        if (!b) continue;
+        double v = gs[NP + p];
+        for (int k = 0; k < NP; k++) v -= As[(NP + p) * nx + k] * Xs[k * (na + 1) + na];
+        b[p] += v;
+    }
+    return 0;
+}
+
 /* Cost of the whole problem at (xs, beta): data + priors. */
 static double joint_cost(const calib_rows *st_rows, int nst, double (*xs)[NP], const double *xprior,
                          double prior_sd, const double *beta, const fc_spr_settings *s, double *e,
@@ -427,7 +461,7 @@ int calib_mix_fit(const calib_rows *st_rows, int nst, double (*xs)[FC_PHYS_NPARA
     for (it = 0; it < s->max_iter; it++) {
         if (fresh) {
             normal_job nj = {st_rows, xs, beta, s, A, g, sse_st};
-            fc_parallel_for(nst, s->threads > 0 ? s->threads : fc_parallel_cores(), normal_one, &nj);
+            fc_parallel_for(nst, fc_parallel_threads(s->threads), normal_one, &nj);
             for (int si = 0; si < nst; si++)
                 if (st_rows[si].n > 0 && !isfinite(sse_st[si])) {
                     st = FC_EINTERNAL;
@@ -440,28 +474,10 @@ int calib_mix_fit(const calib_rows *st_rows, int nst, double (*xs)[FC_PHYS_NPARA
         memset(S, 0, sizeof S);
         for (int si = 0; si < nst; si++) {
             if (st_rows[si].n == 0) continue;
-            const double *As = A + (size_t)si * nx * nx, *gs = g + (size_t)si * nx;
-            double App[NP * NP], *Xs = X + (size_t)si * NP * (na + 1);
-            for (int p = 0; p < NP; p++) {
-                for (int q = 0; q < NP; q++) App[p * NP + q] = mix_free[p] && mix_free[q] ? As[p * nx + q] : 0;
-                App[p * NP + p] = mix_free[p] ? App[p * NP + p] + 1.0 / psd2 + lambda * (As[p * nx + p] + 1.0 / psd2)
-                                              : 1.0;
-                for (int q = 0; q < na; q++) Xs[p * (na + 1) + q] = mix_free[p] ? As[p * nx + NP + q] : 0;
-                Xs[p * (na + 1) + na] = mix_free[p] ? gs[p] + (xs[si][p] - xprior[p]) / psd2 : 0;
-            }
-            if (LAPACKE_dposv(LAPACK_ROW_MAJOR, 'U', NP, na + 1, App, NP, Xs, na + 1) != 0) {
+            if (station_profile(A + (size_t)si * nx * nx, g + (size_t)si * nx, xs[si], xprior, psd2, lambda,
+                                na, X + (size_t)si * NP * (na + 1), S, b)) {
                 st = FC_ENOCONV;
                 goto done;
-            }
-            for (int p = 0; p < na; p++) {
-                for (int q = 0; q < na; q++) {
-                    double v = As[(NP + p) * nx + NP + q];
-                    for (int k = 0; k < NP; k++) v -= As[(NP + p) * nx + k] * Xs[k * (na + 1) + q];
-                    S[p * na + q] += v;
-                }
-                double v = gs[NP + p];
-                for (int k = 0; k < NP; k++) v -= As[(NP + p) * nx + k] * Xs[k * (na + 1) + na];
-                b[p] += v;
             }
         }
         for (int p = 0; p < na; p++) {
@@ -512,20 +528,7 @@ int calib_mix_fit(const calib_rows *st_rows, int nst, double (*xs)[FC_PHYS_NPARA
             double *As = A + (size_t)si * nx * nx, *gs = g + (size_t)si * nx;
             sse += station_normal(&st_rows[si], xs[si], beta, s, e, e1, rt, As, gs);
             for (int64_t k = 0; k < 3 * st_rows[si].n; k++) nobs += e[k] != 0;
-            double App[NP * NP], *Xs = X + (size_t)si * NP * (na + 1);
-            for (int p = 0; p < NP; p++) {
-                for (int q = 0; q < NP; q++) App[p * NP + q] = mix_free[p] && mix_free[q] ? As[p * nx + q] : 0;
-                App[p * NP + p] = mix_free[p] ? App[p * NP + p] + 1.0 / psd2 : 1.0;
-                for (int q = 0; q < na; q++) Xs[p * (na + 1) + q] = mix_free[p] ? As[p * nx + NP + q] : 0;
-                Xs[p * (na + 1) + na] = 0;
-            }
-            if (LAPACKE_dposv(LAPACK_ROW_MAJOR, 'U', NP, na + 1, App, NP, Xs, na + 1) != 0) continue;
-            for (int p = 0; p < na; p++)
-                for (int q = 0; q < na; q++) {
-                    double v = As[(NP + p) * nx + NP + q];
-                    for (int k = 0; k < NP; k++) v -= As[(NP + p) * nx + k] * Xs[k * (na + 1) + q];
-                    S[p * na + q] += v;
-                }
+            station_profile(As, NULL, xs[si], xprior, psd2, 0, na, X + (size_t)si * NP * (na + 1), S, NULL);
         }
         for (int p = 0; p < na; p++) {
             S[p * na + p] += 1.0 / bsd2;

@@ -95,11 +95,3 @@ double fc_phys_unlog(int j, double x)
     double v = exp(y);
     return v < fc_phys_lo[j] ? fc_phys_lo[j] : v > fc_phys_hi[j] ? fc_phys_hi[j] : v;
 }
-
-void fc_phys_eval_log(const double x[FC_PHYS_NPARAM], const fc_phys_zip *z, int nz, double share,
-                      double capacity, double shift_h, fc_phys_out *out)
-{
-    double p[FC_PHYS_NPARAM];
-    for (int j = 0; j < FC_PHYS_NPARAM; j++) p[j] = fc_phys_unlog(j, x[j]);
-    fc_phys_eval(p, z, nz, share, capacity, shift_h, out);
-}

@@ -1,6 +1,7 @@
 /* spr_json.c -- model.json: writing a fitted SPR model and reading it back
  * (docs/schema/model.schema.json). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fleetcast/spr.h"
@@ -165,18 +166,23 @@ static void read_params(reader *r, const cJSON *o, const char *where, double *p,
     }
 }
 
-/* An array of n numbers or nulls (NAN) into a new buffer; NULL when the
- * key is absent. */
-static double *read_numbers(reader *r, const cJSON *o, const char *key, const char *where, int n)
+/* An array of numbers or nulls (NAN) into a new buffer, n of them (n < 0:
+ * any number, then *count is set); NULL when the key is absent or on an
+ * error (reported, naming where.key and the element at fault). */
+static double *read_numbers(reader *r, const cJSON *o, const char *key, const char *where, int n, int *count)
 {
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key);
     if (!a || r->bad) return NULL;
-    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != n) {
-        fc_diag_error(r->d, FC_EDATA, "%s: %s.%s: expected an array of %d numbers", r->name, where, key, n);
+    int len = cJSON_IsArray(a) ? cJSON_GetArraySize(a) : -1;
+    if (len < 0 || (n >= 0 && len != n)) {
+        if (n >= 0)
+            fc_diag_error(r->d, FC_EDATA, "%s: %s.%s: expected an array of %d numbers", r->name, where, key, n);
+        else
+            fc_diag_error(r->d, FC_EDATA, "%s: %s.%s: expected an array", r->name, where, key);
         r->bad = 1;
         return NULL;
     }
-    double *v = calloc((size_t)n + 1, sizeof *v);
+    double *v = calloc((size_t)len + 1, sizeof *v);
     if (!v) {
         r->bad = 2;
         return NULL;
@@ -188,8 +194,11 @@ static double *read_numbers(reader *r, const cJSON *o, const char *key, const ch
         else {
             fc_diag_error(r->d, FC_EDATA, "%s: %s.%s[%d]: expected a number or null", r->name, where, key, k);
             r->bad = 1;
+            free(v);
+            return NULL;
         }
     }
+    if (count) *count = len;
     return v;
 }
 
@@ -372,37 +381,18 @@ int fc_spr_model_from_json(const cJSON *j, const char *name, fc_diag *d, fc_spr_
                 t->ml_level = getnum(&r, e, "ml_level", "physics.stations[]", 1);
                 const cJSON *pp = get(&r, e, "parameters", "physics.stations[]");
                 if (pp) read_params(&r, pp, t->name ? t->name : "station", t->p, t->se);
-                const cJSON *cc = cJSON_GetObjectItemCaseSensitive(e, "correction_centre");
-                if (cc && !r.bad) {
-                    int nc = cJSON_IsArray(cc) ? cJSON_GetArraySize(cc) : -1;
-                    t->corr_centre = nc >= 0 ? calloc((size_t)nc + 1, sizeof(double)) : NULL;
-                    if (nc < 0) {
-                        fc_diag_error(d, FC_EDATA, "%s: physics.stations[%d].correction_centre: expected an array",
-                                      name, s);
-                        r.bad = 1;
-                    } else if (!t->corr_centre) {
-                        r.bad = 2;
-                    } else {
-                        int k = 0;
-                        for (const cJSON *v = cc->child; v; v = v->next, k++) {
-                            if (cJSON_IsNull(v)) t->corr_centre[k] = NAN;
-                            else if (cJSON_IsNumber(v)) t->corr_centre[k] = v->valuedouble;
-                            else {
-                                fc_diag_error(d, FC_EDATA,
-                                              "%s: physics.stations[%d].correction_centre[%d]: expected a number "
-                                              "or null", name, s, k);
-                                r.bad = 1;
-                                break;
-                            }
-                        }
-                        centre_n[0]++;
-                        if (centre_n[1] >= 0 && centre_n[1] != nc) centre_n[2] = 1;
-                        centre_n[1] = nc;
-                    }
+                char where[48];
+                snprintf(where, sizeof where, "physics.stations[%d]", s);
+                int nc = 0;
+                t->corr_centre = read_numbers(&r, e, "correction_centre", where, -1, &nc);
+                if (t->corr_centre) {
+                    centre_n[0]++;
+                    if (centre_n[1] >= 0 && centre_n[1] != nc) centre_n[2] = 1;
+                    centre_n[1] = nc;
                 }
                 memcpy(t->pmix, t->p, sizeof t->pmix);
                 if (mix_n > 0) {
-                    t->mix_centre = read_numbers(&r, e, "mix_centre", "physics.stations[]", mix_n);
+                    t->mix_centre = read_numbers(&r, e, "mix_centre", where, mix_n, NULL);
                     const cJSON *mp = get(&r, e, "mix_parameters", "physics.stations[]");
                     for (int q = 0; q < NP && mp && !r.bad; q++) {
                         t->pmix[q] = getnum(&r, mp, fc_phys_param_names[q], "mix_parameters", 0);

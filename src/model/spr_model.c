@@ -141,19 +141,26 @@ static void mix_apply(const fc_spr_mix *mx, const int *fidx, const double *centr
     }
 }
 
-/* Package-weighted mean of each mix attribute over rows [k0, k1) of b. */
+/* Package-weighted mean of each mix attribute over rows [k0, k1) of b,
+ * and (sd not NULL) its package-weighted sd, 0 when it has none. */
 static void mix_centre(const fc_spr_mix *mx, const int *fidx, const fc_spr_index *ix, const rowbuf *b,
-                       int64_t k0, int64_t k1, double *out)
+                       int64_t k0, int64_t k1, double *mean, double *sd)
 {
     for (int j = 0; j < mx->n; j++) {
-        double sw = 0, sv = 0;
+        double sw = 0, sv = 0, ss = 0;
         for (int64_t t = b->off[k0]; t < b->off[k1]; t++) {
             double a = fc_spr_index_zip_value(ix, fidx[j], b->terms[t].zip);
             if (!isfinite(a)) continue;
             sw += b->terms[t].packages;
             sv += b->terms[t].packages * a;
         }
-        out[j] = sw > 0 ? sv / sw : NAN;
+        mean[j] = sw > 0 ? sv / sw : NAN;
+        if (!sd) continue;
+        for (int64_t t = b->off[k0]; t < b->off[k1] && sw > 0; t++) {
+            double a = fc_spr_index_zip_value(ix, fidx[j], b->terms[t].zip);
+            if (isfinite(a)) ss += b->terms[t].packages * (a - mean[j]) * (a - mean[j]);
+        }
+        sd[j] = sw > 0 ? sqrt(ss / sw) : 0;
     }
 }
 
@@ -294,22 +301,7 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
     }
     m->network_iterations = cr.iterations;
     /* The zip-mix attributes' network mean and spread (their scale). */
-    if (nmix > 0) {
-        fc_spr_mix *mx = &m->mix;
-        mix_centre(mx, fidx, ix, &b, 0, b.n, mx->mean);
-        for (int j = 0; j < nmix; j++) {
-            double sw = 0, sv = 0;
-            for (int64_t t = 0; t < b.nterms; t++) {
-                double a = fc_spr_index_zip_value(ix, fidx[j], b.terms[t].zip);
-                if (!isfinite(a) || !isfinite(mx->mean[j])) continue;
-                sw += b.terms[t].packages;
-                sv += b.terms[t].packages * (a - mx->mean[j]) * (a - mx->mean[j]);
-            }
-            mx->sd[j] = sw > 0 ? sqrt(sv / sw) : 0;
-        }
-    }
-    free(attr);
-    attr = NULL;
+    if (nmix > 0) mix_centre(&m->mix, fidx, ix, &b, 0, b.n, m->mix.mean, m->mix.sd);
     rowbuf_free(&b);
     b.nf = nf;
 
@@ -324,7 +316,7 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
         ss->days = (int)(all.n - before);
         if (nmix > 0) {
             if (!(ss->mix_centre = malloc((size_t)nmix * sizeof *ss->mix_centre))) goto oom;
-            mix_centre(&m->mix, fidx, ix, &all, before, all.n, ss->mix_centre);
+            mix_centre(&m->mix, fidx, ix, &all, before, all.n, ss->mix_centre, NULL);
         }
         memcpy(ss->p, m->network, sizeof ss->p);
         for (int j = 0; j < NP; j++) ss->se[j] = NAN;
@@ -335,7 +327,7 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
         sfit[si].run = ss->days >= s->min_days;
     }
     station_job sj = {&all, sfit, xnet, s};
-    fc_parallel_for(nst, s->threads > 0 ? s->threads : fc_parallel_cores(), station_fit_one, &sj);
+    fc_parallel_for(nst, fc_parallel_threads(s->threads), station_fit_one, &sj);
     for (int si = 0; si < nst; si++) {
         fc_spr_station *ss = &m->st[si];
         const calib_result *c = &sfit[si].res;
@@ -363,8 +355,9 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
         }
     }
     /* 2b. The zip-mix slopes, shared by all stations, estimated jointly
-     *     with every station's calibration (a Gauss-Newton step with the
-     *     stations' parameters profiled out, repeated): within a station
+     *     with the station parameters that trade off with them
+     *     (calib_mix_fit: Levenberg-Marquardt with the stations' parameters
+     *     profiled out, docs/model.md 2.5): within a station
      *     the mix moves with packages per stop, so the slopes must be
      *     fitted together with t_pkg, not after it. Attributes enter as
      *     deviations from the station's mean; route hours, not rounded to
@@ -439,7 +432,7 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
                 sfit[si].run = m->st[si].status == FC_SPR_FITTED;
                 sfit[si].start = xs[si];
             }
-            fc_parallel_for(nst, s->threads > 0 ? s->threads : fc_parallel_cores(), station_fit_one, &sj);
+            fc_parallel_for(nst, fc_parallel_threads(s->threads), station_fit_one, &sj);
             for (int64_t t = 0; t < all.nterms; t++) all.terms[t].lwork = 0;
             for (int si = 0; si < nst; si++) {
                 fc_spr_station *ss = &m->st[si];

@@ -6,11 +6,11 @@
  * (docs/plan.md, "The program"). */
 #include <glpk.h>
 #include <pthread.h>
-#include <unistd.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "fleetcast/parallel.h"
 #include "internal.h"
 
 typedef struct triplets {
@@ -838,11 +838,7 @@ static void pool_run(pool *P, int job)
 
 static int plan_threads(const plan_work *w)
 {
-    int T = w->set->threads;
-    if (T <= 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        T = n > 0 ? (int)n : 1;
-    }
+    int T = fc_parallel_threads(w->set->threads);
     if (T > 16) T = 16;
     if (T > w->S) T = w->S > 0 ? w->S : 1;
     return T;

@@ -50,3 +50,5 @@ int fc_parallel_cores(void)
     long c = sysconf(_SC_NPROCESSORS_ONLN);
     return c < 1 ? 1 : c > 64 ? 64 : (int)c;
 }
+
+int fc_parallel_threads(int threads) { return threads > 0 ? threads : fc_parallel_cores(); }
