@@ -29,6 +29,8 @@ typedef struct fc_spr_settings {
     int network_rows;           /* rows sampled for the network-wide fit (4000) */
     double prior_sd;            /* log-sd of the pull toward network values (0.15) */
     double network_prior_sd;    /* log-sd of the pull toward textbook defaults (0.3) */
+    double stem_prior_sd;       /* log-sd (at most) of the pull of v_stem and circuity
+                                 * toward the textbook values, in every fit (0.1) */
     double sigma_routes, sigma_hours, sigma_km;  /* log-scale noise of each observation */
     int robust;                 /* Huber reweighting passes (1; 0 = plain least squares) */
     double max_correction;      /* bound on the learned factor: 1/(1+b) .. 1+b (0.25) */

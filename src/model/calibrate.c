@@ -27,6 +27,7 @@ typedef struct ctx {
     const calib_rows *rows;
     const double *prior;
     double prior_sd;
+    double stem_sd;         /* v_stem's and circuity's prior sd, toward fc_phys_default */
     double sig[3];
     const double *w;        /* Huber weights, 3 per row */
     double *buf;            /* 3 per row */
@@ -108,8 +109,12 @@ static int f_eval(const gsl_vector *xv, void *params, gsl_vector *f)
     /* f may be a column of the Jacobian (finite differences): mind the stride. */
     residuals(c, x, c->buf);
     for (size_t k = 0; k < m; k++) gsl_vector_set(f, k, c->buf[k] * c->w[k]);
-    for (int j = 0; j < NP; j++)
-        gsl_vector_set(f, m + (size_t)j, (x[j] - c->prior[j]) / c->prior_sd);
+    for (int j = 0; j < NP; j++) {
+        if (j == FC_PHYS_V_STEM || j == FC_PHYS_CIRCUITY)
+            gsl_vector_set(f, m + (size_t)j, (x[j] - log(fc_phys_default[j])) / c->stem_sd);
+        else
+            gsl_vector_set(f, m + (size_t)j, (x[j] - c->prior[j]) / c->prior_sd);
+    }
     for (int j = NP; j < c->nx; j++)
         gsl_vector_set(f, m + (size_t)j, x[j] / c->rows->attr_prior_sd);
     return GSL_SUCCESS;
@@ -152,7 +157,14 @@ int calib_fit_from(const calib_rows *rows, const double start[NP], const double 
     memset(res, 0, sizeof *res);
     const int nx = NP + (rows->nattr > 0 ? rows->nattr : 0);
     size_t m = (size_t)(3 * rows->n), nres = m + (size_t)nx;
-    ctx c = {rows, prior_x, prior_sd, {s->sigma_routes, s->sigma_hours, s->sigma_km}, NULL, NULL, nx, NULL, fc_parallel_threads(s->threads)};
+    /* The data hardly tell the stem's speed and circuity from the time at
+     * the stops, in a station's fit and in the network's alike: they are
+     * pulled toward the textbook values with at least stem_prior_sd in
+     * every fit, so a zip that moves station pays a stem of a plausible
+     * cost (docs/model.md §2, item 3). */
+    double stem_sd = s->stem_prior_sd < prior_sd ? s->stem_prior_sd : prior_sd;
+    ctx c = {rows, prior_x, prior_sd, stem_sd, {s->sigma_routes, s->sigma_hours, s->sigma_km},
+             NULL, NULL, nx, NULL, fc_parallel_threads(s->threads)};
     int64_t maxz = 1;
     for (int64_t i = 0; i < rows->n; i++)
         if (rows->off[i + 1] - rows->off[i] > maxz) maxz = rows->off[i + 1] - rows->off[i];
@@ -299,7 +311,7 @@ static void station_res(const calib_rows *rows, const double *x, const double *b
                         double *e, fc_phys_zip *rt)
 {
     const int na = rows->nattr;
-    ctx c = {rows, x, 1.0, {s->sigma_routes, s->sigma_hours, s->sigma_km}, NULL, NULL, NP + na, rt, 1};
+    ctx c = {rows, x, 1.0, 1.0, {s->sigma_routes, s->sigma_hours, s->sigma_km}, NULL, NULL, NP + na, rt, 1};
     double xx[CALIB_MAXP];
     memcpy(xx, x, NP * sizeof *xx);
     memcpy(xx + NP, beta, (size_t)na * sizeof *xx);

@@ -123,6 +123,9 @@ static void test_known_answer(void)
     fc_spr_settings_default(&s);
     double prior[NP];
     for (int j = 0; j < NP; j++) prior[j] = log(fc_phys_default[j]);
+    /* Data made by the physics itself identify the stem too: no extra
+     * pull on it here (stem_prior_sd is for data that do not). */
+    s.stem_prior_sd = 100.0;
     for (int robust = 0; robust <= 2; robust += 2) {
         s.robust = robust;
         calib_result res;
@@ -145,6 +148,16 @@ static void test_known_answer(void)
     CHECK(calib_fit(&counts, prior, 0.5, &s, &res) == FC_OK);
     CHECK(res.converged);
     CHECK(res.rmse_log_routes < 0.01);
+    /* stem_prior_sd pulls the stem (only) toward the prior: the truth's
+     * 52 km/h lands between the prior's 45 and 52, everything still fits. */
+    s.stem_prior_sd = 0.02;
+    CHECK(calib_fit(&rows, prior, 100.0, &s, &res) == FC_OK);
+    CHECK(res.converged);
+    double vs = exp(res.x[FC_PHYS_V_STEM]);
+    CHECK(vs > fc_phys_default[FC_PHYS_V_STEM] && vs < 0.99 * truth[FC_PHYS_V_STEM]);
+    CHECK(fabs(exp(res.x[FC_PHYS_CIRCUITY]) - truth[FC_PHYS_CIRCUITY]) > 1e-3);
+    CHECK(res.rmse_log_routes < 0.01);
+    s.stem_prior_sd = 100.0;
     /* An iteration limit of 1 is reported as non-convergence, not a crash. */
     s.max_iter = 1;
     CHECK(calib_fit(&rows, prior, 100.0, &s, &res) == FC_OK);
@@ -382,6 +395,7 @@ static void test_end_to_end(void)
     fc_spr_settings s;
     fc_spr_settings_default(&s);
     s.prior_sd = 10;    /* let each station's data speak */
+    s.stem_prior_sd = 10;
     fc_spr_model *m = NULL;
     int fst = fc_spr_fit(ix, ds.routes, ds.vehicles, NULL, &s, &d, &m);
     CHECK(fst == FC_OK);
