@@ -25,9 +25,8 @@
 
 typedef struct ctx {
     const calib_rows *rows;
-    const double *prior;
-    double prior_sd;
-    double stem_sd;         /* v_stem's and circuity's prior sd, toward fc_phys_default */
+    double prior[NP];       /* each parameter's prior centre (log) and sd */
+    double psd[NP];
     double sig[3];
     const double *w;        /* Huber weights, 3 per row */
     double *buf;            /* 3 per row */
@@ -109,12 +108,8 @@ static int f_eval(const gsl_vector *xv, void *params, gsl_vector *f)
     /* f may be a column of the Jacobian (finite differences): mind the stride. */
     residuals(c, x, c->buf);
     for (size_t k = 0; k < m; k++) gsl_vector_set(f, k, c->buf[k] * c->w[k]);
-    for (int j = 0; j < NP; j++) {
-        if (j == FC_PHYS_V_STEM || j == FC_PHYS_CIRCUITY)
-            gsl_vector_set(f, m + (size_t)j, (x[j] - log(fc_phys_default[j])) / c->stem_sd);
-        else
-            gsl_vector_set(f, m + (size_t)j, (x[j] - c->prior[j]) / c->prior_sd);
-    }
+    for (int j = 0; j < NP; j++)
+        gsl_vector_set(f, m + (size_t)j, (x[j] - c->prior[j]) / c->psd[j]);
     for (int j = NP; j < c->nx; j++)
         gsl_vector_set(f, m + (size_t)j, x[j] / c->rows->attr_prior_sd);
     return GSL_SUCCESS;
@@ -163,8 +158,13 @@ int calib_fit_from(const calib_rows *rows, const double start[NP], const double 
      * every fit, so a zip that moves station pays a stem of a plausible
      * cost (docs/model.md §2, item 3). */
     double stem_sd = s->stem_prior_sd < prior_sd ? s->stem_prior_sd : prior_sd;
-    ctx c = {rows, prior_x, prior_sd, stem_sd, {s->sigma_routes, s->sigma_hours, s->sigma_km},
-             NULL, NULL, nx, NULL, fc_parallel_threads(s->threads)};
+    ctx c = {.rows = rows, .sig = {s->sigma_routes, s->sigma_hours, s->sigma_km}, .nx = nx,
+             .threads = fc_parallel_threads(s->threads)};
+    for (int j = 0; j < NP; j++) {
+        int stem = j == FC_PHYS_V_STEM || j == FC_PHYS_CIRCUITY;
+        c.prior[j] = stem ? log(fc_phys_default[j]) : prior_x[j];
+        c.psd[j] = stem ? stem_sd : prior_sd;
+    }
     int64_t maxz = 1;
     for (int64_t i = 0; i < rows->n; i++)
         if (rows->off[i + 1] - rows->off[i] > maxz) maxz = rows->off[i + 1] - rows->off[i];
@@ -311,7 +311,8 @@ static void station_res(const calib_rows *rows, const double *x, const double *b
                         double *e, fc_phys_zip *rt)
 {
     const int na = rows->nattr;
-    ctx c = {rows, x, 1.0, 1.0, {s->sigma_routes, s->sigma_hours, s->sigma_km}, NULL, NULL, NP + na, rt, 1};
+    ctx c = {.rows = rows, .sig = {s->sigma_routes, s->sigma_hours, s->sigma_km}, .nx = NP + na,
+             .row_terms = rt, .threads = 1};   /* residuals only: no prior */
     double xx[CALIB_MAXP];
     memcpy(xx, x, NP * sizeof *xx);
     memcpy(xx + NP, beta, (size_t)na * sizeof *xx);
