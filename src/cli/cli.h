@@ -114,13 +114,17 @@ typedef struct bt_row {
     char variant[16];
     int64_t n;
     double mape, bias, p90;     /* routes, % */
+    /* a baseline's row: the hybrid's MAPE minus this one's on the same
+     * rows, with its 90% paired block-bootstrap interval (NaN: none) */
+    double dmape, dlo, dhi;
 } bt_row;
 typedef struct bt_report {
     bt_row *rows;
     int n, cap;
 } bt_report;
+struct fc_boot_diff;
 int bt_report_add(bt_report *rep, const char *split, const char *variant, int64_t n, double mape,
-                  double bias, double p90);
+                  double bias, double p90, const struct fc_boot_diff *hybrid_minus);
 int backtest_spr(cli *c, bt_report *rep);
 
 #endif

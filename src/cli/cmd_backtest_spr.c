@@ -5,18 +5,30 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "fleetcast/bootstrap.h"
 #include "fleetcast/dataset.h"
 #include "fleetcast/spr.h"
 
 static const char *const vname[3] = {"physics", "ml", "hybrid"};
 
+enum { PHYSICS, ML, HYBRID };
+
+/* The paired comparison of the hybrid with each baseline: resampled by
+ * weeks (rows of one week share its volume and routing shocks). */
+#define BOOT_REPS 2000
+#define BOOT_LEVEL 0.9
+
 typedef struct errs {
     double *ape[3];
+    int32_t *week;
     int64_t n, cap;
     double bias[3];
 } errs;
 
-static int errs_add(errs *e, const double *pred, double obs)
+/* Week of a day (days since 1970-01-01, floor division). */
+static int32_t week_of(int32_t day) { return day >= 0 ? day / 7 : -((-day + 6) / 7); }
+
+static int errs_add(errs *e, const double *pred, double obs, int32_t day)
 {
     if (e->n == e->cap) {
         int64_t cap = e->cap ? e->cap * 2 : 1024;
@@ -25,8 +37,12 @@ static int errs_add(errs *e, const double *pred, double obs)
             if (!p) return -1;
             e->ape[v] = p;
         }
+        int32_t *w = realloc(e->week, (size_t)cap * sizeof *w);
+        if (!w) return -1;
+        e->week = w;
         e->cap = cap;
     }
+    e->week[e->n] = week_of(day);
     for (int v = 0; v < 3; v++) {
         e->ape[v][e->n] = 100 * fabs(pred[v] - obs) / obs;
         e->bias[v] += 100 * (pred[v] - obs) / obs;
@@ -41,8 +57,14 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int errs_report(errs *e, const char *split, bt_report *rep)
+static int errs_report(errs *e, const char *split, uint64_t seed, bt_report *rep)
 {
+    /* before the sort below: the comparison pairs the variants' errors row by row */
+    fc_boot_diff d[2];
+    for (int v = PHYSICS; v <= ML; v++)
+        if (e->n && fc_boot_paired_diff(e->ape[HYBRID], e->ape[v], e->week, e->n, BOOT_REPS, BOOT_LEVEL, seed,
+                                        &d[v]))
+            return FC_EINTERNAL;
     for (int v = 0; v < 3; v++) {
         double s = 0;
         for (int64_t i = 0; i < e->n; i++) s += e->ape[v][i];
@@ -52,7 +74,7 @@ static int errs_report(errs *e, const char *split, bt_report *rep)
             p90 = e->ape[v][(int64_t)floor(0.9 * (double)(e->n - 1))];
         }
         if (bt_report_add(rep, split, vname[v], e->n, e->n ? s / (double)e->n : NAN,
-                          e->n ? e->bias[v] / (double)e->n : NAN, p90))
+                          e->n ? e->bias[v] / (double)e->n : NAN, p90, v != HYBRID && e->n ? &d[v] : NULL))
             return FC_EINTERNAL;
     }
     return FC_OK;
@@ -61,6 +83,7 @@ static int errs_report(errs *e, const char *split, bt_report *rep)
 static void errs_free(errs *e)
 {
     for (int v = 0; v < 3; v++) free(e->ape[v]);
+    free(e->week);
     memset(e, 0, sizeof *e);
 }
 
@@ -70,6 +93,7 @@ typedef struct bt {
     fc_spr_settings s;
     fc_spr_index *ix;
     errs pooled;
+    uint64_t seed;      /* of the bootstrap */
 } bt;
 
 /* Fit on train[], score test[]; rows go to the report (and to the pooled
@@ -113,10 +137,11 @@ static int run_split(bt *b, const char *split, const unsigned char *train, const
         if (fc_spr_predict_row(pr, r, b->ds.vehicles, i, &row, &p)) continue;
         double rt[3];
         for (int v = 0; v < 3; v++) rt[v] = fc_spr_round_routes(p.routes[v], row.packages);
-        if (errs_add(&e, rt, r->routes[i]) || (pool && errs_add(&b->pooled, rt, r->routes[i])))
+        if (errs_add(&e, rt, r->routes[i], r->day[i]) ||
+            (pool && errs_add(&b->pooled, rt, r->routes[i], r->day[i])))
             st = FC_EINTERNAL;
     }
-    if (st == FC_OK) st = errs_report(&e, split, rep);
+    if (st == FC_OK) st = errs_report(&e, split, b->seed, rep);
     if (st == FC_EINTERNAL) fc_diag_error(&b->c->diag, st, "out of memory");
     errs_free(&e);
     fc_spr_predictor_free(pr);
@@ -135,6 +160,7 @@ int backtest_spr(cli *c, bt_report *rep)
     bt b;
     memset(&b, 0, sizeof b);
     b.c = c;
+    b.seed = c->config ? c->config->seed : 1;
     int st = cli_spr_load(c, &b.ds, &b.s, 0);
     if (st == FC_OK) st = fc_spr_index_new(b.ds.shipments, b.ds.zips, b.ds.stations, &c->diag, &b.ix);
     const fc_routes *r = b.ds.routes;
@@ -242,7 +268,7 @@ int backtest_spr(cli *c, bt_report *rep)
             free(inv);
         }
     }
-    if (st == FC_OK && b.pooled.n) st = errs_report(&b.pooled, "extrapolation", rep);
+    if (st == FC_OK && b.pooled.n) st = errs_report(&b.pooled, "extrapolation", b.seed, rep);
     if (st == FC_EINTERNAL && !c->diag.n_errors) fc_diag_error(&c->diag, st, "out of memory");
     errs_free(&b.pooled);
     free(train);
