@@ -148,6 +148,13 @@ static void mix_centre(const fc_spr_mix *mx, const int *fidx, const fc_spr_index
 {
     for (int j = 0; j < mx->n; j++) {
         double sw = 0, sv = 0, ss = 0;
+        /* no rows (a station with no usable route-days; the buffer may
+         * not even be allocated yet when it is the first): no centre */
+        if (k1 <= k0) {
+            mean[j] = NAN;
+            if (sd) sd[j] = 0;
+            continue;
+        }
         for (int64_t t = b->off[k0]; t < b->off[k1]; t++) {
             double a = fc_spr_index_zip_value(ix, fidx[j], b->terms[t].zip);
             if (!isfinite(a)) continue;
@@ -331,7 +338,12 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
     for (int si = 0; si < nst; si++) {
         fc_spr_station *ss = &m->st[si];
         const calib_result *c = &sfit[si].res;
-        if (ss->days == 0) continue;
+        if (ss->days == 0) {
+            /* in stations.csv but no usable route-day: scored with the network values */
+            m->n_few++;
+            fc_diag_note(d, "station %s: no route-days with shipments; using network values", ss->name);
+            continue;
+        }
         if (sfit[si].run) {
             if (sfit[si].st) goto oom;
             ss->iterations = c->iterations;
