@@ -97,7 +97,7 @@ enum { FC_SPR_FITTED, FC_SPR_FEW_DAYS, FC_SPR_NOCONV };
 
 typedef struct fc_spr_station {
     char *name;
-    int status;             /* FC_SPR_*: the latter two use the network values */
+    int status;             /* FC_SPR_*: the latter two use the typical station (model.typical) */
     int days, iterations;
     double p[FC_PHYS_NPARAM], se[FC_PHYS_NPARAM];
     double pmix[FC_PHYS_NPARAM];    /* the hybrid's physics: p refitted with the zip-mix term */
@@ -132,6 +132,12 @@ typedef struct fc_spr_model {
     fc_spr_settings settings;
     double network[FC_PHYS_NPARAM], network_se[FC_PHYS_NPARAM];
     int network_iterations;
+    /* What a station without its own fit uses (too few days, not
+     * converged, or unknown to the model): the median of the fitted
+     * stations' parameters (log space), plain and with the zip-mix term;
+     * the network values when none is fitted (typical_n 0). */
+    double typical[FC_PHYS_NPARAM], typical_mix[FC_PHYS_NPARAM];
+    int typical_n;
     int nstations;
     fc_spr_station *st;
     fc_spr_mix mix;         /* zip-mix term of the hybrid */

@@ -22,10 +22,12 @@ static const char help[] =
     "fitted for comparison. Station fits run on all cores (same result).\n"
     "Settings come from the \"model\" section of the config. The model goes to\n"
     "stdout or -o FILE (written atomically); a summary goes to stderr.\n"
-    "A station whose fit does not converge takes the network values, is\n"
-    "flagged in the model, and makes the exit code 79 (the model is still\n"
-    "written); so does a zip-mix fit that fails (slopes 0, flagged) and a\n"
-    "network-wide fit that fails (no model then).\n\n"
+    "A station with too few route-days (model.min_days) or whose fit does\n"
+    "not converge takes the typical station: the median of the fitted\n"
+    "stations' parameters. One that does not converge is also flagged in the\n"
+    "model and makes the exit code 79 (the model is still written); so does\n"
+    "a zip-mix fit that fails (slopes 0, flagged) and a network-wide fit\n"
+    "that fails (no model then).\n\n"
     "Options:\n"
     "  --config FILE      run configuration (JSON): input files, \"model\" settings\n"
     "  --shipments F      shipments: date, zip, station, packages, stops (daily)\n"
@@ -118,7 +120,7 @@ int cmd_fit(int argc, char **argv)
         fc_diag_note(&c.diag, "in-sample routes MAPE: physics %.2f%%, ML-only %.2f%%, hybrid %.2f%%",
                      m->train.mape[FC_VAR_PHYSICS], m->train.mape[FC_VAR_ML], m->train.mape[FC_VAR_HYBRID]);
         if (m->n_noconv) {
-            fc_diag_error(&c.diag, FC_ENOCONV, "%d station fit%s did not converge (they use network values)",
+            fc_diag_error(&c.diag, FC_ENOCONV, "%d station fit%s did not converge (they use the typical station)",
                           m->n_noconv, m->n_noconv > 1 ? "s" : "");
             st = FC_ENOCONV;
         }

@@ -61,6 +61,15 @@ cJSON *fc_spr_model_to_json(const fc_spr_model *m)
     cJSON *ph = cJSON_AddObjectToObject(o, "physics");
     cJSON_AddItemToObject(ph, "network", params_json(m->network, m->network_se));
     cJSON_AddNumberToObject(ph, "network_iterations", m->network_iterations);
+    /* what a station without its own fit uses (also one unknown to the model) */
+    cJSON *ty = cJSON_AddObjectToObject(ph, "typical");
+    cJSON_AddNumberToObject(ty, "stations", m->typical_n);
+    cJSON *tp = cJSON_AddObjectToObject(ty, "parameters");
+    for (int j = 0; j < NP; j++) cJSON_AddItemToObject(tp, fc_phys_param_names[j], num(m->typical[j]));
+    if (m->mix.n > 0) {
+        cJSON *tm = cJSON_AddObjectToObject(ty, "mix_parameters");
+        for (int j = 0; j < NP; j++) cJSON_AddItemToObject(tm, fc_phys_param_names[j], num(m->typical_mix[j]));
+    }
     cJSON *sa = cJSON_AddArrayToObject(ph, "stations");
     for (int s = 0; s < m->nstations; s++) {
         const fc_spr_station *t = &m->st[s];
@@ -158,6 +167,19 @@ static void read_params(reader *r, const cJSON *o, const char *where, double *p,
         if (!e) return;
         p[j] = getnum(r, e, "value", fc_phys_param_names[j], 0);
         se[j] = getnum(r, e, "se", fc_phys_param_names[j], 1);
+        if (!r->bad && !(p[j] >= fc_phys_lo[j] && p[j] <= fc_phys_hi[j])) {
+            fc_diag_error(r->d, FC_EDATA, "%s: %s.%s = %g is outside its bounds %g .. %g", r->name, where,
+                          fc_phys_param_names[j], p[j], fc_phys_lo[j], fc_phys_hi[j]);
+            r->bad = 1;
+        }
+    }
+}
+
+/* {"k": value, ...}: every parameter's value, within its bounds. */
+static void read_values(reader *r, const cJSON *o, const char *where, double *p)
+{
+    for (int j = 0; j < NP && !r->bad; j++) {
+        p[j] = getnum(r, o, fc_phys_param_names[j], where, 0);
         if (!r->bad && !(p[j] >= fc_phys_lo[j] && p[j] <= fc_phys_hi[j])) {
             fc_diag_error(r->d, FC_EDATA, "%s: %s.%s = %g is outside its bounds %g .. %g", r->name, where,
                           fc_phys_param_names[j], p[j], fc_phys_lo[j], fc_phys_hi[j]);
@@ -344,6 +366,18 @@ int fc_spr_model_from_json(const cJSON *j, const char *name, fc_diag *d, fc_spr_
         const cJSON *net = get(&r, ph, "network", "physics");
         if (net) read_params(&r, net, "physics.network", m->network, m->network_se);
         m->network_iterations = (int)getnum(&r, ph, "network_iterations", "physics", 0);
+        /* the typical station; models written before it had the network values */
+        memcpy(m->typical, m->network, sizeof m->typical);
+        memcpy(m->typical_mix, m->network, sizeof m->typical_mix);
+        const cJSON *ty = cJSON_GetObjectItemCaseSensitive(ph, "typical");
+        if (ty && !r.bad) {
+            m->typical_n = (int)getnum(&r, ty, "stations", "physics.typical", 0);
+            const cJSON *tp = get(&r, ty, "parameters", "physics.typical");
+            if (tp) read_values(&r, tp, "physics.typical.parameters", m->typical);
+            memcpy(m->typical_mix, m->typical, sizeof m->typical_mix);
+            const cJSON *tm = cJSON_GetObjectItemCaseSensitive(ty, "mix_parameters");
+            if (tm) read_values(&r, tm, "physics.typical.mix_parameters", m->typical_mix);
+        }
         const cJSON *sa = get(&r, ph, "stations", "physics");
         if (!r.bad && !cJSON_IsArray(sa)) {
             fc_diag_error(d, FC_EDATA, "%s: physics.stations: expected an array", name);
@@ -394,15 +428,9 @@ int fc_spr_model_from_json(const cJSON *j, const char *name, fc_diag *d, fc_spr_
                 if (mix_n > 0) {
                     t->mix_centre = read_numbers(&r, e, "mix_centre", where, mix_n, NULL);
                     const cJSON *mp = get(&r, e, "mix_parameters", "physics.stations[]");
-                    for (int q = 0; q < NP && mp && !r.bad; q++) {
-                        t->pmix[q] = getnum(&r, mp, fc_phys_param_names[q], "mix_parameters", 0);
-                        if (!r.bad && !(t->pmix[q] >= fc_phys_lo[q] && t->pmix[q] <= fc_phys_hi[q])) {
-                            fc_diag_error(d, FC_EDATA, "%s: physics.stations[%d].mix_parameters.%s = %g is "
-                                          "outside its bounds %g .. %g", name, s, fc_phys_param_names[q],
-                                          t->pmix[q], fc_phys_lo[q], fc_phys_hi[q]);
-                            r.bad = 1;
-                        }
-                    }
+                    char wm[64];
+                    snprintf(wm, sizeof wm, "physics.stations[%d].mix_parameters", s);
+                    if (mp) read_values(&r, mp, wm, t->pmix);
                 }
                 if (t->status == FC_SPR_NOCONV) m->n_noconv++;
                 if (t->status == FC_SPR_FEW_DAYS) m->n_few++;

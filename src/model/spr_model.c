@@ -42,6 +42,48 @@ void fc_spr_model_free(fc_spr_model *m)
     free(m);
 }
 
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The typical station (docs/model.md §2, item 2): per parameter, the
+ * median over the fitted stations in log space, of the plain and of the
+ * hybrid's parameters; given to every station without its own fit. The
+ * network fit is a poor stand-in for one station: it prices all
+ * stations' differences with one parameter set, and its stem drifts (79
+ * km/h on synth seed 7 where the stations' own fits say 45-55). */
+static int typical_station(fc_spr_model *m)
+{
+    int nf = 0;
+    for (int si = 0; si < m->nstations; si++) nf += m->st[si].status == FC_SPR_FITTED;
+    memcpy(m->typical, m->network, sizeof m->typical);
+    memcpy(m->typical_mix, m->network, sizeof m->typical_mix);
+    m->typical_n = nf;
+    if (nf > 0) {
+        double *v = malloc((size_t)nf * sizeof *v);
+        if (!v) return FC_EINTERNAL;
+        for (int w = 0; w < 2; w++)
+            for (int j = 0; j < NP; j++) {
+                int k = 0;
+                for (int si = 0; si < m->nstations; si++)
+                    if (m->st[si].status == FC_SPR_FITTED) v[k++] = log(w ? m->st[si].pmix[j] : m->st[si].p[j]);
+                qsort(v, (size_t)nf, sizeof *v, cmp_dbl);
+                double med = nf % 2 ? v[nf / 2] : 0.5 * (v[nf / 2 - 1] + v[nf / 2]);
+                (w ? m->typical_mix : m->typical)[j] = exp(med);
+            }
+        free(v);
+    }
+    for (int si = 0; si < m->nstations; si++) {
+        fc_spr_station *ss = &m->st[si];
+        if (ss->status == FC_SPR_FITTED) continue;
+        memcpy(ss->p, m->typical, sizeof ss->p);
+        memcpy(ss->pmix, m->typical_mix, sizeof ss->pmix);
+    }
+    return FC_OK;
+}
+
 /* Growing buffers of prepared rows, for one calibration. */
 typedef struct rowbuf {
     int64_t n, cap, nterms, tcap;
@@ -339,9 +381,9 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
         fc_spr_station *ss = &m->st[si];
         const calib_result *c = &sfit[si].res;
         if (ss->days == 0) {
-            /* in stations.csv but no usable route-day: scored with the network values */
+            /* in stations.csv but no usable route-day: scored as the typical station */
             m->n_few++;
-            fc_diag_note(d, "station %s: no route-days with shipments; using network values", ss->name);
+            fc_diag_note(d, "station %s: no route-days with shipments; using the typical station", ss->name);
             continue;
         }
         if (sfit[si].run) {
@@ -357,12 +399,12 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
             } else {
                 ss->status = FC_SPR_NOCONV;
                 m->n_noconv++;
-                fc_diag_warn(d, "station %s: the physics fit did not converge (%s); using network values",
+                fc_diag_warn(d, "station %s: the physics fit did not converge (%s); using the typical station",
                              ss->name, c->why);
             }
         } else {
             m->n_few++;
-            fc_diag_note(d, "station %s: %d route-days (fewer than model.min_days = %d); using network values",
+            fc_diag_note(d, "station %s: %d route-days (fewer than model.min_days = %d); using the typical station",
                          ss->name, ss->days, s->min_days);
         }
     }
@@ -467,6 +509,7 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
                            mx->names[j], mx->beta[j], mx->se[j]);
         fc_diag_note(d, "zip-mix slopes (log time per stop per sd; %d iterations): %s", mix_it, line);
     }
+    if (typical_station(m)) goto oom;
     int64_t n = all.n;
     if (n < 2) {
         fc_diag_error(d, FC_EDATA, "too few usable route-days to fit the model (%lld)", (long long)n);
@@ -760,7 +803,7 @@ int fc_spr_predict_row(fc_spr_predictor *p, const fc_routes *r, const fc_vehicle
     fc_spr_row_prepare(p->ix, r, veh, i, p->terms, p->feat, row);
     if (row->nz == 0 || !(row->share > 0)) return -1;
     int32_t ms = p->st_map[row->station];
-    const double *par = ms >= 0 ? m->st[ms].p : m->network;
+    const double *par = ms >= 0 ? m->st[ms].p : m->typical;
     double shift = isfinite(row->shift_h) ? row->shift_h : p->default_shift;
     fc_phys_out o;
     fc_phys_eval(par, p->terms, row->nz, row->share, row->capacity, shift, &o);
@@ -795,7 +838,7 @@ int fc_spr_predict_row(fc_spr_predictor *p, const fc_routes *r, const fc_vehicle
             else mix_apply(&m->mix, p->mix_map, ms >= 0 ? m->st[ms].mix_centre : NULL, bd, p->ix,
                            p->terms + q, 1);
         }
-        fc_phys_eval(ms >= 0 ? m->st[ms].pmix : m->network, p->terms, row->nz, row->share, row->capacity,
+        fc_phys_eval(ms >= 0 ? m->st[ms].pmix : m->typical_mix, p->terms, row->nz, row->share, row->capacity,
                      shift, &oh);
     }
     out->routes[FC_VAR_HYBRID] = oh.routes * c;

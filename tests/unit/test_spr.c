@@ -415,6 +415,13 @@ static void test_end_to_end(void)
     }
     CHECK(m->train.mape[FC_VAR_PHYSICS] < 1.5);
     CHECK(m->train.mape[FC_VAR_HYBRID] < 1.5);
+    /* The typical station (for stations without a fit): the median in log
+     * space of the fitted stations, here the geometric mean of the two. */
+    CHECK(m->typical_n == 2);
+    for (int j = 0; j < NP; j++) {
+        CHECK_NEAR(m->typical[j], sqrt(m->st[0].p[j] * m->st[1].p[j]), 1e-12 * m->typical[j]);
+        CHECK_NEAR(m->typical_mix[j], sqrt(m->st[0].pmix[j] * m->st[1].pmix[j]), 1e-12 * m->typical_mix[j]);
+    }
     /* The model survives a JSON round trip unchanged. */
     cJSON *j = fc_spr_model_to_json(m);
     char *text = cJSON_Print(j);
@@ -461,6 +468,13 @@ static void test_end_to_end(void)
         fc_spr_model *m3 = NULL;
         CHECK(fc_spr_model_from_json(old, "old.json", &d, &m3) == FC_OK);
         CHECK(m3 && m3->settings.correction_centre == 0 && !m3->st[0].corr_centre);
+        fc_spr_model_free(m3);
+        /* A model written before the typical station uses the network values. */
+        cJSON_DeleteItemFromObject(cJSON_GetObjectItem(old, "physics"), "typical");
+        m3 = NULL;
+        CHECK(fc_spr_model_from_json(old, "old.json", &d, &m3) == FC_OK);
+        CHECK(m3 && m3->typical_n == 0 && memcmp(m3->typical, m3->network, sizeof m3->typical) == 0 &&
+              memcmp(m3->typical_mix, m3->network, sizeof m3->typical_mix) == 0);
         fc_spr_model_free(m3);
         /* Centres of the wrong length are refused. */
         sts = cJSON_GetObjectItem(cJSON_GetObjectItem(j2, "physics"), "stations");
