@@ -63,6 +63,8 @@ void fc_spr_index_free(fc_spr_index *ix);
 /* Stations of the data set (ids of the stations file) and their names. */
 int fc_spr_index_nstations(const fc_spr_index *ix);
 const char *fc_spr_index_station_name(const fc_spr_index *ix, int s);
+/* Station s's city (index into the stations' cities), -1 when not given. */
+int fc_spr_index_station_city(const fc_spr_index *ix, int s);
 /* The most zips any station-day can have (size of a term buffer). */
 int fc_spr_index_max_zips(const fc_spr_index *ix);
 /* Names of the correction features this data set offers (owned by ix). */
@@ -97,8 +99,10 @@ enum { FC_SPR_FITTED, FC_SPR_FEW_DAYS, FC_SPR_NOCONV };
 
 typedef struct fc_spr_station {
     char *name;
-    int status;             /* FC_SPR_*: the latter two use the typical station (model.typical) */
+    int status;             /* FC_SPR_*: the latter two take pooled values (see pooled) */
     int days, iterations;
+    int pooled;             /* without its own fit: the fitted stations of its city its values
+                             * pool (0: the typical station, model.typical) */
     double p[FC_PHYS_NPARAM], se[FC_PHYS_NPARAM];
     double pmix[FC_PHYS_NPARAM];    /* the hybrid's physics: p refitted with the zip-mix term */
     double rmse_log_routes; /* in-sample, physics only */

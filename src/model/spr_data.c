@@ -193,6 +193,7 @@ void fc_spr_index_free(fc_spr_index *ix)
 
 int fc_spr_index_nstations(const fc_spr_index *ix) { return ix->nst; }
 const char *fc_spr_index_station_name(const fc_spr_index *ix, int s) { return fc_intern_name(ix->st->ids, s); }
+int fc_spr_index_station_city(const fc_spr_index *ix, int s) { return ix->st->city ? ix->st->city[s] : -1; }
 int fc_spr_index_max_zips(const fc_spr_index *ix) { return ix->max_zips > 0 ? ix->max_zips : 1; }
 int fc_spr_index_nfeat(const fc_spr_index *ix) { return ix->nfeat; }
 const char *fc_spr_index_feat_name(const fc_spr_index *ix, int j) { return ix->names[j]; }

@@ -78,6 +78,8 @@ cJSON *fc_spr_model_to_json(const fc_spr_model *m)
         cJSON_AddStringToObject(e, "status", status_names[t->status]);
         cJSON_AddNumberToObject(e, "days", t->days);
         cJSON_AddNumberToObject(e, "iterations", t->iterations);
+        /* without its own fit: how many fitted stations of its city it pools (0: the typical station) */
+        if (t->status != FC_SPR_FITTED) cJSON_AddNumberToObject(e, "pooled_city_stations", t->pooled);
         cJSON_AddItemToObject(e, "rmse_log_routes", num(t->rmse_log_routes));
         cJSON_AddItemToObject(e, "ml_level", num(t->ml_level));
         cJSON_AddItemToObject(e, "parameters", params_json(t->p, t->se));
@@ -411,6 +413,8 @@ int fc_spr_model_from_json(const cJSON *j, const char *name, fc_diag *d, fc_spr_
                 }
                 t->days = (int)getnum(&r, e, "days", "physics.stations[]", 0);
                 t->iterations = (int)getnum(&r, e, "iterations", "physics.stations[]", 0);
+                if (cJSON_GetObjectItemCaseSensitive(e, "pooled_city_stations"))
+                    t->pooled = (int)getnum(&r, e, "pooled_city_stations", "physics.stations[]", 0);
                 t->rmse_log_routes = getnum(&r, e, "rmse_log_routes", "physics.stations[]", 1);
                 t->ml_level = getnum(&r, e, "ml_level", "physics.stations[]", 1);
                 const cJSON *pp = get(&r, e, "parameters", "physics.stations[]");

@@ -48,39 +48,75 @@ static int cmp_dbl(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The typical station (docs/model.md §2, item 2): per parameter, the
- * median over the fitted stations in log space, of the plain and of the
- * hybrid's parameters; given to every station without its own fit. The
- * network fit is a poor stand-in for one station: it prices all
- * stations' differences with one parameter set, and its stem drifts (79
- * km/h on synth seed 7 where the stations' own fits say 45-55). */
-static int typical_station(fc_spr_model *m)
+/* Median of v[0..n-1], n > 0 (sorts v). */
+static double median(double *v, int n)
 {
-    int nf = 0;
-    for (int si = 0; si < m->nstations; si++) nf += m->st[si].status == FC_SPR_FITTED;
+    qsort(v, (size_t)n, sizeof *v, cmp_dbl);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* Pool the fitted stations of city (-1: every fitted station): per
+ * parameter the median in log space of their plain (p) and hybrid (pmix)
+ * parameters, and (centre not NULL) the median of their zip-mix centres.
+ * v: scratch for nstations values. Returns the stations pooled (0: the
+ * outputs are untouched). */
+static int pool_fitted(const fc_spr_model *m, const int32_t *st_city, int city, double *v, double *p,
+                       double *pmix, double *centre)
+{
+    const fc_spr_station *st = m->st;
+#define POOLED(k) (st[k].status == FC_SPR_FITTED && (city < 0 || st_city[k] == city))
+    int n = 0;
+    for (int k = 0; k < m->nstations; k++) n += POOLED(k);
+    if (n == 0) return 0;
+    for (int j = 0; j < NP; j++) {
+        int q = 0;
+        for (int k = 0; k < m->nstations; k++)
+            if (POOLED(k)) v[q++] = log(st[k].p[j]);
+        p[j] = exp(median(v, n));
+        q = 0;
+        for (int k = 0; k < m->nstations; k++)
+            if (POOLED(k)) v[q++] = log(st[k].pmix[j]);
+        pmix[j] = exp(median(v, n));
+    }
+    for (int a = 0; centre && a < m->mix.n; a++) {
+        int q = 0;
+        for (int k = 0; k < m->nstations; k++)
+            if (POOLED(k) && st[k].mix_centre && isfinite(st[k].mix_centre[a])) v[q++] = st[k].mix_centre[a];
+        centre[a] = q > 0 ? median(v, q) : NAN;
+    }
+#undef POOLED
+    return n;
+}
+
+/* A station without its own fit (too few days, not converged) takes its
+ * city's fitted stations pooled (docs/model.md §2, item 2) -- stations of
+ * one city share roads, traffic and practice -- or, with none in its
+ * city, the typical station: every fitted station pooled (also what a
+ * station unknown to the model is scored with). Its zip-mix centre is
+ * the pooled stations' too: the parameters were fitted relative to
+ * those mixes, so the zip-mix term then prices what differs about this
+ * station's zips. The network fit is a poor stand-in for one station: it
+ * prices all stations' differences with one parameter set, and its stem
+ * drifts (79 km/h on synth seed 7 where the stations' own fits say
+ * 45-55). st_city: each station's city (-1: none). */
+static int typical_station(fc_spr_model *m, const int32_t *st_city)
+{
     memcpy(m->typical, m->network, sizeof m->typical);
     memcpy(m->typical_mix, m->network, sizeof m->typical_mix);
-    m->typical_n = nf;
-    if (nf > 0) {
-        double *v = malloc((size_t)nf * sizeof *v);
-        if (!v) return FC_EINTERNAL;
-        for (int w = 0; w < 2; w++)
-            for (int j = 0; j < NP; j++) {
-                int k = 0;
-                for (int si = 0; si < m->nstations; si++)
-                    if (m->st[si].status == FC_SPR_FITTED) v[k++] = log(w ? m->st[si].pmix[j] : m->st[si].p[j]);
-                qsort(v, (size_t)nf, sizeof *v, cmp_dbl);
-                double med = nf % 2 ? v[nf / 2] : 0.5 * (v[nf / 2 - 1] + v[nf / 2]);
-                (w ? m->typical_mix : m->typical)[j] = exp(med);
-            }
-        free(v);
-    }
+    double *v = malloc(((size_t)m->nstations + 1) * sizeof *v);
+    if (!v) return FC_EINTERNAL;
+    m->typical_n = pool_fitted(m, st_city, -1, v, m->typical, m->typical_mix, NULL);
     for (int si = 0; si < m->nstations; si++) {
         fc_spr_station *ss = &m->st[si];
         if (ss->status == FC_SPR_FITTED) continue;
+        int c = st_city ? st_city[si] : -1;
+        ss->pooled = c >= 0 ? pool_fitted(m, st_city, c, v, ss->p, ss->pmix, ss->mix_centre) : 0;
+        if (ss->pooled > 0) continue;
         memcpy(ss->p, m->typical, sizeof ss->p);
         memcpy(ss->pmix, m->typical_mix, sizeof ss->pmix);
+        if (m->typical_n > 0) pool_fitted(m, st_city, -1, v, ss->p, ss->pmix, ss->mix_centre);
     }
+    free(v);
     return FC_OK;
 }
 
@@ -383,7 +419,7 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
         if (ss->days == 0) {
             /* in stations.csv but no usable route-day: scored as the typical station */
             m->n_few++;
-            fc_diag_note(d, "station %s: no route-days with shipments; using the typical station", ss->name);
+            fc_diag_note(d, "station %s: no route-days with shipments", ss->name);
             continue;
         }
         if (sfit[si].run) {
@@ -399,12 +435,12 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
             } else {
                 ss->status = FC_SPR_NOCONV;
                 m->n_noconv++;
-                fc_diag_warn(d, "station %s: the physics fit did not converge (%s); using the typical station",
+                fc_diag_warn(d, "station %s: the physics fit did not converge (%s); it takes pooled values",
                              ss->name, c->why);
             }
         } else {
             m->n_few++;
-            fc_diag_note(d, "station %s: %d route-days (fewer than model.min_days = %d); using the typical station",
+            fc_diag_note(d, "station %s: %d route-days (fewer than model.min_days = %d)",
                          ss->name, ss->days, s->min_days);
         }
     }
@@ -509,7 +545,24 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
                            mx->names[j], mx->beta[j], mx->se[j]);
         fc_diag_note(d, "zip-mix slopes (log time per stop per sd; %d iterations): %s", mix_it, line);
     }
-    if (typical_station(m)) goto oom;
+    {
+        int32_t *st_city = malloc(((size_t)nst + 1) * sizeof *st_city);
+        if (!st_city) goto oom;
+        for (int si = 0; si < nst; si++) st_city[si] = fc_spr_index_station_city(ix, si);
+        int ts = typical_station(m, st_city);
+        free(st_city);
+        if (ts) goto oom;
+        for (int si = 0; si < nst; si++) {
+            const fc_spr_station *ss = &m->st[si];
+            if (ss->status == FC_SPR_FITTED) continue;
+            if (ss->pooled > 0)
+                fc_diag_note(d, "station %s: takes the pooled values of the %d fitted station%s of its city", ss->name,
+                             ss->pooled, ss->pooled == 1 ? "" : "s");
+            else
+                fc_diag_note(d, "station %s: takes the typical station (%d fitted station%s pooled)", ss->name,
+                             m->typical_n, m->typical_n == 1 ? "" : "s");
+        }
+    }
     int64_t n = all.n;
     if (n < 2) {
         fc_diag_error(d, FC_EDATA, "too few usable route-days to fit the model (%lld)", (long long)n);
