@@ -558,9 +558,11 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
             if (ss->pooled > 0)
                 fc_diag_note(d, "station %s: takes the pooled values of the %d fitted station%s of its city", ss->name,
                              ss->pooled, ss->pooled == 1 ? "" : "s");
-            else
+            else if (m->typical_n > 0)
                 fc_diag_note(d, "station %s: takes the typical station (%d fitted station%s pooled)", ss->name,
                              m->typical_n, m->typical_n == 1 ? "" : "s");
+            else
+                fc_diag_note(d, "station %s: takes the network values (no station has its own fit)", ss->name);
         }
     }
     int64_t n = all.n;
