@@ -736,7 +736,11 @@ done:
 struct fc_spr_predictor {
     const fc_spr_model *m;
     const fc_spr_index *ix;
-    int32_t *st_map;        /* data station -> model station, -1 = unknown */
+    int32_t *st_map;        /* data station -> model station (>= nstations: extra[k - nstations]),
+                             * -1 = unknown (the typical station) */
+    fc_spr_station *extra;  /* stations unknown to the model with fitted stations in their city:
+                             * those pooled (p, pmix, mix_centre; no correction centre) */
+    int nextra;
     int *corr_map, *ml_map; /* model feature -> data feature (ML extras: -2 - k), -1 = missing */
     int mix_map[FC_SPR_MAX_MIX];   /* zip-mix attribute -> data feature, -1 = missing */
     double mix_bound;
@@ -762,7 +766,57 @@ void fc_spr_predictor_free(fc_spr_predictor *p)
     free(p->xm);
     free(p->mix_u);
     free(p->mix_v);
+    for (int k = 0; k < p->nextra; k++) free(p->extra[k].mix_centre);
+    free(p->extra);
     free(p);
+}
+
+/* The model's station for data station s (NULL: the typical station). */
+static const fc_spr_station *station_of(const fc_spr_predictor *p, int32_t ms)
+{
+    if (ms < 0) return NULL;
+    return ms < p->m->nstations ? &p->m->st[ms] : &p->extra[ms - p->m->nstations];
+}
+
+/* Data stations the model does not know but whose city has fitted
+ * stations in it take those pooled, as fit does for a station without
+ * its own fit (pool_fitted); the rest take the typical station. */
+static int pool_unknown(fc_spr_predictor *p, const fc_stations *st, fc_diag *d)
+{
+    const fc_spr_model *m = p->m;
+    if (!st->city) return FC_OK;
+    int32_t *mcity = malloc(((size_t)m->nstations + 1) * sizeof *mcity);
+    double *v = malloc(((size_t)m->nstations + 1) * sizeof *v);
+    p->extra = calloc((size_t)st->n + 1, sizeof *p->extra);
+    if (!mcity || !v || !p->extra) goto oom;
+    for (int k = 0; k < m->nstations; k++) mcity[k] = -1;
+    for (int32_t s = 0; s < st->n; s++)
+        if (p->st_map[s] >= 0) mcity[p->st_map[s]] = st->city[s];
+    for (int32_t s = 0; s < st->n; s++) {
+        if (p->st_map[s] >= 0 || st->city[s] < 0) continue;
+        fc_spr_station *e = &p->extra[p->nextra];
+        if (m->mix.n > 0 && !(e->mix_centre = malloc((size_t)m->mix.n * sizeof *e->mix_centre))) goto oom;
+        e->name = NULL;
+        e->ml_level = NAN;
+        e->status = FC_SPR_FEW_DAYS;
+        int n = pool_fitted(m, mcity, st->city[s], v, e->p, e->pmix, e->mix_centre);
+        if (n == 0) {
+            free(e->mix_centre);
+            e->mix_centre = NULL;
+            continue;
+        }
+        e->pooled = n;
+        p->st_map[s] = m->nstations + p->nextra++;
+        fc_diag_note(d, "station %s is not in the model; it takes the pooled values of the %d fitted station%s of "
+                     "its city", fc_intern_name(st->ids, s), n, n == 1 ? "" : "s");
+    }
+    free(mcity);
+    free(v);
+    return FC_OK;
+oom:
+    free(mcity);
+    free(v);
+    return FC_EINTERNAL;
 }
 
 static int map_features(const fc_ridge *rg, const fc_spr_index *ix, int *map, int extras, fc_diag *d)
@@ -804,6 +858,7 @@ int fc_spr_predictor_new(const fc_spr_model *m, const fc_spr_index *ix, const fc
         for (int k = 0; k < m->nstations; k++)
             if (strcmp(m->st[k].name, name) == 0) p->st_map[s] = k;
     }
+    if (pool_unknown(p, st, d)) goto oom;
     map_features(&m->corr, ix, p->corr_map, 0, d);
     map_features(&m->ml, ix, p->ml_map, 1, d);
     p->mix_bound = log(1 + m->settings.max_correction);
@@ -822,7 +877,8 @@ int fc_spr_predictor_new(const fc_spr_model *m, const fc_spr_index *ix, const fc
         const fc_spr_mix *mx = &m->mix;
         int32_t nzip = fc_spr_index_nzips(ix);
         p->mix_u = malloc(((size_t)nzip + 1) * sizeof *p->mix_u);
-        p->mix_v = malloc(((size_t)m->nstations + 1) * sizeof *p->mix_v);
+        const int nall = m->nstations + p->nextra;
+        p->mix_v = malloc(((size_t)nall + 1) * sizeof *p->mix_v);
         if (!p->mix_u || !p->mix_v) goto oom;
         for (int32_t z = 0; z < nzip; z++) {
             double u = 0;
@@ -832,8 +888,9 @@ int fc_spr_predictor_new(const fc_spr_model *m, const fc_spr_index *ix, const fc
             }
             p->mix_u[z] = u;    /* NAN when an attribute is missing */
         }
-        for (int k = 0; k <= m->nstations; k++) {
-            const double *c = k < m->nstations ? m->st[k].mix_centre : NULL;
+        for (int k = 0; k <= nall; k++) {
+            const fc_spr_station *S = k < nall ? station_of(p, k) : NULL;
+            const double *c = S ? S->mix_centre : NULL;
             double v = 0;
             for (int j = 0; j < mx->n; j++) {
                 if (p->mix_map[j] < 0 || !(mx->sd[j] > 0)) continue;
@@ -858,11 +915,12 @@ int fc_spr_predict_row(fc_spr_predictor *p, const fc_routes *r, const fc_vehicle
     fc_spr_row_prepare(p->ix, r, veh, i, p->terms, p->feat, row);
     if (row->nz == 0 || !(row->share > 0)) return -1;
     int32_t ms = p->st_map[row->station];
-    const double *par = ms >= 0 ? m->st[ms].p : m->typical;
+    const fc_spr_station *S = station_of(p, ms);
+    const double *par = S ? S->p : m->typical;
     double shift = isfinite(row->shift_h) ? row->shift_h : p->default_shift;
     fc_phys_out o;
     fc_phys_eval(par, p->terms, row->nz, row->share, row->capacity, shift, &o);
-    const double *centre = ms >= 0 ? m->st[ms].corr_centre : NULL;
+    const double *centre = S ? S->corr_centre : NULL;
     for (int j = 0; j < m->corr.p; j++) {
         double v = p->corr_map[j] >= 0 ? p->feat[p->corr_map[j]] : NAN;
         /* within-station deviation; a station the model does not know gets
@@ -872,7 +930,7 @@ int fc_spr_predict_row(fc_spr_predictor *p, const fc_routes *r, const fc_vehicle
     }
     double extra[ML_EXTRA] = {log(row->capacity), log(row->packages),
                               r->has_stops && r->stops[i] > 0 ? log(r->stops[i]) : NAN,
-                              ms >= 0 ? m->st[ms].ml_level : NAN};
+                              S ? S->ml_level : NAN};
     for (int j = 0; j < m->ml.p; j++) {
         int k = p->ml_map[j];
         p->xm[j] = k >= 0 ? p->feat[k] : k <= -2 ? extra[-2 - k] : NAN;
@@ -886,14 +944,13 @@ int fc_spr_predict_row(fc_spr_predictor *p, const fc_routes *r, const fc_vehicle
      * plain calibration, which was fitted without it */
     fc_phys_out oh = o;
     if (p->mix_on) {
-        double v = p->mix_v[ms >= 0 ? ms : m->nstations], bd = p->mix_bound;
+        double v = p->mix_v[ms >= 0 ? ms : m->nstations + p->nextra], bd = p->mix_bound;
         for (int q = 0; q < row->nz; q++) {
             double lw = p->mix_u[p->terms[q].zip] - v;
             if (isfinite(lw)) p->terms[q].lwork = (float)(lw > bd ? bd : lw < -bd ? -bd : lw);
-            else mix_apply(&m->mix, p->mix_map, ms >= 0 ? m->st[ms].mix_centre : NULL, bd, p->ix,
-                           p->terms + q, 1);
+            else mix_apply(&m->mix, p->mix_map, S ? S->mix_centre : NULL, bd, p->ix, p->terms + q, 1);
         }
-        fc_phys_eval(ms >= 0 ? m->st[ms].pmix : m->typical_mix, p->terms, row->nz, row->share, row->capacity,
+        fc_phys_eval(S ? S->pmix : m->typical_mix, p->terms, row->nz, row->share, row->capacity,
                      shift, &oh);
     }
     out->routes[FC_VAR_HYBRID] = oh.routes * c;
