@@ -91,8 +91,8 @@ static int pool_fitted(const fc_spr_model *m, const int32_t *st_city, int city, 
 /* A station without its own fit (too few days, not converged) takes its
  * city's fitted stations pooled (docs/model.md §2, item 2) -- stations of
  * one city share roads, traffic and practice -- or, with none in its
- * city, the typical station: every fitted station pooled (also what a
- * station unknown to the model is scored with). Its zip-mix centre is
+ * city, the typical station: every fitted station pooled (predict does
+ * the same for a station unknown to the model: pool_unknown). Its zip-mix centre is
  * the pooled stations' too: the parameters were fitted relative to
  * those mixes, so the zip-mix term then prices what differs about this
  * station's zips. The network fit is a poor stand-in for one station: it
