@@ -20,6 +20,8 @@ static const char help[] =
     "  volume_top20     each station's highest-volume 20% of days\n"
     "  van:TYPE         every row of a van type, trained without that type\n"
     "  rezoning         days from the first zip move on, at the stations involved\n"
+    "  station          each station held out in turn (at most 8): a new station,\n"
+    "                   scored from its city's fitted stations\n"
     "  extrapolation    volume, van and rezoning splits pooled\n"
     "Accuracy is per station-day and van type: MAPE, bias and the 90th\n"
     "percentile of the absolute percentage error of the whole route count.\n"

@@ -16,6 +16,8 @@ enum { PHYSICS, ML, HYBRID };
 /* The paired comparison of the hybrid with each baseline: resampled by
  * weeks (rows of one week share its volume and routing shocks). */
 #define BOOT_REPS 2000
+/* the station split refits once per held-out station: at most this many */
+#define MAX_HELD_STATIONS 8
 #define BOOT_LEVEL 0.9
 
 typedef struct errs {
@@ -97,10 +99,11 @@ typedef struct bt {
 } bt;
 
 /* Fit on train[], score test[]; rows go to the report (and to the pooled
- * extrapolation errors when pool). A split whose fit fails is reported
- * and skipped. */
-static int run_split(bt *b, const char *split, const unsigned char *train, const unsigned char *test,
-                     int pool, bt_report *rep)
+ * extrapolation errors when pool), or with into set only into *into (a
+ * split made of several fits). A split whose fit fails is reported and
+ * skipped. */
+static int run_split_into(bt *b, const char *split, const unsigned char *train, const unsigned char *test,
+                          int pool, errs *into, bt_report *rep)
 {
     const fc_routes *r = b->ds.routes;
     int64_t ntest = 0, ntrain = 0;
@@ -137,16 +140,22 @@ static int run_split(bt *b, const char *split, const unsigned char *train, const
         if (fc_spr_predict_row(pr, r, b->ds.vehicles, i, &row, &p)) continue;
         double rt[3];
         for (int v = 0; v < 3; v++) rt[v] = fc_spr_round_routes(p.routes[v], row.packages);
-        if (errs_add(&e, rt, r->routes[i], r->day[i]) ||
+        if (errs_add(into ? into : &e, rt, r->routes[i], r->day[i]) ||
             (pool && errs_add(&b->pooled, rt, r->routes[i], r->day[i])))
             st = FC_EINTERNAL;
     }
-    if (st == FC_OK) st = errs_report(&e, split, b->seed, rep);
+    if (st == FC_OK && !into) st = errs_report(&e, split, b->seed, rep);
     if (st == FC_EINTERNAL) fc_diag_error(&b->c->diag, st, "out of memory");
     errs_free(&e);
     fc_spr_predictor_free(pr);
     fc_spr_model_free(m);
     return st;
+}
+
+static int run_split(bt *b, const char *split, const unsigned char *train, const unsigned char *test,
+                     int pool, bt_report *rep)
+{
+    return run_split_into(b, split, train, test, pool, NULL, rep);
 }
 
 static int cmp_pk(const void *a, const void *b)
@@ -267,6 +276,44 @@ int backtest_spr(cli *c, bt_report *rep)
             if (inv) st = run_split(&b, "rezoning", train, test, 1, rep);
             free(inv);
         }
+    }
+    /* (e) station: a station nobody has fitted (a new one): each station
+     * with routes held out in turn -- at most MAX_HELD_STATIONS, spread
+     * evenly -- trained on every other station's rows and scored on its
+     * own, which fit gives its city's fitted stations pooled (or the
+     * typical station). One row for all of them; not in the pooled
+     * extrapolation, whose make-up the earlier tables keep. */
+    if (st == FC_OK) {
+        int32_t ns = b.ds.stations->n, nwith = 0;
+        unsigned char *has = calloc((size_t)ns + 1, 1);
+        errs held = {0};
+        if (!has) st = FC_EINTERNAL;
+        for (int64_t i = 0; has && i < r->n; i++)
+            if (r->routes[i] > 0) has[r->station[i]] = 1;
+        for (int32_t s = 0; has && s < ns; s++) nwith += has[s];
+        int take = nwith < MAX_HELD_STATIONS ? nwith : MAX_HELD_STATIONS, done = 0;
+        for (int32_t s = 0, k = 0; st == FC_OK && nwith > 1 && s < ns; s++) {
+            if (!has[s]) continue;
+            /* the k-th station with routes is taken when it starts a new
+             * stride of nwith/take (k * take / nwith steps up) */
+            int pick = (int64_t)k * take / nwith != (int64_t)(k + 1) * take / nwith;
+            k++;
+            if (!pick) continue;
+            for (int64_t i = 0; i < r->n; i++) {
+                test[i] = r->station[i] == s;
+                train[i] = !test[i];
+            }
+            st = run_split_into(&b, "station", train, test, 0, &held, rep);
+            done++;
+        }
+        if (st == FC_OK && nwith < 2)
+            fc_diag_note(&c->diag, "split station: needs two stations with routes; skipped");
+        if (st == FC_OK && held.n) {
+            fc_diag_note(&c->diag, "split station: %d of %d stations held out in turn", done, nwith);
+            st = errs_report(&held, "station", b.seed, rep);
+        }
+        errs_free(&held);
+        free(has);
     }
     if (st == FC_OK && b.pooled.n) st = errs_report(&b.pooled, "extrapolation", b.seed, rep);
     if (st == FC_EINTERNAL && !c->diag.n_errors) fc_diag_error(&c->diag, st, "out of memory");

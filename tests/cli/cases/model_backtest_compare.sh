@@ -10,7 +10,7 @@ head -1 a.csv | grep -q ',hybrid_minus_pct,hybrid_minus_lo90_pct,hybrid_minus_hi
 # physics and ml rows: three numbers in order; hybrid rows: three empty fields
 awk -F, 'NR > 1 && $2 != "hybrid" { if ($7 == "" || $8 + 0 > $7 + 0 || $7 + 0 > $9 + 0) exit 1; n++ }
          NR > 1 && $2 == "hybrid" { if ($7 != "" || $8 != "" || $9 != "") exit 1 }
-         END { if (n != 6) exit 1 }' a.csv
+         END { if (n != 8) exit 1 }' a.csv
 "$FC" backtest --what spr --format json $IN -o a.json
 grep -q "\"hybrid_minus_pct\":[[:space:]]*null" a.json
 grep -q '"lo90":' a.json
