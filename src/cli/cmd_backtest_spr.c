@@ -16,9 +16,9 @@ enum { PHYSICS, ML, HYBRID };
 /* The paired comparison of the hybrid with each baseline: resampled by
  * weeks (rows of one week share its volume and routing shocks). */
 #define BOOT_REPS 2000
+#define BOOT_LEVEL 0.9
 /* the station split refits once per held-out station: at most this many */
 #define MAX_HELD_STATIONS 8
-#define BOOT_LEVEL 0.9
 
 typedef struct errs {
     double *ape[3];
@@ -158,12 +158,6 @@ static int run_split(bt *b, const char *split, const unsigned char *train, const
     return run_split_into(b, split, train, test, pool, NULL, rep);
 }
 
-static int cmp_pk(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int backtest_spr(cli *c, bt_report *rep)
 {
     bt b;
@@ -203,7 +197,7 @@ int backtest_spr(cli *c, bt_report *rep)
             for (int64_t i = 0; i < r->n; i++)
                 if (r->station[i] == s) pk[n++] = r->packages[i];
             if (n == 0) continue;
-            qsort(pk, (size_t)n, sizeof *pk, cmp_pk);
+            qsort(pk, (size_t)n, sizeof *pk, cmp_double);
             double thr = pk[(int64_t)floor(0.8 * (double)n)];
             for (int64_t i = 0; i < r->n; i++)
                 if (r->station[i] == s) {

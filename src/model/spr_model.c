@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include "calibrate.h"
 #include "fleetcast/parallel.h"
 #include "fleetcast/spr.h"
@@ -42,17 +44,11 @@ void fc_spr_model_free(fc_spr_model *m)
     free(m);
 }
 
-static int cmp_dbl(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Median of v[0..n-1], n > 0 (sorts v). */
 static double median(double *v, int n)
 {
-    qsort(v, (size_t)n, sizeof *v, cmp_dbl);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    gsl_sort(v, 1, (size_t)n);
+    return gsl_stats_median_from_sorted_data(v, 1, (size_t)n);
 }
 
 /* Pool the fitted stations of city (-1: every fitted station): per
@@ -111,10 +107,12 @@ static int typical_station(fc_spr_model *m, const int32_t *st_city)
         if (ss->status == FC_SPR_FITTED) continue;
         int c = st_city ? st_city[si] : -1;
         ss->pooled = c >= 0 ? pool_fitted(m, st_city, c, v, ss->p, ss->pmix, ss->mix_centre) : 0;
-        if (ss->pooled > 0) continue;
-        memcpy(ss->p, m->typical, sizeof ss->p);
-        memcpy(ss->pmix, m->typical_mix, sizeof ss->pmix);
-        if (m->typical_n > 0) pool_fitted(m, st_city, -1, v, ss->p, ss->pmix, ss->mix_centre);
+        /* no fitted station in its city: the typical station (every fitted
+         * one pooled, with their centres), or with none fitted the network */
+        if (ss->pooled == 0 && !pool_fitted(m, st_city, -1, v, ss->p, ss->pmix, ss->mix_centre)) {
+            memcpy(ss->p, m->typical, sizeof ss->p);
+            memcpy(ss->pmix, m->typical_mix, sizeof ss->pmix);
+        }
     }
     free(v);
     return FC_OK;
@@ -796,7 +794,6 @@ static int pool_unknown(fc_spr_predictor *p, const fc_stations *st, fc_diag *d)
         if (p->st_map[s] >= 0 || st->city[s] < 0) continue;
         fc_spr_station *e = &p->extra[p->nextra];
         if (m->mix.n > 0 && !(e->mix_centre = malloc((size_t)m->mix.n * sizeof *e->mix_centre))) goto oom;
-        e->name = NULL;
         e->ml_level = NAN;
         e->status = FC_SPR_FEW_DAYS;
         int n = pool_fitted(m, mcity, st->city[s], v, e->p, e->pmix, e->mix_centre);
