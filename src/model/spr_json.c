@@ -162,6 +162,16 @@ static double getnum(reader *r, const cJSON *o, const char *key, const char *whe
     return NAN;
 }
 
+/* Parameter j's value v read at where: reported unless within its bounds. */
+static void check_bounds(reader *r, const char *where, int j, double v)
+{
+    if (r->bad || (v >= fc_phys_lo[j] && v <= fc_phys_hi[j])) return;
+    fc_diag_error(r->d, FC_EDATA, "%s: %s.%s = %g is outside its bounds %g .. %g", r->name, where,
+                  fc_phys_param_names[j], v, fc_phys_lo[j], fc_phys_hi[j]);
+    r->bad = 1;
+}
+
+/* {"k": {"value": v, "se": s}, ...}: every parameter, within its bounds. */
 static void read_params(reader *r, const cJSON *o, const char *where, double *p, double *se)
 {
     for (int j = 0; j < NP; j++) {
@@ -169,11 +179,7 @@ static void read_params(reader *r, const cJSON *o, const char *where, double *p,
         if (!e) return;
         p[j] = getnum(r, e, "value", fc_phys_param_names[j], 0);
         se[j] = getnum(r, e, "se", fc_phys_param_names[j], 1);
-        if (!r->bad && !(p[j] >= fc_phys_lo[j] && p[j] <= fc_phys_hi[j])) {
-            fc_diag_error(r->d, FC_EDATA, "%s: %s.%s = %g is outside its bounds %g .. %g", r->name, where,
-                          fc_phys_param_names[j], p[j], fc_phys_lo[j], fc_phys_hi[j]);
-            r->bad = 1;
-        }
+        check_bounds(r, where, j, p[j]);
     }
 }
 
@@ -182,11 +188,7 @@ static void read_values(reader *r, const cJSON *o, const char *where, double *p)
 {
     for (int j = 0; j < NP && !r->bad; j++) {
         p[j] = getnum(r, o, fc_phys_param_names[j], where, 0);
-        if (!r->bad && !(p[j] >= fc_phys_lo[j] && p[j] <= fc_phys_hi[j])) {
-            fc_diag_error(r->d, FC_EDATA, "%s: %s.%s = %g is outside its bounds %g .. %g", r->name, where,
-                          fc_phys_param_names[j], p[j], fc_phys_lo[j], fc_phys_hi[j]);
-            r->bad = 1;
-        }
+        check_bounds(r, where, j, p[j]);
     }
 }
 
