@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_sort.h>
 #include "cli.h"
 #include "fleetcast/bootstrap.h"
 #include "fleetcast/dataset.h"
@@ -53,12 +54,6 @@ static int errs_add(errs *e, const double *pred, double obs, int32_t day)
     return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static int errs_report(errs *e, const char *split, uint64_t seed, bt_report *rep)
 {
     /* before the sort below: the comparison pairs the variants' errors row by row */
@@ -72,7 +67,7 @@ static int errs_report(errs *e, const char *split, uint64_t seed, bt_report *rep
         for (int64_t i = 0; i < e->n; i++) s += e->ape[v][i];
         double p90 = NAN;
         if (e->n) {
-            qsort(e->ape[v], (size_t)e->n, sizeof(double), cmp_double);
+            gsl_sort(e->ape[v], 1, (size_t)e->n);
             p90 = e->ape[v][(int64_t)floor(0.9 * (double)(e->n - 1))];
         }
         if (bt_report_add(rep, split, vname[v], e->n, e->n ? s / (double)e->n : NAN,
@@ -197,7 +192,7 @@ int backtest_spr(cli *c, bt_report *rep)
             for (int64_t i = 0; i < r->n; i++)
                 if (r->station[i] == s) pk[n++] = r->packages[i];
             if (n == 0) continue;
-            qsort(pk, (size_t)n, sizeof *pk, cmp_double);
+            gsl_sort(pk, 1, (size_t)n);
             double thr = pk[(int64_t)floor(0.8 * (double)n)];
             for (int64_t i = 0; i < r->n; i++)
                 if (r->station[i] == s) {

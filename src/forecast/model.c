@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_sort.h>
 #include "fleetcast/forecast.h"
 #include "internal.h"
 
@@ -157,12 +158,6 @@ out:
 #define G_MIN (1 / 1.5)  /* the error size line may narrow the intervals by at most 1.5x */
 #endif
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Holdout cells: horizon k (0..K-1) from origin j (0..K-1-k) inside the
  * holdout, stored horizon by horizon: cell(k, j) = off(k) + j. */
 static int cell_off(int K, int k) { return k * K - k * (k - 1) / 2; }
@@ -248,7 +243,7 @@ static double station_rho(const double *se, const double *s1, const double *s2, 
                 v[cnt++] = var > 0 ? fabs(se[j]) / sqrt(var) : 0;
             }
         if (cnt == 0) return 0;
-        qsort(v, (size_t)cnt, sizeof *v, cmp_double);
+        gsl_sort(v, 1, (size_t)cnt);
         if (v[(int)(0.8 * (cnt - 1))] > 1.2816) lo = r;
         else hi = r;
     }
@@ -307,7 +302,7 @@ static int calibrate(const fc_vol_history *h, fc_vol_model *m, const double *x, 
             zips += has;
         }
         if (zips < 30) break;
-        qsort(v, (size_t)cnt, sizeof *v, cmp_double);
+        gsl_sort(v, 1, (size_t)cnt);
         double q = v[(int)(0.8 * (cnt - 1))] / 1.2816;
         if (q < prev) q = prev;
         m->hscale[k] = prev = q;
@@ -546,14 +541,14 @@ int fc_vol_model_fit(const fc_vol_history *h, int n_used, int method, int thread
     int cnt = 0;
     for (int32_t z = 0; z < nz; z++)
         if (m->fitted[z] && !m->pooled[z] && isfinite(m->fit[z].sigma)) tmp[cnt++] = m->fit[z].sigma;
-    qsort(tmp, (size_t)cnt, sizeof *tmp, cmp_double);
+    gsl_sort(tmp, 1, (size_t)cnt);
     double net_sigma = cnt ? tmp[cnt / 2] : 0.3;
     for (int32_t s = 0; s < ns; s++) {
         cnt = 0;
         for (int32_t z = 0; z < nz; z++)
             if (h->station[z] == s && m->fitted[z] && !m->pooled[z] && isfinite(m->fit[z].sigma))
                 tmp[cnt++] = m->fit[z].sigma;
-        qsort(tmp, (size_t)cnt, sizeof *tmp, cmp_double);
+        gsl_sort(tmp, 1, (size_t)cnt);
         st_sigma[s] = cnt >= 3 ? tmp[cnt / 2] : net_sigma;
     }
     for (int32_t z = 0; z < nz; z++) {

@@ -8,6 +8,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_multifit_nlinear.h>
+#include <gsl/gsl_sort.h>
 #include <gsl/gsl_vector.h>
 #include <lapacke.h>
 #include "calibrate.h"
@@ -115,12 +116,6 @@ static int f_eval(const gsl_vector *xv, void *params, gsl_vector *f)
     return GSL_SUCCESS;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Huber weights (as square roots, applied to residuals) from the residuals
  * at x, with the cut at 1.345 robust sigmas (MAD). */
 static void huber(const ctx *c, const double *x, double *e, double *w, double *tmp)
@@ -130,7 +125,7 @@ static void huber(const ctx *c, const double *x, double *e, double *w, double *t
     for (size_t k = 0; k < m; k++)
         if (e[k] != 0) tmp[na++] = fabs(e[k]);
     if (na < 4) return;
-    qsort(tmp, na, sizeof *tmp, cmp_double);
+    gsl_sort(tmp, 1, na);
     double mad = tmp[na / 2] * 1.4826;
     if (!(mad > 0)) return;
     double cut = 1.345 * mad;

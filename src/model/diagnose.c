@@ -8,6 +8,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
+#include <gsl/gsl_sort.h>
 #include "fleetcast/date.h"
 #include "fleetcast/diagnose.h"
 
@@ -229,12 +230,6 @@ typedef struct acc {
     int rows;
 } acc;
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Panel of station s from its accumulated days. */
 static double acc_resid(const acc *a, int has_hours)
 {
@@ -260,7 +255,7 @@ static int panel_build(panel *p, const acc *ac, const double *net, int32_t d0, i
     int k = 0;
     for (int i = 0; i < ndays; i++)
         if (ac[i].rows > 0 && !ac[i].bad) med[k++] = ac[i].pkg;
-    qsort(med, (size_t)k, sizeof *med, cmp_double);
+    gsl_sort(med, 1, (size_t)k);
     double median = med[k / 2];
     free(med);
     p->day = malloc(sizeof(int32_t) * cand);

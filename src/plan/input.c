@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_sort.h>
 #include "fleetcast/date.h"
 #include "fleetcast/plan.h"
 
@@ -437,19 +438,13 @@ int fc_plan_input_set_route_sample(fc_plan_input *in, int32_t s, int32_t v, int 
     return FC_OK;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 double fc_plan_quantile(double *x, int n, double q)
 {
     int k = 0;
     for (int i = 0; i < n; i++)
         if (!isnan(x[i])) x[k++] = x[i];
     if (k == 0) return NAN;
-    qsort(x, (size_t)k, sizeof(double), cmp_double);
+    gsl_sort(x, 1, (size_t)k);
     double h = (k - 1) * q;
     int lo = (int)floor(h);
     if (lo >= k - 1) return x[k - 1];

@@ -3,13 +3,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_sort.h>
 #include "fleetcast/synth.h"
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* Percentile q of sorted v (linear interpolation between order statistics). */
 static double quantile(const double *v, int64_t n, double q)
@@ -49,16 +44,16 @@ int fc_synth_route_stats(const fc_synth_world *w, const fc_synth_result *r, fc_s
     s->km_mean = km / (double)n;
     s->capacity_bound = full / (double)n;
     for (int64_t i = 0; i < n; i++) v[i] = r->route[i].stops;
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    gsl_sort(v, 1, (size_t)n);
     s->stops_p10 = quantile(v, n, 0.1);
     s->stops_p50 = quantile(v, n, 0.5);
     s->stops_p90 = quantile(v, n, 0.9);
     for (int64_t i = 0; i < n; i++) v[i] = r->route[i].packages;
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    gsl_sort(v, 1, (size_t)n);
     s->packages_p10 = quantile(v, n, 0.1);
     s->packages_p90 = quantile(v, n, 0.9);
     for (int64_t i = 0; i < n; i++) v[i] = r->route[i].hours;
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    gsl_sort(v, 1, (size_t)n);
     s->hours_p10 = quantile(v, n, 0.1);
     s->hours_p90 = quantile(v, n, 0.9);
     free(v);
