@@ -157,6 +157,10 @@ int32_t fc_synth_station_van(const fc_synth_world *w, int32_t station, int32_t d
 double fc_synth_volume_factor(const fc_synth_world *w, int32_t station, int32_t day);
 double fc_synth_service_factor(const fc_synth_world *w, int32_t zip, int32_t day);
 
+/* The router's parameters for a station on a day (its van's capacity and
+ * range, its shift); returns the van's index. */
+int32_t fc_synth_day_router(const fc_synth_world *w, int32_t station, int32_t day, fc_router_params *p);
+
 /* Expected stops of a zip on a day (trend x season x weekday x scenario). */
 double fc_synth_expected_stops(const fc_synth_world *w, int32_t zip, int32_t station, int32_t day);
 

@@ -40,6 +40,18 @@ static void fail(run_ctx *c, int st)
     pthread_mutex_unlock(&c->lock);
 }
 
+int32_t fc_synth_day_router(const fc_synth_world *w, int32_t station, int32_t day, fc_router_params *p)
+{
+    int32_t van = fc_synth_station_van(w, station, day);
+    const fc_synth_vehicle *v = &w->vehicles[van];
+    *p = w->route;
+    p->capacity = v->capacity;
+    p->shift_h = w->stations[station].shift_hours;
+    /* an electric van keeps 20% of its battery in reserve */
+    p->range_km = v->electric ? 0.8 * v->battery_kwh / v->kwh_per_km : 0;
+    return van;
+}
+
 /* Route one station on one day. */
 static int station_day(run_ctx *c, int64_t task, fc_router *router, gsl_rng *rng,
                        fc_route_stop **stops, int32_t *cap)
@@ -65,13 +77,8 @@ static int station_day(run_ctx *c, int64_t task, fc_router *router, gsl_rng *rng
         res->zip_stops[zc] = n - before;
     }
     if (n == 0) return FC_OK;
-    int32_t van = fc_synth_station_van(w, s, day);
-    const fc_synth_vehicle *v = &w->vehicles[van];
-    fc_router_params p = w->route;
-    p.capacity = v->capacity;
-    p.shift_h = w->stations[s].shift_hours;
-    /* an electric van keeps 20% of its battery in reserve */
-    p.range_km = v->electric ? 0.8 * v->battery_kwh / v->kwh_per_km : 0;
+    fc_router_params p;
+    int32_t van = fc_synth_day_router(w, s, day, &p);
     const fc_route_plan *plan;
     int st = fc_router_solve(router, &p, *stops, n, &plan);
     if (st) return st;
