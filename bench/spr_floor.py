@@ -5,11 +5,11 @@ Reads the data set DIR (routes.csv, shipments.csv), the oracle's counts
 from bench/spr_floor.c (FLOOR.csv) and, optionally, the text output of
 `fleetcast backtest --what spr` on the same data (BACKTEST.txt). Picks the
 test rows of each split as cmd_backtest_spr.c does (time, volume_top20,
-van:T, rezoning, and their pooled `extrapolation`) and prints, per split,
-the oracle's routes MAPE on the rows the oracle covered next to the
-backtest's physics and hybrid MAPEs, the 40% target (0.6 x the better
-baseline) and the share of the physics' distance to the floor that the
-hybrid closes. docs/model.md section 5.3.
+van:T, rezoning, their pooled `extrapolation`, and station) and prints,
+per split, the oracle's routes MAPE on the rows the oracle covered next
+to the backtest's physics, ML-only and hybrid MAPEs, the 40% target
+(0.6 x the better baseline) and the share of the physics' distance to
+the floor that the hybrid closes. docs/model.md section 5.3.
 
     python3 bench/spr_floor.py DIR FLOOR.csv [BACKTEST.txt]
 """
@@ -68,6 +68,13 @@ def main():
     if first is not None:
         splits['rezoning'] = [r for r in scored if r['d'] >= first and r['station'] in involved]
     splits['extrapolation'] = [r for k, v in splits.items() if k != 'time' for r in v]
+    # (e) station: at most 8 stations with routes, spread evenly, all rows
+    order = [r['station'] for r in csv.DictReader(open(f'{ddir}/stations.csv'))]
+    has = [s for s in order if any(r['station'] == s for r in scored)]
+    take = min(len(has), 8)
+    held = {s for k, s in enumerate(has) if k * take // len(has) != (k + 1) * take // len(has)}
+    if len(has) > 1:
+        splits['station'] = [r for r in scored if r['station'] in held]
 
     bt = {}
     if len(sys.argv) == 4:
