@@ -51,6 +51,7 @@ int main(int argc, char **argv)
     static char text[1 << 20];
     size_t n = fread(text, 1, sizeof text - 1, f);
     fclose(f);
+    if (n == sizeof text - 1) return fprintf(stderr, "%s: larger than 1 MB\n", argv[2]), 2;
     text[n] = 0;
     cJSON *sc = cJSON_Parse(text);
     fc_diag d;
@@ -77,7 +78,9 @@ int main(int argc, char **argv)
                 if (fc_synth_draw_stops(w, z, s, day, rng, &stops, &ns, &cap)) return 1;
                 if (ns > zcap) {
                     zcap = cap;
-                    zof = realloc(zof, (size_t)zcap * sizeof *zof);
+                    int32_t *p2 = realloc(zof, (size_t)zcap * sizeof *zof);
+                    if (!p2) return fprintf(stderr, "out of memory\n"), 1;
+                    zof = p2;
                 }
                 for (int32_t i = before; i < ns; i++) zof[i] = z;
             }
