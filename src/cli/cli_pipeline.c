@@ -42,7 +42,8 @@ int pipeline_model(cli *c, pipeline *p, const char *path)
     if (st) return st;
     p->model->inputs = fc_dataset_fingerprints(&p->ds);
     if (p->model->n_noconv)
-        fc_diag_warn(&c->diag, "%d station fit%s did not converge; they use the typical station",
+        fc_diag_warn(&c->diag, "%d station fit%s did not converge; they take pooled values (their city's "
+                     "fitted stations, else the typical station)",
                      p->model->n_noconv, p->model->n_noconv > 1 ? "s" : "");
     return FC_OK;
 }

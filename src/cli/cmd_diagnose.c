@@ -280,7 +280,8 @@ int cmd_diagnose(int argc, char **argv)
     if (st == FC_OK && !m) {
         st = fc_spr_fit(ix, ds.routes, ds.vehicles, NULL, &s, &c.diag, &m);
         if (st == FC_OK && m->n_noconv)
-            fc_diag_warn(&c.diag, "%d station fit%s did not converge (they use the typical station)",
+            fc_diag_warn(&c.diag, "%d station fit%s did not converge (they take pooled values: their city's "
+                         "fitted stations, else the typical station)",
                          m->n_noconv, m->n_noconv > 1 ? "s" : "");
     }
     if (st == FC_OK) st = fc_spr_predictor_new(m, ix, ds.stations, &c.diag, &pr);

@@ -121,7 +121,8 @@ int cmd_fit(int argc, char **argv)
         fc_diag_note(&c.diag, "in-sample routes MAPE: physics %.2f%%, ML-only %.2f%%, hybrid %.2f%%",
                      m->train.mape[FC_VAR_PHYSICS], m->train.mape[FC_VAR_ML], m->train.mape[FC_VAR_HYBRID]);
         if (m->n_noconv) {
-            fc_diag_error(&c.diag, FC_ENOCONV, "%d station fit%s did not converge (they use the typical station)",
+            fc_diag_error(&c.diag, FC_ENOCONV, "%d station fit%s did not converge (they take pooled values: "
+                          "their city's fitted stations, else the typical station)",
                           m->n_noconv, m->n_noconv > 1 ? "s" : "");
             st = FC_ENOCONV;
         }

@@ -100,21 +100,28 @@ static int typical_station(fc_spr_model *m, const int32_t *st_city)
     memcpy(m->typical, m->network, sizeof m->typical);
     memcpy(m->typical_mix, m->network, sizeof m->typical_mix);
     double *v = malloc(((size_t)m->nstations + 1) * sizeof *v);
-    if (!v) return FC_EINTERNAL;
-    m->typical_n = pool_fitted(m, st_city, -1, v, m->typical, m->typical_mix, NULL);
+    double *centre = malloc(((size_t)m->mix.n + 1) * sizeof *centre);
+    if (!v || !centre) {
+        free(v);
+        free(centre);
+        return FC_EINTERNAL;
+    }
+    m->typical_n = pool_fitted(m, st_city, -1, v, m->typical, m->typical_mix, centre);
     for (int si = 0; si < m->nstations; si++) {
         fc_spr_station *ss = &m->st[si];
         if (ss->status == FC_SPR_FITTED) continue;
         int c = st_city ? st_city[si] : -1;
         ss->pooled = c >= 0 ? pool_fitted(m, st_city, c, v, ss->p, ss->pmix, ss->mix_centre) : 0;
+        if (ss->pooled > 0) continue;
         /* no fitted station in its city: the typical station (every fitted
-         * one pooled, with their centres), or with none fitted the network */
-        if (ss->pooled == 0 && !pool_fitted(m, st_city, -1, v, ss->p, ss->pmix, ss->mix_centre)) {
-            memcpy(ss->p, m->typical, sizeof ss->p);
-            memcpy(ss->pmix, m->typical_mix, sizeof ss->pmix);
-        }
+         * one pooled, with their centres), or with none fitted the network
+         * (its own centre kept) */
+        memcpy(ss->p, m->typical, sizeof ss->p);
+        memcpy(ss->pmix, m->typical_mix, sizeof ss->pmix);
+        if (m->typical_n > 0 && ss->mix_centre) memcpy(ss->mix_centre, centre, (size_t)m->mix.n * sizeof *centre);
     }
     free(v);
+    free(centre);
     return FC_OK;
 }
 
