@@ -103,8 +103,11 @@ extern const char cli_exit_codes_help[];
 struct fc_dataset;
 struct fc_spr_settings;
 int cli_spr_load(cli *c, struct fc_dataset *ds, struct fc_spr_settings *s, int routes_flags);
-/* Read model.json (cmd_predict.c). */
 struct fc_spr_model;
+/* Report m's station fits that did not converge, if any: an error with
+ * FC_ENOCONV (fit) or a warning (run, diagnose). Returns how many. */
+int cli_spr_noconv(cli *c, const struct fc_spr_model *m, int as_error);
+/* Read model.json (cmd_predict.c). */
 int cli_spr_model_read(cli *c, const char *path, struct fc_spr_model **m);
 
 /* Backtests (cmd_backtest.c): each `--what` fills a report of accuracy

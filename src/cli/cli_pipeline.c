@@ -41,10 +41,7 @@ int pipeline_model(cli *c, pipeline *p, const char *path)
     st = fc_spr_fit(p->ix, p->ds.routes, p->ds.vehicles, NULL, &p->spr_settings, &c->diag, &p->model);
     if (st) return st;
     p->model->inputs = fc_dataset_fingerprints(&p->ds);
-    if (p->model->n_noconv)
-        fc_diag_warn(&c->diag, "%d station fit%s did not converge; they take pooled values (their city's "
-                     "fitted stations, else the typical station)",
-                     p->model->n_noconv, p->model->n_noconv > 1 ? "s" : "");
+    cli_spr_noconv(c, p->model, 0);
     return FC_OK;
 }
 

@@ -257,7 +257,9 @@ int cmd_diagnose(int argc, char **argv)
         case OPT_CORRECTION:
             if (strcmp(optarg, "bh") == 0) set.correction = FC_DX_BH;
             else if (strcmp(optarg, "bonferroni") == 0) set.correction = FC_DX_BONFERRONI;
-            else return cli_exit(&c, cli_usage_error(&c, "--correction: expected bh or bonferroni, got \"%s\"", optarg));
+            else
+                return cli_exit(&c, cli_usage_error(&c, "--correction: expected bh or bonferroni, got \"%s\"",
+                                                    optarg));
             continue;
         default: break;
         }
@@ -279,10 +281,7 @@ int cmd_diagnose(int argc, char **argv)
     if (st == FC_OK) st = fc_spr_index_new(ds.shipments, ds.zips, ds.stations, &c.diag, &ix);
     if (st == FC_OK && !m) {
         st = fc_spr_fit(ix, ds.routes, ds.vehicles, NULL, &s, &c.diag, &m);
-        if (st == FC_OK && m->n_noconv)
-            fc_diag_warn(&c.diag, "%d station fit%s did not converge (they take pooled values: their city's "
-                         "fitted stations, else the typical station)",
-                         m->n_noconv, m->n_noconv > 1 ? "s" : "");
+        if (st == FC_OK) cli_spr_noconv(&c, m, 0);
     }
     if (st == FC_OK) st = fc_spr_predictor_new(m, ix, ds.stations, &c.diag, &pr);
     if (st == FC_OK)

@@ -44,6 +44,20 @@ static const char help[] =
 
 /* Load the inputs a model needs; routes_flags: FC_ROUTES_COUNT_OPTIONAL
  * when the route count may be absent (scoring). */
+int cli_spr_noconv(cli *c, const fc_spr_model *m, int as_error)
+{
+    int n = m->n_noconv;
+    if (n == 0) return 0;
+#define NOCONV_FMT "%d station fit%s did not converge; %s pooled values instead (the fitted stations of %s " \
+                   "city, else every fitted station, else the network fit)"
+#define NOCONV_ARGS n, n > 1 ? "s" : "", n > 1 ? "they take" : "it takes", n > 1 ? "their" : "its"
+    if (as_error) fc_diag_error(&c->diag, FC_ENOCONV, NOCONV_FMT, NOCONV_ARGS);
+    else fc_diag_warn(&c->diag, NOCONV_FMT, NOCONV_ARGS);
+#undef NOCONV_FMT
+#undef NOCONV_ARGS
+    return n;
+}
+
 int cli_spr_load(cli *c, fc_dataset *ds, fc_spr_settings *s, int routes_flags)
 {
     static const int need[] = {FC_IN_SHIPMENTS, FC_IN_ZIPS, FC_IN_STATIONS, FC_IN_VEHICLES,
@@ -116,16 +130,11 @@ int cmd_fit(int argc, char **argv)
     }
     if (st == FC_OK) {
         int fitted = m->nstations - m->n_noconv - m->n_few;
-        fc_diag_note(&c.diag, "%lld route-days, %d stations fitted, %d with too few days, %d not converged",
-                     (long long)m->train.rows, fitted, m->n_few, m->n_noconv);
+        fc_diag_note(&c.diag, "%lld route-days, %d station%s fitted, %d with too few days, %d not converged",
+                     (long long)m->train.rows, fitted, fitted == 1 ? "" : "s", m->n_few, m->n_noconv);
         fc_diag_note(&c.diag, "in-sample routes MAPE: physics %.2f%%, ML-only %.2f%%, hybrid %.2f%%",
                      m->train.mape[FC_VAR_PHYSICS], m->train.mape[FC_VAR_ML], m->train.mape[FC_VAR_HYBRID]);
-        if (m->n_noconv) {
-            fc_diag_error(&c.diag, FC_ENOCONV, "%d station fit%s did not converge (they take pooled values: "
-                          "their city's fitted stations, else the typical station)",
-                          m->n_noconv, m->n_noconv > 1 ? "s" : "");
-            st = FC_ENOCONV;
-        }
+        if (cli_spr_noconv(&c, m, 1)) st = FC_ENOCONV;
         if (m->mix_noconv) {
             fc_diag_error(&c.diag, FC_ENOCONV, "the zip-mix fit did not converge (the hybrid runs without the "
                           "term; see zip_mix in the model)");

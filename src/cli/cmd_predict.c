@@ -130,7 +130,8 @@ int cmd_predict(int argc, char **argv)
             char d0[11];
             fc_date_format(r->day[first_skip], d0);
             fc_diag_warn(&c.diag, "%lld row%s left out: no shipments for the station that day (first: %s, %s)",
-                         (long long)skipped, skipped > 1 ? "s" : "", fc_intern_name(ds.stations->ids, r->station[first_skip]), d0);
+                         (long long)skipped, skipped > 1 ? "s" : "",
+                         fc_intern_name(ds.stations->ids, r->station[first_skip]), d0);
         }
         if (nobs > 0)
             fc_diag_note(&c.diag, "routes MAPE over %.0f observed rows: hybrid %.2f%% (bias %+.2f%%), "
