@@ -42,8 +42,6 @@ static const char help[] =
     "  --log-format FMT   messages on stderr as text (default) or json lines\n"
     "  -h, --help         this help\n";
 
-/* Load the inputs a model needs; routes_flags: FC_ROUTES_COUNT_OPTIONAL
- * when the route count may be absent (scoring). */
 int cli_spr_noconv(cli *c, const fc_spr_model *m, int as_error)
 {
     int n = m->n_noconv;
@@ -58,6 +56,8 @@ int cli_spr_noconv(cli *c, const fc_spr_model *m, int as_error)
     return n;
 }
 
+/* Load the inputs a model needs; routes_flags: FC_ROUTES_COUNT_OPTIONAL
+ * when the route count may be absent (scoring). */
 int cli_spr_load(cli *c, fc_dataset *ds, fc_spr_settings *s, int routes_flags)
 {
     static const int need[] = {FC_IN_SHIPMENTS, FC_IN_ZIPS, FC_IN_STATIONS, FC_IN_VEHICLES,

@@ -544,13 +544,14 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
         free(xs);
         /* the slopes, for the log (model.json has them with the rest);
          * without them the warning above has said so */
-        char line[512];
-        int at = 0;
-        for (int j = 0; j < nmix && at < (int)sizeof line - 80; j++)
-            at += snprintf(line + at, sizeof line - (size_t)at, "%s%s %+.3f (se %.3f)", j ? ", " : "",
-                           mx->names[j], mx->beta[j], mx->se[j]);
-        if (!m->mix_noconv)
+        if (!m->mix_noconv) {
+            char line[512];
+            int at = 0;
+            for (int j = 0; j < nmix && at < (int)sizeof line - 80; j++)
+                at += snprintf(line + at, sizeof line - (size_t)at, "%s%s %+.3f (se %.3f)", j ? ", " : "",
+                               mx->names[j], mx->beta[j], mx->se[j]);
             fc_diag_note(d, "zip-mix slopes (log time per stop per sd; %d iterations): %s", mix_it, line);
+        }
     }
     {
         int32_t *st_city = malloc(((size_t)nst + 1) * sizeof *st_city);
