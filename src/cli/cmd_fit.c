@@ -46,13 +46,12 @@ int cli_spr_noconv(cli *c, const fc_spr_model *m, int as_error)
 {
     int n = m->n_noconv;
     if (n == 0) return 0;
-#define NOCONV_FMT "%d station fit%s did not converge; %s pooled values instead (the fitted stations of %s " \
-                   "city, else every fitted station, else the network fit)"
-#define NOCONV_ARGS n, n > 1 ? "s" : "", n > 1 ? "they take" : "it takes", n > 1 ? "their" : "its"
-    if (as_error) fc_diag_error(&c->diag, FC_ENOCONV, NOCONV_FMT, NOCONV_ARGS);
-    else fc_diag_warn(&c->diag, NOCONV_FMT, NOCONV_ARGS);
-#undef NOCONV_FMT
-#undef NOCONV_ARGS
+    char msg[256];
+    snprintf(msg, sizeof msg, "%d station fit%s did not converge; %s pooled values instead (the fitted stations "
+             "of %s city, else every fitted station, else the network fit)", n, n > 1 ? "s" : "",
+             n > 1 ? "they take" : "it takes", n > 1 ? "their" : "its");
+    if (as_error) fc_diag_error(&c->diag, FC_ENOCONV, "%s", msg);
+    else fc_diag_warn(&c->diag, "%s", msg);
     return n;
 }
 
