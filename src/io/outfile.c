@@ -1,9 +1,23 @@
 /* outfile.c -- atomic output files (temporary file + fsync + rename). */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "fleetcast/outfile.h"
+
+/* mkstemp creates its file 0600; an output file gets what open(2) would
+ * give it, 0666 less the umask, so a batch's results are readable by those
+ * its umask lets read them. umask(2) can only be read by setting it, so it
+ * is read once, on the first output file (before any worker thread). */
+static mode_t file_mode;
+static void read_umask(void)
+{
+    mode_t m = umask(022);
+    umask(m);
+    file_mode = 0666 & ~m;
+}
 
 int fc_outfile_open(fc_outfile *o, const char *path, fc_diag *d)
 {
@@ -26,6 +40,14 @@ int fc_outfile_open(fc_outfile *o, const char *path, fc_diag *d)
         fc_diag_error(d, FC_ECANTCREAT, "%s: cannot create: %s", path, strerror(errno));
         free(o->tmp);
         o->tmp = NULL;
+        fc_outfile_abort(o);
+        return FC_ECANTCREAT;
+    }
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, read_umask);
+    if (fchmod(fd, file_mode) != 0) {
+        fc_diag_error(d, FC_ECANTCREAT, "%s: cannot set the file mode: %s", o->tmp, strerror(errno));
+        close(fd);
         fc_outfile_abort(o);
         return FC_ECANTCREAT;
     }

@@ -2,6 +2,7 @@
  * (rezoning), monthly detection, features, fleet matrix, config, outfile. */
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "check.h"
 #include "fleetcast/dataset.h"
 #include "fleetcast/date.h"
@@ -104,6 +105,11 @@ int main(void)
     CHECK(access(target, F_OK) != 0);
     CHECK(fc_outfile_commit(&o, &d) == FC_OK);
     CHECK(access(target, F_OK) == 0);
+    /* the mode open(2) would give, not mkstemp's 0600 */
+    struct stat sb;
+    mode_t mask = umask(027);
+    umask(mask);
+    CHECK(stat(target, &sb) == 0 && (sb.st_mode & 0777) == (0666 & ~mask));
     CHECK(fc_outfile_open(&o, target, &d) == FC_OK);
     fputs("half", o.fp);
     fc_outfile_abort(&o);
