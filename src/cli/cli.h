@@ -94,6 +94,9 @@ void cli_print_help(FILE *f, const char *text);
 /* Final exit code: flushes stdout (a failing flush is an I/O error). */
 int cli_exit(cli *c, int status);
 
+/* Seconds on the monotonic clock (for the timing lines of -v). */
+double cli_seconds(void);
+
 /* The help text on exit codes shared by every --help. */
 extern const char cli_exit_codes_help[];
 

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cjson/cJSON.h>
 #include "cli.h"
 
@@ -163,6 +164,13 @@ void cli_print_help(FILE *f, const char *text)
     fputs(text, f);
     fputs("\n", f);
     fputs(cli_exit_codes_help, f);
+}
+
+double cli_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 int cli_exit(cli *c, int status)

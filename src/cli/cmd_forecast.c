@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <cjson/cJSON.h>
 #include "cli.h"
 #include "fleetcast/parallel.h"
@@ -41,13 +40,6 @@ static const char help[] =
     "  -q, --quiet        errors only;  -v, --verbose: more detail\n"
     "  --log-format FMT   messages on stderr as text (default) or json lines\n"
     "  -h, --help         this help\n";
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 enum { OPT_HORIZON = 2000, OPT_PATHS, OPT_LEVEL, OPT_METHOD };
 
@@ -166,21 +158,21 @@ int cmd_forecast(int argc, char **argv)
     fc_vol_model *m = NULL;
     fc_scenario *sc = NULL;
     fc_vol_forecast *fc = NULL;
-    double t0 = now(), t1 = t0, t2 = t0, t3 = t0;
+    double t0 = cli_seconds(), t1 = t0, t2 = t0, t3 = t0;
     st = fc_dataset_load(&ds, paths_in, &c.diag);
     if (st == FC_OK && c.diag.n_errors) st = c.diag.status;
     if (st == FC_OK)
         st = fc_scenario_parse(cfg->json, cfg->path ? cfg->path : "config", ds.zips, ds.stations,
                                &c.diag, &sc);
-    t1 = now();
+    t1 = cli_seconds();
     if (st == FC_OK) st = fc_vol_history_build(ds.shipments, ds.stations->n, &c.diag, &h);
-    t2 = now();
+    t2 = cli_seconds();
     if (st == FC_OK) st = fc_vol_model_fit(h, 0, method, vo.threads, &c.diag, &m);
-    t3 = now();
+    t3 = cli_seconds();
     if (st == FC_OK) st = fc_vol_forecast_run(h, m, sc, ds.stations, &vo, &c.diag, &fc);
     if (st == FC_OK)
         fc_diag_debug(&c.diag, "timing: read %.2f s, history %.2f s, fit %.2f s, paths %.2f s",
-                      t1 - t0, t2 - t1, t3 - t2, now() - t3);
+                      t1 - t0, t2 - t1, t3 - t2, cli_seconds() - t3);
     if (st == FC_OK) {
         fc_outfile out;
         if ((st = fc_outfile_open(&out, c.output, &c.diag)) == FC_OK) {

@@ -273,14 +273,23 @@ int cmd_run(int argc, char **argv)
 
     pipeline p;
     memset(&p, 0, sizeof p);
+    double t[5];
+    t[0] = cli_seconds();
     progress(&c, 1, "reading and checking the inputs");
     st = pipeline_load(&c, &p, &po);
+    t[1] = cli_seconds();
     progress(&c, 2, "fitting the SPR model");
     if (st == FC_OK) st = pipeline_model(&c, &p, NULL);
+    t[2] = cli_seconds();
     progress(&c, 3, "forecasting volume");
     if (st == FC_OK) st = pipeline_forecast(&c, &p);
+    t[3] = cli_seconds();
     progress(&c, 4, "planning vans");
     if (st == FC_OK) st = pipeline_plan(&c, &p);
+    t[4] = cli_seconds();
+    if (st == FC_OK)
+        fc_diag_debug(&c.diag, "timing: read and check %.2f s, SPR fit %.2f s, forecast %.2f s, plan %.2f s",
+                      t[1] - t[0], t[2] - t[1], t[3] - t[2], t[4] - t[3]);
     cJSON *rev = NULL;
     char *revtext = NULL;
     progress(&c, 5, prevdir ? "revision report" : "writing");

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <cjson/cJSON.h>
 #include "cli.h"
 #include "fleetcast/date.h"
@@ -204,11 +203,10 @@ int cmd_synth(int argc, char **argv)
     st = fc_synth_world_build(&p, scenario, scenario_path, &c.diag, &w);
     cJSON_Delete(scenario);
     if (st == FC_OK) st = make_dir(&c, out);
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = cli_seconds();
     if (st == FC_OK) st = fc_synth_run(w, &r, &c.diag);
     if (st == FC_OK) st = fc_synth_write(w, r, out, gzip, &c.diag);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double t1 = cli_seconds();
     if (st == FC_OK) {
         double routes = 0, pk = 0, stops = 0, sd = 0;
         for (size_t i = 0; i < (size_t)r->ndays * (size_t)r->nstations; i++)
@@ -222,7 +220,7 @@ int cmd_synth(int argc, char **argv)
                      "%.1f stops and %.1f packages per route (%.1f s)", out, (int)w->nstations,
                      (int)w->nzips, (int)p.ndays, sd, routes, routes ? stops / routes : 0,
                      routes ? pk / routes : 0,
-                     (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
+                     t1 - t0);
     }
     if (st == FC_OK && stats) st = print_stats(&c, w, r);
     fc_synth_result_free(r);
