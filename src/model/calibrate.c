@@ -32,7 +32,7 @@ typedef struct ctx {
     const double *w;        /* Huber weights, 3 per row */
     double *buf;            /* 3 per row */
     int nx;                 /* NP + rows->nattr */
-    fc_phys_zip *row_terms; /* one row's terms with their lwork (nattr > 0) */
+    fc_phys_zip *row_terms; /* one row's terms with their work_mult (nattr > 0) */
     int threads;            /* for the residuals of many rows */
 } ctx;
 
@@ -58,8 +58,8 @@ static void residual_rows(const ctx *c, const double *x, const double *p, double
                 double lw = 0;
                 for (int j = 0; j < na; j++) lw += x[NP + j] * a[j];
                 scratch[q] = t[q];
-                scratch[q].lwork = (float)(lw > r->attr_bound ? r->attr_bound
-                                           : lw < -r->attr_bound ? -r->attr_bound : lw);
+                scratch[q].work_mult = (float)exp(lw > r->attr_bound ? r->attr_bound
+                                                  : lw < -r->attr_bound ? -r->attr_bound : lw);
             }
             t = scratch;
         }
@@ -113,6 +113,69 @@ static int f_eval(const gsl_vector *xv, void *params, gsl_vector *f)
         gsl_vector_set(f, m + (size_t)j, (x[j] - c->prior[j]) / c->psd[j]);
     for (int j = NP; j < c->nx; j++)
         gsl_vector_set(f, m + (size_t)j, x[j] / c->rows->attr_prior_sd);
+    return GSL_SUCCESS;
+}
+
+/* The Jacobian of rows lo .. hi-1 (weighted, standardised) at x, in
+ * closed form (fc_phys_eval_grad) through the bound map; a residual that
+ * lres sets to 0 has a zero row. */
+static void jacobian_rows(const ctx *c, const double *p, const double *dx, gsl_matrix *J, int64_t lo, int64_t hi)
+{
+    const calib_rows *r = c->rows;
+    for (int64_t i = lo; i < hi; i++) {
+        fc_phys_out o;
+        double g[3][NP];
+        fc_phys_eval_grad(p, r->terms + r->off[i], (int)(r->off[i + 1] - r->off[i]), r->share[i], r->cap[i],
+                          r->shift[i], NULL, 0, &o, &g[0][0]);
+        const double pred[3] = {o.routes, o.hours, o.km};
+        const double obs[3] = {r->obs_r[i], r->obs_h ? r->obs_h[i] : NAN, r->obs_k ? r->obs_k[i] : NAN};
+        for (int k = 0; k < 3; k++) {
+            double *row = J->data + (size_t)(3 * i + k) * J->tda;
+            int on = obs[k] > 0 && isfinite(obs[k]) && pred[k] > 0;
+            double f = on ? c->w[3 * i + k] / c->sig[k] : 0;
+            for (int j = 0; j < NP; j++) row[j] = f * g[k][j] * dx[j];
+        }
+    }
+}
+
+typedef struct jac_job {
+    const ctx *c;
+    const double *p, *dx;
+    gsl_matrix *J;
+    int T;
+} jac_job;
+
+static void jacobian_block(void *arg, int64_t b, int thread)
+{
+    const jac_job *j = arg;
+    int64_t n = j->c->rows->n;
+    (void)thread;
+    jacobian_rows(j->c, j->p, j->dx, j->J, n * b / j->T, n * (b + 1) / j->T);
+}
+
+/* GSL's df: the data rows from jacobian_rows (on threads when there are
+ * many rows), the prior rows diagonal. Without the zip-mix slopes among
+ * the parameters (nattr 0); with them GSL differences f. */
+static int df_eval(const gsl_vector *xv, void *params, gsl_matrix *J)
+{
+    const ctx *c = params;
+    const int64_t n = c->rows->n;
+    double p[NP], dx[NP];
+    for (int j = 0; j < NP; j++) {
+        double x = gsl_vector_get(xv, (size_t)j);
+        p[j] = fc_phys_unlog(j, x);
+        dx[j] = fc_phys_dunlog(j, x);
+    }
+    if (c->threads > 1 && n >= 1024) {
+        jac_job jj = {c, p, dx, J, c->threads};
+        fc_parallel_for(c->threads, c->threads, jacobian_block, &jj);
+    } else {
+        jacobian_rows(c, p, dx, J, 0, n);
+    }
+    for (int j = 0; j < NP; j++) {
+        double *row = J->data + (size_t)(3 * n + j) * J->tda;
+        for (int q = 0; q < NP; q++) row[q] = q == j ? 1.0 / c->psd[j] : 0;
+    }
     return GSL_SUCCESS;
 }
 
@@ -187,7 +250,7 @@ int calib_fit_from(const calib_rows *rows, const double start[NP], const double 
     c.w = w;
     c.buf = tmp;
     c.row_terms = rt;
-    gsl_multifit_nlinear_fdf fdf = {f_eval, NULL, NULL, nres, (size_t)nx, &c, 0, 0, 0};
+    gsl_multifit_nlinear_fdf fdf = {f_eval, rows->nattr > 0 ? NULL : df_eval, NULL, nres, (size_t)nx, &c, 0, 0, 0};
     double x[CALIB_MAXP] = {0};
     memcpy(x, start, NP * sizeof *x);
     res->converged = 1;
@@ -315,45 +378,56 @@ static void station_res(const calib_rows *rows, const double *x, const double *b
 }
 
 /* The normal equations of one station (no priors): A = J'J (nx x nx),
- * g = J'e, with J by forward differences; returns the sum of squares. */
+ * g = J'e, with J in closed form (fc_phys_eval_grad: the slopes are extra
+ * directions, each zip's attribute values, 0 where the term is clamped);
+ * the residuals into e; returns the sum of squares. rt: scratch terms,
+ * dir: scratch attributes (nattr per term) for the longest row. The
+ * parameters the joint fit holds (mix_free 0) get zero columns. */
 static double station_normal(const calib_rows *rows, const double *x, const double *beta,
-                             const fc_spr_settings *s, double *e, double *e1, fc_phys_zip *rt, double *A,
+                             const fc_spr_settings *s, double *e, float *dir, fc_phys_zip *rt, double *A,
                              double *g)
 {
     const int na = rows->nattr, nx = NP + na;
-    const size_t m = (size_t)(3 * rows->n);
-    const double h = 1e-5;
-    double xx[NP], bb[CALIB_MAXATTR], J[CALIB_MAXP];
-    station_res(rows, x, beta, s, e, rt);
+    const double sig[3] = {s->sigma_routes, s->sigma_hours, s->sigma_km}, bound = rows->attr_bound;
+    double p[NP], dx[NP], gr[3 * CALIB_MAXP], J[CALIB_MAXP];
+    for (int j = 0; j < NP; j++) {
+        p[j] = fc_phys_unlog(j, x[j]);
+        dx[j] = mix_free[j] ? fc_phys_dunlog(j, x[j]) : 0;
+    }
     memset(A, 0, (size_t)(nx * nx) * sizeof *A);
     memset(g, 0, (size_t)nx * sizeof *g);
-    /* the Jacobian, column by column (m x nx); the columns of the
-     * parameters the joint fit holds (mix_free) stay 0: they are never
-     * used, so their residuals are not computed */
-    double *col = calloc((size_t)nx * m + 1, sizeof *col);
-    if (!col) return NAN;
-    for (int j = 0; j < nx; j++) {
-        if (j < NP && !mix_free[j]) continue;
-        memcpy(xx, x, sizeof xx);
-        memcpy(bb, beta, (size_t)na * sizeof *bb);
-        if (j < NP) xx[j] += h;
-        else bb[j - NP] += h;
-        station_res(rows, xx, bb, s, e1, rt);
-        for (size_t k = 0; k < m; k++) col[(size_t)j * m + k] = (e1[k] - e[k]) / h;
-    }
     double sse = 0;
-    for (size_t k = 0; k < m; k++) {
-        if (e[k] == 0) continue;
-        sse += e[k] * e[k];
-        for (int p = 0; p < nx; p++) J[p] = col[(size_t)p * m + k];
-        for (int p = 0; p < nx; p++) {
-            g[p] += J[p] * e[k];
-            for (int q = p; q < nx; q++) A[p * nx + q] += J[p] * J[q];
+    for (int64_t i = 0; i < rows->n; i++) {
+        const fc_phys_zip *t = rows->terms + rows->off[i];
+        int nz = (int)(rows->off[i + 1] - rows->off[i]);
+        for (int q = 0; q < nz; q++) {
+            const float *a = rows->attr + (size_t)(rows->off[i] + q) * (size_t)na;
+            double lw = 0;
+            for (int j = 0; j < na; j++) lw += beta[j] * a[j];
+            int clamped = lw > bound || lw < -bound;
+            rt[q] = t[q];
+            rt[q].work_mult = (float)exp(lw > bound ? bound : lw < -bound ? -bound : lw);
+            for (int j = 0; j < na; j++) dir[(size_t)q * (size_t)na + (size_t)j] = clamped ? 0.0f : a[j];
+        }
+        fc_phys_out o;
+        fc_phys_eval_grad(p, rt, nz, rows->share[i], rows->cap[i], rows->shift[i], dir, na, &o, gr);
+        const double pred[3] = {o.routes, o.hours, o.km};
+        const double obs[3] = {rows->obs_r[i], rows->obs_h ? rows->obs_h[i] : NAN,
+                               rows->obs_k ? rows->obs_k[i] : NAN};
+        for (int c = 0; c < 3; c++) {
+            double *ek = &e[3 * i + c];
+            *ek = lres(pred[c], obs[c], sig[c]);
+            if (*ek == 0) continue;
+            sse += *ek * *ek;
+            for (int q = 0; q < nx; q++) J[q] = gr[c * nx + q] * (q < NP ? dx[q] : 1.0) / sig[c];
+            for (int q = 0; q < nx; q++) {
+                g[q] += J[q] * *ek;
+                for (int r = q; r < nx; r++) A[q * nx + r] += J[q] * J[r];
+            }
         }
     }
-    for (int p = 0; p < nx; p++)
-        for (int q = 0; q < p; q++) A[p * nx + q] = A[q * nx + p];
-    free(col);
+    for (int q = 0; q < nx; q++)
+        for (int r = 0; r < q; r++) A[q * nx + r] = A[r * nx + q];
     return sse;
 }
 
@@ -378,13 +452,14 @@ static void normal_one(void *arg, int64_t si, int thread)
     int64_t maxz = 1;
     for (int64_t i = 0; i < rw->n; i++)
         if (rw->off[i + 1] - rw->off[i] > maxz) maxz = rw->off[i + 1] - rw->off[i];
-    double *e = malloc((size_t)(3 * rw->n) * sizeof *e), *e1 = malloc((size_t)(3 * rw->n) * sizeof *e1);
+    double *e = malloc((size_t)(3 * rw->n) * sizeof *e);
+    float *dir = malloc((size_t)maxz * (size_t)rw->nattr * sizeof *dir + 1);
     fc_phys_zip *rt = malloc((size_t)maxz * sizeof *rt);
-    j->sse[si] = e && e1 && rt ? station_normal(rw, j->xs[si], j->beta, j->s, e, e1, rt,
-                                               j->A + (size_t)si * nx * nx, j->g + (size_t)si * nx)
-                               : NAN;
+    j->sse[si] = e && dir && rt ? station_normal(rw, j->xs[si], j->beta, j->s, e, dir, rt,
+                                                j->A + (size_t)si * nx * nx, j->g + (size_t)si * nx)
+                                : NAN;
     free(e);
-    free(e1);
+    free(dir);
     free(rt);
 }
 
@@ -456,10 +531,11 @@ int calib_mix_fit(const calib_rows *st_rows, int nst, double (*xs)[FC_PHYS_NPARA
     double *g = malloc((size_t)nst * (size_t)nx * sizeof *g);
     double *X = malloc((size_t)nst * NP * (size_t)(na + 1) * sizeof *X);
     double (*xn)[NP] = malloc((size_t)nst * sizeof *xn);
-    double *e = malloc((size_t)maxm * sizeof *e), *e1 = malloc((size_t)maxm * sizeof *e1);
+    double *e = malloc((size_t)maxm * sizeof *e);
+    float *dir = malloc((size_t)maxz * (size_t)na * sizeof *dir + 1);
     fc_phys_zip *rt = malloc((size_t)maxz * sizeof *rt);
     int st = FC_OK;
-    if (!sse_st || !A || !g || !X || !xn || !e || !e1 || !rt) {
+    if (!sse_st || !A || !g || !X || !xn || !e || !dir || !rt) {
         st = FC_EINTERNAL;
         goto done;
     }
@@ -534,7 +610,7 @@ int calib_mix_fit(const calib_rows *st_rows, int nst, double (*xs)[FC_PHYS_NPARA
         for (int si = 0; si < nst; si++) {
             if (st_rows[si].n == 0) continue;
             double *As = A + (size_t)si * nx * nx, *gs = g + (size_t)si * nx;
-            sse += station_normal(&st_rows[si], xs[si], beta, s, e, e1, rt, As, gs);
+            sse += station_normal(&st_rows[si], xs[si], beta, s, e, dir, rt, As, gs);
             for (int64_t k = 0; k < 3 * st_rows[si].n; k++) nobs += e[k] != 0;
             station_profile(As, NULL, xs[si], xprior, psd2, 0, na, X + (size_t)si * NP * (na + 1), S, NULL);
         }
@@ -553,7 +629,7 @@ done:
     free(X);
     free(xn);
     free(e);
-    free(e1);
+    free(dir);
     free(rt);
     return st;
 }

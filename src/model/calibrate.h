@@ -10,7 +10,7 @@
 /* Rows to fit: the terms of row i are terms[off[i] .. off[i+1]-1].
  * With nattr > 0 the fit has nattr more parameters, beta: term t's time
  * per stop is multiplied by exp(sum_j beta_j attr[t * nattr + j]) (its
- * lwork is replaced), beta pulled toward 0 with sd attr_prior_sd. */
+ * work_mult is replaced), beta pulled toward 0 with sd attr_prior_sd. */
 typedef struct calib_rows {
     int64_t n;
     const int64_t *off;

@@ -1,5 +1,6 @@
 /* physics.c -- continuous-approximation routing physics (docs/model.md). */
 #include <math.h>
+#include <string.h>
 #include "fleetcast/physics.h"
 
 const char *const fc_phys_param_names[FC_PHYS_NPARAM] = {
@@ -24,9 +25,23 @@ static inline double pow10i(double x)
     return x8 * x2;
 }
 
-void fc_phys_eval(const double p[FC_PHYS_NPARAM], const fc_phys_zip *z, int nz, double share,
-                  double capacity, double shift_h, fc_phys_out *out)
+fc_phys_zip fc_phys_zip_of(double stops, double packages, double area_km2, double dist_km, int32_t zip)
 {
+    float n = (float)stops, a = (float)area_km2;
+    double geo = n > 0 && a > 0 ? sqrt((double)a / n) * (1.0 + SMALL_N / n) : 0;
+    return (fc_phys_zip){n, (float)packages, (float)geo, (float)dist_km, 0, zip};
+}
+
+/* The physics and, when grad (a constant at each call site, so each
+ * wrapper compiles to its own loop), the derivatives of log routes, log
+ * hours and log km with respect to the log of each parameter. Per zip,
+ * d(work) and d(avail) have closed forms; the sums then carry them
+ * (docs/model.md §2, item 5). */
+static inline void eval_core(const double p[FC_PHYS_NPARAM], const fc_phys_zip *z, int nz, double share,
+                             double capacity, double shift_h, fc_phys_out *out, const float *dir, int ndir,
+                             double *dlog, const int grad)
+{
+    enum { NP = FC_PHYS_NPARAM, NG = FC_PHYS_NPARAM + FC_PHYS_MAXDIR };
     const double k = p[FC_PHYS_K], v_loc = p[FC_PHYS_V_LOCAL], v_stem = p[FC_PHYS_V_STEM];
     const double circ = p[FC_PHYS_CIRCUITY];
     const double t_stop = p[FC_PHYS_T_STOP] / 60.0, t_pkg = p[FC_PHYS_T_PKG] / 60.0;
@@ -34,25 +49,29 @@ void fc_phys_eval(const double p[FC_PHYS_NPARAM], const fc_phys_zip *z, int nz, 
     /* r_time, r_cap: route-equivalents if only the shift / only the van
      * limited the routes; w: per-zip weights for the stem per route. */
     double r_time = 0, r_cap = 0, w = 0, stem_h = 0, stem_km = 0, local_h = 0, local_km = 0;
+    /* their derivatives (grad only) */
+    double d_rt[NG] = {0}, d_w[NG] = {0}, d_sh[NG] = {0}, d_sk[NG] = {0}, d_lh[NG] = {0};
+    const int ng = NP + (grad && dir ? ndir : 0);
     /* the loop is most of a fit's time: divisions hoisted out of it */
     const double kv = k / v_loc, inv_cap = 1.0 / capacity, inv_vstem = 1.0 / v_stem;
     const double floor_h = 0.05 * H;
     for (int i = 0; i < nz; i++) {
-        double n = z[i].stops, a = z[i].area_km2;
-        if (!(n > 0) || !(a > 0)) continue;
-        double inv_n = 1.0 / n, P = z[i].packages;
-        double geo = sqrt(a * inv_n) * (1.0 + SMALL_N * inv_n);    /* km per stop per unit k */
+        double n = z[i].stops, geo = z[i].geo;     /* km per stop per unit k */
+        if (!(n > 0) || !(geo > 0)) continue;
+        double P = z[i].packages;
         /* the zip's hours at its stops: n tau, tau = l / v_local + t_stop + t_pkg q */
         double work = n * (kv * geo + t_stop) + t_pkg * P;
-        if (z[i].lwork != 0) work *= exp(z[i].lwork);
+        if (z[i].work_mult > 0) work *= z[i].work_mult;
         double road2 = 2.0 * circ * z[i].dist_km;           /* stem road km, both ways */
         double stem = road2 * inv_vstem;
         /* Time left for stops; a zip beyond reach of the shift still gets
          * routes (5% of the shift), so the model degrades rather than fails. */
         double avail = H - stem;
-        if (avail < floor_h) avail = floor_h;
+        int floored = avail < floor_h;
+        if (floored) avail = floor_h;
         double rt = work / avail, rc = P * inv_cap;
-        double wz = rt > rc ? rt : rc;      /* the zip's own route-equivalents */
+        int by_time = rt > rc;
+        double wz = by_time ? rt : rc;      /* the zip's own route-equivalents */
         r_time += rt;
         r_cap += rc;
         w += wz;
@@ -60,9 +79,61 @@ void fc_phys_eval(const double p[FC_PHYS_NPARAM], const fc_phys_zip *z, int nz, 
         stem_km += wz * road2;
         local_h += work;
         local_km += n * k * geo;
+        if (grad) {
+            /* A parameter that scales part of the work (k, t_stop, t_pkg,
+             * the extra directions; v_local is minus k, filled in after
+             * the loop) moves T_z by dW / avail, the stem weight by that
+             * where the zip is time-bound, the stem sums by that times
+             * its stem, the local hours by dW. */
+            double mult = z[i].work_mult > 0 ? z[i].work_mult : 1.0, inv_a = 1.0 / avail;
+            double s_w = by_time ? inv_a : 0, s_h = s_w * stem, s_k = s_w * road2;
+            double dW[3 + FC_PHYS_MAXDIR];
+            static const int widx[3] = {FC_PHYS_K, FC_PHYS_T_STOP, FC_PHYS_T_PKG};
+            dW[0] = mult * n * kv * geo;
+            dW[1] = mult * n * t_stop;
+            dW[2] = mult * t_pkg * P;
+            for (int e = 0; e < ng - NP; e++) dW[3 + e] = work * dir[(size_t)i * (size_t)ndir + (size_t)e];
+            for (int q = 0; q < 3 + ng - NP; q++) {
+                int j = q < 3 ? widx[q] : NP + q - 3;
+                d_rt[j] += dW[q] * inv_a;
+                d_w[j] += dW[q] * s_w;
+                d_sh[j] += dW[q] * s_h;
+                d_sk[j] += dW[q] * s_k;
+                d_lh[j] += dW[q];
+            }
+            /* The usable shift and the stem move the time left (not on
+             * the floor, where only the shift does: the floor is 5% of
+             * it); the stem also moves the stem sums directly. */
+            double dA_su = floored ? floor_h : H, dA_stem = floored ? 0 : stem;
+            double drt = -rt * dA_su * inv_a, dwz = by_time ? drt : 0;
+            d_rt[FC_PHYS_SHIFT_USE] += drt;
+            d_w[FC_PHYS_SHIFT_USE] += dwz;
+            d_sh[FC_PHYS_SHIFT_USE] += dwz * stem;
+            d_sk[FC_PHYS_SHIFT_USE] += dwz * road2;
+            /* circuity: stem and road km up, time left down; v_stem: the stem
+             * hours down, time left up, road km unchanged */
+            drt = rt * dA_stem * inv_a;
+            dwz = by_time ? drt : 0;
+            d_rt[FC_PHYS_CIRCUITY] += drt;
+            d_w[FC_PHYS_CIRCUITY] += dwz;
+            d_sh[FC_PHYS_CIRCUITY] += dwz * stem + wz * stem;
+            d_sk[FC_PHYS_CIRCUITY] += dwz * road2 + wz * road2;
+            d_rt[FC_PHYS_V_STEM] -= drt;
+            d_w[FC_PHYS_V_STEM] -= dwz;
+            d_sh[FC_PHYS_V_STEM] -= dwz * stem + wz * stem;
+            d_sk[FC_PHYS_V_STEM] -= dwz * road2;
+        }
+    }
+    if (grad) {
+        d_rt[FC_PHYS_V_LOCAL] = -d_rt[FC_PHYS_K];
+        d_w[FC_PHYS_V_LOCAL] = -d_w[FC_PHYS_K];
+        d_sh[FC_PHYS_V_LOCAL] = -d_sh[FC_PHYS_K];
+        d_sk[FC_PHYS_V_LOCAL] = -d_sk[FC_PHYS_K];
+        d_lh[FC_PHYS_V_LOCAL] = -d_lh[FC_PHYS_K];
     }
     if (!(w > 0) || !(share > 0)) {
         *out = (fc_phys_out){0, 0, 0, 0, 0};
+        if (grad) memset(dlog, 0, 3 * (size_t)ng * sizeof *dlog);
         return;
     }
     /* Routes run across zip boundaries, so which limit binds is decided on
@@ -79,6 +150,34 @@ void fc_phys_eval(const double p[FC_PHYS_NPARAM], const fc_phys_zip *z, int nz, 
     out->hours = out->routes * per_route_stem_h + share * local_h;
     out->km = out->routes * per_route_stem_km + share * local_km;
     out->cap_share = cp / (tp + cp);
+    if (grad) {
+        /* rf = (r_time^P + r_cap^P)^(1/P): d rf / d r_time = (r_time / rf)^(P-1) */
+        double u = r_time / rf, drf = u > 0 ? pow10i(u) / u : 0;
+        for (int j = 0; j < ng; j++) {
+            double dRt = share * drf * d_rt[j];
+            double dsh = (d_sh[j] - per_route_stem_h * d_w[j]) / w, dsk = (d_sk[j] - per_route_stem_km * d_w[j]) / w;
+            double dh = dRt * per_route_stem_h + out->routes * dsh + share * d_lh[j];
+            double dk = dRt * per_route_stem_km + out->routes * dsk + (j == FC_PHYS_K ? share * local_km : 0);
+            dlog[j] = dRt / out->routes;
+            dlog[ng + j] = out->hours > 0 ? dh / out->hours : 0;
+            dlog[2 * ng + j] = out->km > 0 ? dk / out->km : 0;
+        }
+    }
+}
+
+void fc_phys_eval(const double p[FC_PHYS_NPARAM], const fc_phys_zip *z, int nz, double share,
+                  double capacity, double shift_h, fc_phys_out *out)
+{
+    eval_core(p, z, nz, share, capacity, shift_h, out, NULL, 0, NULL, 0);
+}
+
+void fc_phys_eval_grad(const double p[FC_PHYS_NPARAM], const fc_phys_zip *z, int nz, double share,
+                       double capacity, double shift_h, const float *dir, int ndir, fc_phys_out *out,
+                       double *dlog)
+{
+    if (!dir || ndir < 0) ndir = 0;
+    if (ndir > FC_PHYS_MAXDIR) ndir = FC_PHYS_MAXDIR;
+    eval_core(p, z, nz, share, capacity, shift_h, out, dir, ndir, dlog, 1);
 }
 
 /* Smooth bounds in log space: y = x - w softplus((x - h) / w) + w softplus((l - x) / w),
@@ -94,4 +193,15 @@ double fc_phys_unlog(int j, double x)
     double y = x - BOUND_W * softplus((x - h) / BOUND_W) + BOUND_W * softplus((l - x) / BOUND_W);
     double v = exp(y);
     return v < fc_phys_lo[j] ? fc_phys_lo[j] : v > fc_phys_hi[j] ? fc_phys_hi[j] : v;
+}
+
+/* logistic(t) = d softplus(t) / dt */
+static double logistic(double t) { return t > 30 ? 1 : t < -30 ? 0 : 1.0 / (1.0 + exp(-t)); }
+
+double fc_phys_dunlog(int j, double x)
+{
+    double l = log(fc_phys_lo[j]), h = log(fc_phys_hi[j]);
+    double y = x - BOUND_W * softplus((x - h) / BOUND_W) + BOUND_W * softplus((l - x) / BOUND_W);
+    if (y <= l || y >= h) return 0;     /* the hard clamp */
+    return 1.0 - logistic((x - h) / BOUND_W) - logistic((l - x) / BOUND_W);
 }

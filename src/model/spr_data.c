@@ -243,7 +243,7 @@ void fc_spr_row_prepare(const fc_spr_index *ix, const fc_routes *r, const fc_veh
             int32_t ns = sh->stops[base + (size_t)e->zip];
             if (np <= 0 || ns <= 0) continue;
             if (e->multi && fc_shipments_station(sh, e->zip, p) != s) continue;
-            terms[row->nz++] = (fc_phys_zip){(float)ns, (float)np, e->area_km2, e->dist_km, 0, e->zip};
+            terms[row->nz++] = fc_phys_zip_of(ns, np, e->area_km2, e->dist_km, e->zip);
             pk += np;
             stops += ns;
             int j = F_FIXED;

@@ -208,7 +208,7 @@ static double eval_routes(const double *p, const rowbuf *b, int64_t k)
     return o.routes;
 }
 
-/* The zip-mix term: set the lwork of terms t[0..nz-1] from their zips'
+/* The zip-mix term: set the work_mult of terms t[0..nz-1] from their zips'
  * attributes (feature fidx[j] of the index) relative to centre[j]. */
 static void mix_apply(const fc_spr_mix *mx, const int *fidx, const double *centre, double bound,
                       const fc_spr_index *ix, fc_phys_zip *t, int nz)
@@ -220,7 +220,7 @@ static void mix_apply(const fc_spr_mix *mx, const int *fidx, const double *centr
             double c = centre && isfinite(centre[j]) ? centre[j] : mx->mean[j];
             if (isfinite(a) && mx->sd[j] > 0) lw += mx->beta[j] * (a - c) / mx->sd[j];
         }
-        t[q].lwork = (float)(lw > bound ? bound : lw < -bound ? -bound : lw);
+        t[q].work_mult = (float)exp(lw > bound ? bound : lw < -bound ? -bound : lw);
     }
 }
 
@@ -528,7 +528,7 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
                 sfit[si].start = xs[si];
             }
             fc_parallel_for(nst, fc_parallel_threads(s->threads), station_fit_one, &sj);
-            for (int64_t t = 0; t < all.nterms; t++) all.terms[t].lwork = 0;
+            for (int64_t t = 0; t < all.nterms; t++) all.terms[t].work_mult = 0;
             for (int si = 0; si < nst; si++) {
                 fc_spr_station *ss = &m->st[si];
                 if (!sfit[si].run) continue;
@@ -954,7 +954,7 @@ int fc_spr_predict_row(fc_spr_predictor *p, const fc_routes *r, const fc_vehicle
         double v = p->mix_v[ms >= 0 ? ms : m->nstations + p->nextra], bd = p->mix_bound;
         for (int q = 0; q < row->nz; q++) {
             double lw = p->mix_u[p->terms[q].zip] - v;
-            if (isfinite(lw)) p->terms[q].lwork = (float)(lw > bd ? bd : lw < -bd ? -bd : lw);
+            if (isfinite(lw)) p->terms[q].work_mult = (float)exp(lw > bd ? bd : lw < -bd ? -bd : lw);
             else mix_apply(&m->mix, p->mix_map, S ? S->mix_centre : NULL, bd, p->ix, p->terms + q, 1);
         }
         fc_phys_eval(S ? S->pmix : m->typical_mix, p->terms, row->nz, row->share, row->capacity,

@@ -23,54 +23,56 @@ static void test_physics_hand(void)
 {
     /* k 1, v_local 20, v_stem 40, circuity 1, 3 min/stop, 0.6 min/pkg, full shift of 8 h. */
     double p[NP] = {1.0, 20.0, 40.0, 1.0, 3.0, 0.6, 1.0};
-    fc_phys_zip z = {100, 150, 4.0, 20.0, 0, 0};
+    fc_phys_zip z = fc_phys_zip_of(100, 150, 4.0, 20.0, 0);
     fc_phys_out o;
     fc_phys_eval(p, &z, 1, 1.0, 300, 8.0, &o);
     /* By hand: q 1.5; km per stop 1 * sqrt(4/100) * (1 + 0.467/100) =
      * 0.2009340; hours per stop 0.2009340/20 + 3/60 + 0.6*1.5/60 =
      * 0.07504670; stem 2*20/40 = 1 h, so 7 h for stops: shift
      * route-equivalents 100 * 0.0750467 / 7 = 1.0720957; van 150/300 = 0.5;
-     * pooled by the smooth maximum (r_t^10 + r_c^10)^(1/10). */
+     * pooled by the smooth maximum (r_t^10 + r_c^10)^(1/10). The term
+     * holds the km per stop in single precision (fc_phys_zip.geo), so
+     * the outputs match the hand figures to 1e-7, not to the last bit. */
     double tau = 0.2 * (1 + 0.467 / 100) / 20 + 0.05 + 0.015, rt = 100 * tau / 7, rc = 0.5;
     double rf = pow(pow(rt, 10) + pow(rc, 10), 0.1);
     CHECK_NEAR(rt, 1.0720957142857144, 1e-12);
-    CHECK_NEAR(o.routes, rf + 0.5, 1e-9);
+    CHECK_NEAR(o.routes, rf + 0.5, 1e-7 * o.routes);
     CHECK_NEAR(o.routes, 1.5720957142857144, 1e-4);     /* the shift binds: ~ r_t + 0.5 */
-    CHECK_NEAR(o.hours, (rf + 0.5) * 1.0 + 100 * tau, 1e-9);
-    CHECK_NEAR(o.km, (rf + 0.5) * 40.0 + 100 * 0.2 * (1 + 0.467 / 100), 1e-9);
-    CHECK_NEAR(o.cap_share, pow(rc / rt, 10) / (1 + pow(rc / rt, 10)), 1e-12);
+    CHECK_NEAR(o.hours, (rf + 0.5) * 1.0 + 100 * tau, 1e-7 * o.hours);
+    CHECK_NEAR(o.km, (rf + 0.5) * 40.0 + 100 * 0.2 * (1 + 0.467 / 100), 1e-7 * o.km);
+    CHECK_NEAR(o.cap_share, pow(rc / rt, 10) / (1 + pow(rc / rt, 10)), 1e-6 * o.cap_share);
     CHECK(o.cap_share < 1e-3);
     /* A small van: 120 packages = 80 stops per route binds first (1.25
      * route-equivalents against 1.072 by the shift). */
     fc_phys_eval(p, &z, 1, 1.0, 120, 8.0, &o);
     double rf2 = pow(pow(rt, 10) + pow(1.25, 10), 0.1);
-    CHECK_NEAR(o.routes, rf2 + 0.5, 1e-9);
+    CHECK_NEAR(o.routes, rf2 + 0.5, 1e-7 * o.routes);
     CHECK(o.routes > 1.75 && o.routes < 1.78);   /* near 1.25 + 0.5, a little more: the shift is close */
     CHECK(o.cap_share > 0.8);
     /* Half the packages on this van type: half the route-equivalents. */
     fc_phys_eval(p, &z, 1, 0.5, 120, 8.0, &o);
-    CHECK_NEAR(o.routes, 0.5 * rf2 + 0.5, 1e-9);
+    CHECK_NEAR(o.routes, 0.5 * rf2 + 0.5, 1e-7 * o.routes);
     /* Two zips pool their limits: one shift-bound, one van-bound, each
      * alone; together fewer route-equivalents than the sum of the two. */
-    fc_phys_zip two[2] = {{100, 110, 4.0, 20.0, 0, 0}, {100, 260, 4.0, 20.0, 0, 1}};
+    fc_phys_zip two[2] = {fc_phys_zip_of(100, 110, 4.0, 20.0, 0), fc_phys_zip_of(100, 260, 4.0, 20.0, 1)};
     fc_phys_out a2, b2, both;
     fc_phys_eval(p, &two[0], 1, 1.0, 200, 8.0, &a2);
     fc_phys_eval(p, &two[1], 1, 1.0, 200, 8.0, &b2);
     fc_phys_eval(p, two, 2, 1.0, 200, 8.0, &both);
     CHECK(both.routes_fluid < a2.routes_fluid + b2.routes_fluid);
     /* SPR grows with density, but less than linearly. */
-    fc_phys_zip lo = {100, 150, 20.0, 10.0, 0, 0}, hi = {200, 300, 20.0, 10.0, 0, 0};
+    fc_phys_zip lo = fc_phys_zip_of(100, 150, 20.0, 10.0, 0), hi = fc_phys_zip_of(200, 300, 20.0, 10.0, 0);
     fc_phys_out a, b;
     fc_phys_eval(p, &lo, 1, 1.0, 1000, 8.0, &a);
     fc_phys_eval(p, &hi, 1, 1.0, 1000, 8.0, &b);
     double spr_a = 150 / a.routes_fluid, spr_b = 300 / b.routes_fluid;
     CHECK(spr_b > spr_a && spr_b < 2 * spr_a);
     /* Nothing to deliver: zeros, never NaN. */
-    fc_phys_zip none = {0, 0, 3.0, 5.0, 0, 0};
+    fc_phys_zip none = fc_phys_zip_of(0, 0, 3.0, 5.0, 0);
     fc_phys_eval(p, &none, 1, 1.0, 100, 8.0, &o);
     CHECK(o.routes == 0 && o.hours == 0 && o.km == 0);
     /* A zip beyond the shift's reach still gets finite routes. */
-    fc_phys_zip far = {50, 60, 5.0, 400.0, 0, 0};
+    fc_phys_zip far = fc_phys_zip_of(50, 60, 5.0, 400.0, 0);
     fc_phys_eval(p, &far, 1, 1.0, 300, 8.0, &o);
     CHECK(isfinite(o.routes) && o.routes > 1);
 }
@@ -106,7 +108,7 @@ static void test_known_answer(void)
         off[d] = (int64_t)d * NZ;
         for (int z = 0; z < NZ; z++) {
             double n = floor(base[z] * vol * (0.8 + 0.4 * urand())) + 1;
-            terms[d * NZ + z] = (fc_phys_zip){(float)n, (float)floor(n * q[z]), (float)area[z], (float)dist[z], 0, z};
+            terms[d * NZ + z] = fc_phys_zip_of(n, floor(n * q[z]), area[z], dist[z], z);
         }
         share[d] = 1.0;
         cap[d] = d % 3 == 0 ? 200 : 320;   /* the small van is capacity-bound */
@@ -164,23 +166,121 @@ static void test_known_answer(void)
     CHECK(!res.converged && res.why != NULL);
 }
 
-/* The zip-mix term: lwork = log f scales a zip's time per stop by f, i.e.
- * the same as dividing v_local and multiplying t_stop, t_pkg by f. */
-static void test_physics_lwork(void)
+/* The zip-mix term: work_mult = f scales a zip's time per stop by f, i.e.
+ * the same as dividing v_local and multiplying t_stop, t_pkg by f; 0 is
+ * no term. */
+static void test_physics_work_mult(void)
 {
     double p[NP] = {1.0, 25.0, 45.0, 1.3, 2.0, 0.5, 0.95}, q[NP];
     memcpy(q, p, sizeof q);
     q[FC_PHYS_V_LOCAL] /= 1.2;
     q[FC_PHYS_T_STOP] *= 1.2;
     q[FC_PHYS_T_PKG] *= 1.2;
-    fc_phys_zip a[2] = {{120, 200, 6.0, 12.0, (float)log(1.2), 0}, {80, 90, 3.0, 8.0, (float)log(1.2), 1}};
-    fc_phys_zip b[2] = {{120, 200, 6.0, 12.0, 0, 0}, {80, 90, 3.0, 8.0, 0, 1}};
+    fc_phys_zip b[2] = {fc_phys_zip_of(120, 200, 6.0, 12.0, 0), fc_phys_zip_of(80, 90, 3.0, 8.0, 1)};
+    fc_phys_zip a[2] = {b[0], b[1]}, c[2] = {b[0], b[1]};
+    a[0].work_mult = a[1].work_mult = 1.2f;
+    c[0].work_mult = c[1].work_mult = 1.0f;
     fc_phys_out oa, ob;
     fc_phys_eval(p, a, 2, 1.0, 400, 9.0, &oa);
     fc_phys_eval(q, b, 2, 1.0, 400, 9.0, &ob);
     CHECK_NEAR(oa.routes, ob.routes, 1e-6 * ob.routes);
     CHECK_NEAR(oa.hours, ob.hours, 1e-6 * ob.hours);
     CHECK_NEAR(oa.km, ob.km, 1e-6 * ob.km);
+    fc_phys_eval(p, b, 2, 1.0, 400, 9.0, &oa);
+    fc_phys_eval(p, c, 2, 1.0, 400, 9.0, &ob);
+    CHECK(oa.routes == ob.routes && oa.hours == ob.hours && oa.km == ob.km);
+}
+
+/* The closed-form derivatives against central differences of the physics
+ * itself, on random days: shift- and van-bound days, zips beyond reach of
+ * the shift (the 5% floor), zip-mix multipliers; and the bound map's
+ * derivative against its own differences. */
+static void test_physics_grad(void)
+{
+    const double h = 1e-6;
+    int checked = 0;
+    for (int trial = 0; trial < 200; trial++) {
+        enum { NZG = 12 };
+        fc_phys_zip z[NZG];
+        int nz = 1 + (int)(urand() * NZG);
+        for (int i = 0; i < nz; i++) {
+            double n = floor(1 + 150 * urand());
+            double np = floor(n * (1 + 1.5 * urand())), area = 0.5 + 40 * urand();
+            double dist = trial % 5 == 0 && i == 0 ? 150 + 100 * urand() : 1 + 35 * urand();
+            z[i] = fc_phys_zip_of(n, np, area, dist, i);
+            if (trial % 3 == 0) z[i].work_mult = (float)(0.7 + 0.6 * urand());
+        }
+        double p[NP];
+        for (int j = 0; j < NP; j++) p[j] = fc_phys_default[j] * (0.7 + 0.6 * urand());
+        double cap = trial % 2 ? 80 + 400 * urand() : 2000, shift = 7 + 3 * urand(), share = 0.3 + 0.7 * urand();
+        fc_phys_out o, op, om;
+        double g[3][NP];
+        fc_phys_eval_grad(p, z, nz, share, cap, shift, NULL, 0, &o, &g[0][0]);
+        fc_phys_out plain;
+        fc_phys_eval(p, z, nz, share, cap, shift, &plain);
+        CHECK(plain.routes == o.routes && plain.hours == o.hours && plain.km == o.km);
+        for (int j = 0; j < NP; j++) {
+            double pp[NP], pm[NP];
+            memcpy(pp, p, sizeof pp);
+            memcpy(pm, p, sizeof pm);
+            pp[j] *= exp(h);
+            pm[j] *= exp(-h);
+            fc_phys_eval(pp, z, nz, share, cap, shift, &op);
+            fc_phys_eval(pm, z, nz, share, cap, shift, &om);
+            double fd[3] = {(log(op.routes) - log(om.routes)) / (2 * h), (log(op.hours) - log(om.hours)) / (2 * h),
+                            (log(op.km) - log(om.km)) / (2 * h)};
+            for (int c = 0; c < 3; c++) {
+                CHECK_NEAR(g[c][j], fd[c], 1e-5 + 1e-4 * fabs(fd[c]));
+                checked++;
+            }
+        }
+    }
+    CHECK(checked == 200 * 3 * NP);
+    /* extra directions (the zip-mix slopes): zip i's log time per stop
+     * moves by dir[i][e] per unit */
+    checked = 0;
+    const double hd = 1e-3;
+    for (int trial = 0; trial < 50; trial++) {
+        enum { NZG = 10, ND = 2 };
+        fc_phys_zip z[NZG], zp[NZG], zm[NZG];
+        float dir[NZG * ND];
+        for (int i = 0; i < NZG; i++) {
+            double n = floor(1 + 150 * urand());
+            double np = floor(n * (1 + 1.5 * urand())), area = 0.5 + 40 * urand(), dist = 1 + 35 * urand();
+            z[i] = fc_phys_zip_of(n, np, area, dist, i);
+            if (trial % 2) z[i].work_mult = (float)(0.7 + 0.6 * urand());
+            for (int e = 0; e < ND; e++) dir[i * ND + e] = (float)(urand() * 2 - 1);
+        }
+        double p[NP], g[3 * (NP + ND)];
+        for (int j = 0; j < NP; j++) p[j] = fc_phys_default[j] * (0.7 + 0.6 * urand());
+        double cap = 100 + 300 * urand(), shift = 7 + 3 * urand();
+        fc_phys_out o, op, om;
+        fc_phys_eval_grad(p, z, NZG, 1.0, cap, shift, dir, ND, &o, g);
+        for (int e = 0; e < ND; e++) {
+            for (int i = 0; i < NZG; i++) {
+                double base = z[i].work_mult > 0 ? z[i].work_mult : 1.0;
+                zp[i] = zm[i] = z[i];
+                zp[i].work_mult = (float)(base * exp(hd * dir[i * ND + e]));
+                zm[i].work_mult = (float)(base * exp(-hd * dir[i * ND + e]));
+            }
+            fc_phys_eval(p, zp, NZG, 1.0, cap, shift, &op);
+            fc_phys_eval(p, zm, NZG, 1.0, cap, shift, &om);
+            /* float multipliers (1e-7 relative): a step of 1e-3 keeps their
+             * rounding at 1e-4 of the difference, the curvature at 1e-6 */
+            double fd[3] = {(log(op.routes) - log(om.routes)) / (2 * hd), (log(op.hours) - log(om.hours)) / (2 * hd),
+                            (log(op.km) - log(om.km)) / (2 * hd)};
+            for (int c = 0; c < 3; c++) {
+                CHECK_NEAR(g[c * (NP + ND) + NP + e], fd[c], 1e-3 + 1e-3 * fabs(fd[c]));
+                checked++;
+            }
+        }
+    }
+    CHECK(checked == 50 * 3 * 2);
+    for (int j = 0; j < NP; j++)
+        for (double x = log(fc_phys_lo[j]) - 0.05; x < log(fc_phys_hi[j]) + 0.05; x += 0.013) {
+            double fd = (log(fc_phys_unlog(j, x + h)) - log(fc_phys_unlog(j, x - h))) / (2 * h);
+            CHECK_NEAR(fc_phys_dunlog(j, x), fd, 1e-4);
+        }
 }
 
 /* Known answer for the shared zip-mix slopes: three stations with their
@@ -214,8 +314,8 @@ static void test_mix_known_answer(void)
                 double n = floor(base[z] * (0.4 + 1.2 * urand())) + 1;   /* the day's mix varies */
                 double qz = 1.5 + 0.2 * a[z];
                 int k = d * NZS + z;
-                terms[si][k] = (fc_phys_zip){(float)n, (float)floor(n * qz), (float)area[z], (float)dist[z],
-                                             (float)(beta * a[z]), z};
+                terms[si][k] = fc_phys_zip_of(n, floor(n * qz), area[z], dist[z], z);
+                terms[si][k].work_mult = (float)exp(beta * a[z]);
                 attr[si][k] = (float)a[z];
             }
             share[d] = 1.0;
@@ -228,7 +328,7 @@ static void test_mix_known_answer(void)
             obs_k[si][d] = o.km;
         }
         off[si][ND] = (int64_t)ND * NZS;
-        for (int k = 0; k < ND * NZS; k++) terms[si][k].lwork = 0;   /* the fit sets it from attr */
+        for (int k = 0; k < ND * NZS; k++) terms[si][k].work_mult = 0;   /* the fit sets it from attr */
         rows[si] = (calib_rows){ND, off[si], terms[si], share, cap, shift, obs_r[si], obs_h[si], obs_k[si],
                                 1, attr[si], 10.0, 10.0};
     }
@@ -369,10 +469,9 @@ static void test_end_to_end(void)
                 double n = floor((40 + 12 * k) * vol * (0.8 + 0.4 * urand())) + 1;
                 double np = floor(n * (1.1 + 1.2 * urand()));
                 fprintf(fs, "%s,%05d,%s,%.0f,%.0f\n", ds, 1000 + z, s ? "B" : "A", np, n);
-                t[k] = (fc_phys_zip){(float)n, (float)np,
-                                     (float)ref.zips->area_km2[z],
-                                     (float)fc_geo_km(ref.stations->lat[s], ref.stations->lon[s],
-                                                      ref.zips->lat[z], ref.zips->lon[z]), 0, z};
+                t[k] = fc_phys_zip_of(n, np, ref.zips->area_km2[z],
+                                      fc_geo_km(ref.stations->lat[s], ref.stations->lon[s], ref.zips->lat[z],
+                                                ref.zips->lon[z]), z);
                 pk += np;
                 st += n;
             }
@@ -535,7 +634,8 @@ int main(void)
     test_known_answer();
     test_ridge();
     test_end_to_end();
-    test_physics_lwork();
+    test_physics_work_mult();
+    test_physics_grad();
     test_mix_known_answer();
     return check_report();
 }
