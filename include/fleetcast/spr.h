@@ -93,6 +93,10 @@ typedef struct fc_spr_row {
 void fc_spr_row_prepare(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *veh,
                         int64_t i, fc_phys_zip *terms, double *feat, fc_spr_row *row);
 
+/* The number of zip terms fc_spr_row_prepare gives row i (row.nz), without
+ * preparing it (to size buffers before filling them on threads). */
+int fc_spr_row_nzips(const fc_spr_index *ix, const fc_routes *r, int64_t i);
+
 /* ---- the model ---- */
 
 enum { FC_SPR_FITTED, FC_SPR_FEW_DAYS, FC_SPR_NOCONV };

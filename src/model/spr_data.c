@@ -212,6 +212,22 @@ double fc_spr_index_zip_value(const fc_spr_index *ix, int j, int32_t zip)
     return zips->feat.values[(size_t)zip * (size_t)zips->feat.n + (size_t)j];
 }
 
+int fc_spr_row_nzips(const fc_spr_index *ix, const fc_routes *r, int64_t i)
+{
+    const fc_shipments *sh = ix->sh;
+    int32_t s = r->station[i], p = r->day[i] - sh->t0, nz = 0;
+    if (p < 0 || p >= sh->nperiods) return 0;
+    size_t base = (size_t)p * (size_t)sh->nzips;
+    for (int32_t k = ix->off[s]; k < ix->off[s + 1]; k++) {
+        const entry *e = &ix->e[k];
+        if (p < e->first || p > e->last) continue;
+        if (sh->packages[base + (size_t)e->zip] <= 0 || sh->stops[base + (size_t)e->zip] <= 0) continue;
+        if (e->multi && fc_shipments_station(sh, e->zip, p) != s) continue;
+        nz++;
+    }
+    return nz;
+}
+
 void fc_spr_row_prepare(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *veh,
                         int64_t i, fc_phys_zip *terms, double *feat, fc_spr_row *row)
 {

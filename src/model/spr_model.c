@@ -194,6 +194,121 @@ static int rowbuf_add(rowbuf *b, const fc_spr_index *ix, const fc_routes *r,
     return 0;
 }
 
+/* All candidate rows cand[0..nc-1] into an empty b, on threads: their zip
+ * counts first (fc_spr_row_nzips), so every buffer is allocated once at
+ * its size and each row prepared straight into its place; rows without
+ * zips are left out, as rowbuf_add does. kept[c] (nc + 1 entries): the
+ * number of rows kept before candidate c. Returns -1 on OOM. */
+typedef struct fill_job {
+    rowbuf *b;
+    const fc_spr_index *ix;
+    const fc_routes *r;
+    const fc_vehicles *veh;
+    const int64_t *cand, *kept;
+    int64_t nc;
+    int *nz;
+    double default_shift;
+    int T;
+} fill_job;
+
+static void count_block(void *arg, int64_t t, int thread)
+{
+    const fill_job *j = arg;
+    (void)thread;
+    for (int64_t c = j->nc * t / j->T; c < j->nc * (t + 1) / j->T; c++)
+        j->nz[c] = fc_spr_row_nzips(j->ix, j->r, j->cand[c]);
+}
+
+static void fill_block(void *arg, int64_t t, int thread)
+{
+    const fill_job *j = arg;
+    rowbuf *b = j->b;
+    (void)thread;
+    for (int64_t c = j->nc * t / j->T; c < j->nc * (t + 1) / j->T; c++) {
+        if (j->nz[c] == 0) continue;
+        int64_t k = j->kept[c], i = j->cand[c];
+        fc_spr_row row;
+        fc_spr_row_prepare(j->ix, j->r, j->veh, i, b->terms + b->off[k], b->feat + k * b->nf, &row);
+        b->src[k] = i;
+        b->share[k] = row.share;
+        b->capv[k] = row.capacity;
+        b->shift[k] = isfinite(row.shift_h) ? row.shift_h : j->default_shift;
+        b->obs_r[k] = row.obs_routes;
+        b->obs_h[k] = row.obs_hours;
+        b->obs_k[k] = row.obs_km;
+    }
+}
+
+static int rowbuf_fill(rowbuf *b, const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *veh,
+                       const int64_t *cand, int64_t nc, double default_shift, int threads, int64_t *kept)
+{
+    fill_job j = {b, ix, r, veh, cand, kept, nc, malloc(((size_t)nc + 1) * sizeof(int)), default_shift,
+                  threads < 1 ? 1 : threads};
+    if (!j.nz) return -1;
+    fc_parallel_for(j.T, j.T, count_block, &j);
+    int64_t n = 0, nterms = 0;
+    for (int64_t c = 0; c < nc; c++) {
+        kept[c] = n;
+        if (j.nz[c] > 0) {
+            n++;
+            nterms += j.nz[c];
+        }
+    }
+    kept[nc] = n;
+    b->n = b->cap = n;
+    b->nterms = b->tcap = nterms;
+    int bad = grow((void **)&b->off, n + 1, sizeof *b->off) || grow((void **)&b->src, n, sizeof *b->src) ||
+              grow((void **)&b->share, n, sizeof(double)) || grow((void **)&b->capv, n, sizeof(double)) ||
+              grow((void **)&b->shift, n, sizeof(double)) || grow((void **)&b->obs_r, n, sizeof(double)) ||
+              grow((void **)&b->obs_h, n, sizeof(double)) || grow((void **)&b->obs_k, n, sizeof(double)) ||
+              grow((void **)&b->feat, n * b->nf, sizeof(double)) || grow((void **)&b->terms, nterms, sizeof *b->terms);
+    if (!bad) {
+        b->off[0] = 0;
+        for (int64_t c = 0; c < nc; c++)
+            if (j.nz[c] > 0) b->off[kept[c] + 1] = b->off[kept[c]] + j.nz[c];
+        fc_parallel_for(j.T, j.T, fill_block, &j);
+    }
+    free(j.nz);
+    return bad ? -1 : 0;
+}
+
+/* The plain physics (phys) and the hybrid's (physm: the mix parameters
+ * with the zip-mix term) of every row of b, on threads (each with its
+ * scratch terms). */
+typedef struct phys_job {
+    const fc_spr_model *m;
+    const rowbuf *b;
+    const fc_routes *r;
+    const fc_spr_index *ix;
+    const int *fidx;
+    double mix_bound, *phys, *physm;
+    fc_phys_zip *scratch;
+    int mz, T;
+} phys_job;
+
+static double eval_routes(const double *p, const rowbuf *b, int64_t k);
+static void mix_apply(const fc_spr_mix *mx, const int *fidx, const double *centre, double bound,
+                      const fc_spr_index *ix, fc_phys_zip *t, int nz);
+
+static void phys_block(void *arg, int64_t t, int thread)
+{
+    const phys_job *j = arg;
+    const rowbuf *b = j->b;
+    fc_phys_zip *scratch = j->scratch + (size_t)thread * (size_t)j->mz;
+    for (int64_t k = b->n * t / j->T; k < b->n * (t + 1) / j->T; k++) {
+        const fc_spr_station *ss = &j->m->st[j->r->station[b->src[k]]];
+        j->phys[k] = j->physm[k] = eval_routes(ss->p, b, k);
+        if (j->m->mix.n > 0) {
+            int nz = (int)(b->off[k + 1] - b->off[k]);
+            memcpy(scratch, b->terms + b->off[k], (size_t)nz * sizeof *scratch);
+            mix_apply(&j->m->mix, j->fidx, ss->mix_centre, j->mix_bound, j->ix, scratch, nz);
+            fc_phys_out o;
+            fc_phys_eval(ss->pmix, scratch, nz, b->share[k], b->capv[k], b->shift[k], &o);
+            j->physm[k] = o.routes;
+        }
+    }
+}
+
 static calib_rows rowbuf_view(const rowbuf *b)
 {
     return (calib_rows){b->n, b->off, b->terms, b->share, b->capv, b->shift, b->obs_r, b->obs_h, b->obs_k,
@@ -398,22 +513,31 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
     /* 2. Each station, pulled toward the network: rows gathered in turn,
      *    the fits (independent) on threads. */
     if (!(sfit = calloc((size_t)nst + 1, sizeof *sfit))) goto oom;
+    {
+        int64_t *kept = malloc(((size_t)ncand + 1) * sizeof *kept);
+        int bad = !kept || rowbuf_fill(&all, ix, r, veh, order, ncand, s->default_shift_hours,
+                                       fc_parallel_threads(s->threads), kept);
+        /* a station's candidates are order[soff[si] .. soff[si+1]): its rows
+         * are from the first kept of them */
+        if (!bad)
+            for (int si = 0; si <= nst; si++) soff[si] = kept[soff[si]];
+        free(kept);
+        if (bad) goto oom;
+    }
     for (int si = 0; si < nst; si++) {
         fc_spr_station *ss = &m->st[si];
-        int64_t before = all.n;
-        for (int64_t k = soff[si]; k < soff[si + 1]; k++)
-            if (rowbuf_add(&all, ix, r, veh, order[k], s->default_shift_hours)) goto oom;
-        ss->days = (int)(all.n - before);
+        int64_t before = soff[si], after = soff[si + 1];
+        ss->days = (int)(after - before);
         if (nmix > 0) {
             if (!(ss->mix_centre = malloc((size_t)nmix * sizeof *ss->mix_centre))) goto oom;
-            mix_centre(&m->mix, fidx, ix, &all, before, all.n, ss->mix_centre, NULL);
+            mix_centre(&m->mix, fidx, ix, &all, before, after, ss->mix_centre, NULL);
         }
         memcpy(ss->p, m->network, sizeof ss->p);
         for (int j = 0; j < NP; j++) ss->se[j] = NAN;
         ss->status = FC_SPR_FEW_DAYS;
         ss->rmse_log_routes = NAN;
         sfit[si].k0 = before;
-        sfit[si].k1 = all.n;
+        sfit[si].k1 = after;
         sfit[si].run = ss->days >= s->min_days;
     }
     station_job sj = {&all, sfit, xnet, s};
@@ -586,26 +710,21 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
     ym = malloc((size_t)n * sizeof *ym);
     phys = malloc((size_t)n * sizeof *phys);
     physm = malloc((size_t)n * sizeof *physm);
-    scratch = malloc((size_t)fc_spr_index_max_zips(ix) * sizeof *scratch);
+    const int T = fc_parallel_threads(s->threads), mz = fc_spr_index_max_zips(ix);
+    scratch = malloc((size_t)T * (size_t)mz * sizeof *scratch);
     xm = malloc((size_t)n * (size_t)pm * sizeof *xm);
     fold = malloc((size_t)n * sizeof *fold);
     if (!yc || !ym || !phys || !physm || !scratch || !xm || !fold) goto oom;
     int32_t dmin = INT32_MAX, dmax = INT32_MIN;
     double *lvl_sum = calloc((size_t)nst + 1, sizeof(double));
     if (!lvl_sum) goto oom;
+    {
+        phys_job pj = {m, &all, r, ix, fidx, mix_bound, phys, physm, scratch, mz, T};
+        fc_parallel_for(T, T, phys_block, &pj);
+    }
     for (int64_t k = 0; k < n; k++) {
         int64_t i = all.src[k];
         int32_t sid = r->station[i];
-        phys[k] = eval_routes(m->st[sid].p, &all, k);
-        physm[k] = phys[k];
-        if (nmix > 0) {
-            int nz = (int)(all.off[k + 1] - all.off[k]);
-            memcpy(scratch, all.terms + all.off[k], (size_t)nz * sizeof *scratch);
-            mix_apply(&m->mix, fidx, m->st[sid].mix_centre, mix_bound, ix, scratch, nz);
-            fc_phys_out o;
-            fc_phys_eval(m->st[sid].pmix, scratch, nz, all.share[k], all.capv[k], all.shift[k], &o);
-            physm[k] = o.routes;
-        }
         yc[k] = log(all.obs_r[k] / physm[k]);
         ym[k] = log(r->packages[i] / all.obs_r[k]);
         lvl_sum[sid] += ym[k];

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <gsl/gsl_sort.h>
 #include "fleetcast/date.h"
+#include "fleetcast/parallel.h"
 #include "fleetcast/plan.h"
 
 void fc_plan_settings_default(fc_plan_settings *s)
@@ -438,17 +439,83 @@ int fc_plan_input_set_route_sample(fc_plan_input *in, int32_t s, int32_t v, int 
     return FC_OK;
 }
 
-double fc_plan_quantile(double *x, int n, double q)
+/* The q-quantile of k sorted values (linear interpolation). */
+static double sorted_quantile(const double *x, int k, double q)
 {
-    int k = 0;
-    for (int i = 0; i < n; i++)
-        if (!isnan(x[i])) x[k++] = x[i];
     if (k == 0) return NAN;
-    gsl_sort(x, 1, (size_t)k);
     double h = (k - 1) * q;
     int lo = (int)floor(h);
     if (lo >= k - 1) return x[k - 1];
     return x[lo] + (h - lo) * (x[lo + 1] - x[lo]);
+}
+
+/* Drops the NaNs of x[0..n-1] and sorts the rest; returns their number. */
+static int sort_finite(double *x, int n)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (!isnan(x[i])) x[k++] = x[i];
+    gsl_sort(x, 1, (size_t)k);
+    return k;
+}
+
+double fc_plan_quantile(double *x, int n, double q)
+{
+    return sorted_quantile(x, sort_finite(x, n), q);
+}
+
+/* fc_plan_input_fill_routes for one station (an item of fc_parallel_for;
+ * r, rs: 2 x npaths of scratch per thread). */
+typedef struct fill_job {
+    fc_plan_input *in;
+    const fc_plan_source *src;
+    const fc_plan_settings *set;
+    double *scratch;
+} fill_job;
+
+static void fill_station(void *arg, int64_t si, int thread)
+{
+    const fill_job *j = arg;
+    fc_plan_input *in = j->in;
+    const fc_plan_source *src = j->src;
+    const fc_plan_settings *set = j->set;
+    const int32_t s = (int32_t)si;
+    const int P = src->npaths;
+    double *r = j->scratch + (size_t)thread * 2 * (size_t)P, *rs = r + P;
+    for (int32_t m = 0; m < in->nmonths; m++)
+        for (int32_t v = 0; v < in->nvans; v++) {
+            int64_t k = FC_PLAN_SMV(in, s, m, v);
+            in->routes_q[k] = in->routes_p50[k] = in->routes_shock[k] = in->routes_month[k] = NAN;
+            if (!(in->van_types[s] >> v & 1)) continue;
+            double month_routes = 0;
+            int ok = 1;
+            for (int p = 0; p < P && ok; p++) {
+                double pk = src->peak_packages(src->ud, s, m, p);
+                double spr = pk > 0 ? src->spr(src->ud, s, m, v, pk) : 1.0;
+                if (!(spr > 0)) {
+                    ok = 0;
+                    break;
+                }
+                r[p] = pk > 0 ? pk / spr : 0.0;
+                double spk = src->shock_peak_packages ? src->shock_peak_packages(src->ud, s, m, p)
+                                                      : pk * set->shock_multiplier;
+                double sspr = spk > 0 ? src->spr(src->ud, s, m, v, spk) : 1.0;
+                rs[p] = spk > 0 && sspr > 0 ? spk / sspr : 0.0;
+                /* Month routes: month packages at the mean day's SPR. */
+                double mp = src->month_packages ? src->month_packages(src->ud, s, m, p)
+                                                : pk * 21.0 / 1.3;
+                double wd = 21.0, dayp = mp / wd;
+                double mspr = dayp > 0 ? src->spr(src->ud, s, m, v, dayp) : 1.0;
+                month_routes += dayp > 0 && mspr > 0 ? mp / mspr : 0.0;
+            }
+            if (!ok) continue;
+            in->routes_month[k] = month_routes / P;
+            int n = sort_finite(r, P);
+            in->routes_q[k] = sorted_quantile(r, n, set->service_level);
+            in->routes_p50[k] = sorted_quantile(r, n, 0.5);
+            if (src->shock_peak_packages || set->shock_multiplier > 0)
+                in->routes_shock[k] = fc_plan_quantile(rs, P, set->service_level);
+        }
 }
 
 int fc_plan_input_fill_routes(fc_plan_input *in, const fc_plan_source *src,
@@ -458,50 +525,16 @@ int fc_plan_input_fill_routes(fc_plan_input *in, const fc_plan_source *src,
         fc_diag_error(d, FC_EINTERNAL, "plan: no demand source");
         return FC_EINTERNAL;
     }
-    int P = src->npaths;
-    double *r = malloc((size_t)P * sizeof(double));
-    double *rs = malloc((size_t)P * sizeof(double));
-    if (!r || !rs) {
-        free(r);
-        free(rs);
+    /* Stations are independent: on threads (the source's callbacks only
+     * read), each writing its own cells, so the result does not depend
+     * on the thread count. */
+    int T = fc_parallel_threads(set->threads);
+    fill_job j = {in, src, set, malloc((size_t)T * 2 * (size_t)src->npaths * sizeof(double))};
+    if (!j.scratch) {
         fc_diag_error(d, FC_EINTERNAL, "plan: out of memory");
         return FC_EINTERNAL;
     }
-    for (int32_t s = 0; s < in->nstations; s++)
-        for (int32_t m = 0; m < in->nmonths; m++)
-            for (int32_t v = 0; v < in->nvans; v++) {
-                int64_t k = FC_PLAN_SMV(in, s, m, v);
-                in->routes_q[k] = in->routes_p50[k] = in->routes_shock[k] = in->routes_month[k] = NAN;
-                if (!(in->van_types[s] >> v & 1)) continue;
-                double month_routes = 0;
-                int ok = 1;
-                for (int p = 0; p < P && ok; p++) {
-                    double pk = src->peak_packages(src->ud, s, m, p);
-                    double spr = pk > 0 ? src->spr(src->ud, s, m, v, pk) : 1.0;
-                    if (!(spr > 0)) {
-                        ok = 0;
-                        break;
-                    }
-                    r[p] = pk > 0 ? pk / spr : 0.0;
-                    double spk = src->shock_peak_packages ? src->shock_peak_packages(src->ud, s, m, p)
-                                                          : pk * set->shock_multiplier;
-                    double sspr = spk > 0 ? src->spr(src->ud, s, m, v, spk) : 1.0;
-                    rs[p] = spk > 0 && sspr > 0 ? spk / sspr : 0.0;
-                    /* Month routes: month packages at the mean day's SPR. */
-                    double mp = src->month_packages ? src->month_packages(src->ud, s, m, p)
-                                                    : pk * 21.0 / 1.3;
-                    double wd = 21.0, dayp = mp / wd;
-                    double mspr = dayp > 0 ? src->spr(src->ud, s, m, v, dayp) : 1.0;
-                    month_routes += dayp > 0 && mspr > 0 ? mp / mspr : 0.0;
-                }
-                if (!ok) continue;
-                in->routes_month[k] = month_routes / P;
-                in->routes_q[k] = fc_plan_quantile(r, P, set->service_level);
-                in->routes_p50[k] = fc_plan_quantile(r, P, 0.5);
-                if (src->shock_peak_packages || set->shock_multiplier > 0)
-                    in->routes_shock[k] = fc_plan_quantile(rs, P, set->service_level);
-            }
-    free(r);
-    free(rs);
+    fc_parallel_for(in->nstations, T, fill_station, &j);
+    free(j.scratch);
     return FC_OK;
 }
