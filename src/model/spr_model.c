@@ -787,8 +787,8 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
         for (int si = 0; si < nst; si++) {
             memset(cnt, 0, (size_t)nf * sizeof *cnt);
             double *c = m->st[si].corr_centre;
-            for (int64_t k = 0; k < n; k++) {
-                if (r->station[all.src[k]] != si) continue;
+            /* a station's rows are contiguous in all */
+            for (int64_t k = sfit[si].k0; k < sfit[si].k1; k++) {
                 for (int j = 0; j < nf; j++)
                     if (isfinite(xc[k * nf + j])) {
                         c[j] += xc[k * nf + j];
