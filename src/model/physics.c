@@ -36,7 +36,7 @@ fc_phys_zip fc_phys_zip_of(double stops, double packages, double area_km2, doubl
  * wrapper compiles to its own loop), the derivatives of log routes, log
  * hours and log km with respect to the log of each parameter. Per zip,
  * d(work) and d(avail) have closed forms; the sums then carry them
- * (docs/model.md §2, item 5). */
+ * (docs/model.md §2, "Jacobian"). */
 static inline void eval_core(const double p[FC_PHYS_NPARAM], const fc_phys_zip *z, int nz, double share,
                              double capacity, double shift_h, fc_phys_out *out, const float *dir, int ndir,
                              double *dlog, const int grad)
