@@ -42,25 +42,38 @@ static double lres(double pred, double obs, double sig)
     return (log(pred) - log(obs)) / sig;
 }
 
+/* Row i's terms into out[] with the zip-mix term of the slopes beta set
+ * (work_mult = exp of sum_j beta_j attr_j, clamped to the bound); with
+ * dir, each term's attributes as the gradient's directions (0 where the
+ * term is clamped: the slopes do not move it there). */
+static void mix_terms(const calib_rows *r, int64_t i, const double *beta, fc_phys_zip *out, float *dir)
+{
+    const int na = r->nattr, nz = (int)(r->off[i + 1] - r->off[i]);
+    const double bound = r->attr_bound;
+    for (int q = 0; q < nz; q++) {
+        const float *a = r->attr + (size_t)(r->off[i] + q) * (size_t)na;
+        double lw = 0;
+        for (int j = 0; j < na; j++) lw += beta[j] * a[j];
+        out[q] = r->terms[r->off[i] + q];
+        out[q].work_mult = (float)exp(lw > bound ? bound : lw < -bound ? -bound : lw);
+        if (dir) {
+            int clamped = lw > bound || lw < -bound;
+            for (int j = 0; j < na; j++) dir[(size_t)q * (size_t)na + (size_t)j] = clamped ? 0.0f : a[j];
+        }
+    }
+}
+
 /* Residuals of rows lo .. hi-1 at x (bounded parameters p). */
 static void residual_rows(const ctx *c, const double *x, const double *p, double *e, int64_t lo, int64_t hi,
                           fc_phys_zip *scratch)
 {
     const calib_rows *r = c->rows;
-    const int na = r->nattr;
     for (int64_t i = lo; i < hi; i++) {
         fc_phys_out o;
         const fc_phys_zip *t = r->terms + r->off[i];
         int nz = (int)(r->off[i + 1] - r->off[i]);
-        if (na > 0) {
-            for (int q = 0; q < nz; q++) {
-                const float *a = r->attr + (size_t)(r->off[i] + q) * (size_t)na;
-                double lw = 0;
-                for (int j = 0; j < na; j++) lw += x[NP + j] * a[j];
-                scratch[q] = t[q];
-                scratch[q].work_mult = (float)exp(lw > r->attr_bound ? r->attr_bound
-                                                  : lw < -r->attr_bound ? -r->attr_bound : lw);
-            }
+        if (r->nattr > 0) {
+            mix_terms(r, i, x + NP, scratch, NULL);
             t = scratch;
         }
         fc_phys_eval(p, t, nz, r->share[i], r->cap[i], r->shift[i], &o);
@@ -68,52 +81,6 @@ static void residual_rows(const ctx *c, const double *x, const double *p, double
         e[3 * i + 1] = r->obs_h ? lres(o.hours, r->obs_h[i], c->sig[1]) : 0;
         e[3 * i + 2] = r->obs_k ? lres(o.km, r->obs_k[i], c->sig[2]) : 0;
     }
-}
-
-typedef struct res_job {
-    const ctx *c;
-    const double *x, *p;
-    double *e;
-    int T;
-} res_job;
-
-static void residual_block(void *arg, int64_t b, int thread)
-{
-    const res_job *j = arg;
-    int64_t n = j->c->rows->n;
-    (void)thread;
-    residual_rows(j->c, j->x, j->p, j->e, n * b / j->T, n * (b + 1) / j->T, NULL);
-}
-
-/* Standardised residuals of every row (no weights) into e[3n]; rows in
- * blocks on c->threads threads when there are many (and no per-row
- * scratch is needed). */
-static void residuals(const ctx *c, const double *x, double *e)
-{
-    double p[NP];
-    for (int j = 0; j < NP; j++) p[j] = fc_phys_unlog(j, x[j]);
-    if (c->threads > 1 && c->rows->nattr == 0 && c->rows->n >= 1024) {
-        res_job j = {c, x, p, e, c->threads};
-        fc_parallel_for(c->threads, c->threads, residual_block, &j);
-    } else {
-        residual_rows(c, x, p, e, 0, c->rows->n, c->row_terms);
-    }
-}
-
-static int f_eval(const gsl_vector *xv, void *params, gsl_vector *f)
-{
-    const ctx *c = params;
-    size_t m = (size_t)(3 * c->rows->n);
-    double x[CALIB_MAXP];
-    for (int j = 0; j < c->nx; j++) x[j] = gsl_vector_get(xv, (size_t)j);
-    /* f may be a column of the Jacobian (finite differences): mind the stride. */
-    residuals(c, x, c->buf);
-    for (size_t k = 0; k < m; k++) gsl_vector_set(f, k, c->buf[k] * c->w[k]);
-    for (int j = 0; j < NP; j++)
-        gsl_vector_set(f, m + (size_t)j, (x[j] - c->prior[j]) / c->psd[j]);
-    for (int j = NP; j < c->nx; j++)
-        gsl_vector_set(f, m + (size_t)j, x[j] / c->rows->attr_prior_sd);
-    return GSL_SUCCESS;
 }
 
 /* The Jacobian of rows lo .. hi-1 (weighted, standardised) at x, in
@@ -138,23 +105,59 @@ static void jacobian_rows(const ctx *c, const double *p, const double *dx, gsl_m
     }
 }
 
-typedef struct jac_job {
+/* Every row's residuals into e (J NULL) or its Jacobian rows into J. */
+typedef struct rows_job {
     const ctx *c;
-    const double *p, *dx;
+    const double *x, *p, *dx;
+    double *e;
     gsl_matrix *J;
-    int T;
-} jac_job;
+} rows_job;
 
-static void jacobian_block(void *arg, int64_t b, int thread)
+static void rows_one(void *arg, int64_t i, int thread)
 {
-    const jac_job *j = arg;
-    int64_t n = j->c->rows->n;
+    const rows_job *j = arg;
     (void)thread;
-    jacobian_rows(j->c, j->p, j->dx, j->J, n * b / j->T, n * (b + 1) / j->T);
+    if (j->J) jacobian_rows(j->c, j->p, j->dx, j->J, i, i + 1);
+    else residual_rows(j->c, j->x, j->p, j->e, i, i + 1, NULL);
 }
 
-/* GSL's df: the data rows from jacobian_rows (on threads when there are
- * many rows), the prior rows diagonal. Without the zip-mix slopes among
+/* The rows of j on c->threads threads when there are many and no per-row
+ * scratch is needed (no zip-mix slopes), else on this thread. */
+static void rows_run(const ctx *c, rows_job *j)
+{
+    const int64_t n = c->rows->n;
+    if (c->threads > 1 && c->rows->nattr == 0 && n >= 1024) fc_parallel_for(n, c->threads, rows_one, j);
+    else if (j->J) jacobian_rows(c, j->p, j->dx, j->J, 0, n);
+    else residual_rows(c, j->x, j->p, j->e, 0, n, c->row_terms);
+}
+
+/* Standardised residuals of every row (no weights) into e[3n]. */
+static void residuals(const ctx *c, const double *x, double *e)
+{
+    double p[NP];
+    for (int j = 0; j < NP; j++) p[j] = fc_phys_unlog(j, x[j]);
+    rows_job j = {c, x, p, NULL, e, NULL};
+    rows_run(c, &j);
+}
+
+static int f_eval(const gsl_vector *xv, void *params, gsl_vector *f)
+{
+    const ctx *c = params;
+    size_t m = (size_t)(3 * c->rows->n);
+    double x[CALIB_MAXP];
+    for (int j = 0; j < c->nx; j++) x[j] = gsl_vector_get(xv, (size_t)j);
+    /* f may be a column of the Jacobian (finite differences): mind the stride. */
+    residuals(c, x, c->buf);
+    for (size_t k = 0; k < m; k++) gsl_vector_set(f, k, c->buf[k] * c->w[k]);
+    for (int j = 0; j < NP; j++)
+        gsl_vector_set(f, m + (size_t)j, (x[j] - c->prior[j]) / c->psd[j]);
+    for (int j = NP; j < c->nx; j++)
+        gsl_vector_set(f, m + (size_t)j, x[j] / c->rows->attr_prior_sd);
+    return GSL_SUCCESS;
+}
+
+/* GSL's df: the data rows from jacobian_rows (rows_run), the prior rows
+ * diagonal. Without the zip-mix slopes among
  * the parameters (nattr 0); with them GSL differences f. */
 static int df_eval(const gsl_vector *xv, void *params, gsl_matrix *J)
 {
@@ -166,12 +169,8 @@ static int df_eval(const gsl_vector *xv, void *params, gsl_matrix *J)
         p[j] = fc_phys_unlog(j, x);
         dx[j] = fc_phys_dunlog(j, x);
     }
-    if (c->threads > 1 && n >= 1024) {
-        jac_job jj = {c, p, dx, J, c->threads};
-        fc_parallel_for(c->threads, c->threads, jacobian_block, &jj);
-    } else {
-        jacobian_rows(c, p, dx, J, 0, n);
-    }
+    rows_job jj = {c, NULL, p, dx, NULL, J};
+    rows_run(c, &jj);
     for (int j = 0; j < NP; j++) {
         double *row = J->data + (size_t)(3 * n + j) * J->tda;
         for (int q = 0; q < NP; q++) row[q] = q == j ? 1.0 / c->psd[j] : 0;
@@ -388,7 +387,7 @@ static double station_normal(const calib_rows *rows, const double *x, const doub
                              double *g)
 {
     const int na = rows->nattr, nx = NP + na;
-    const double sig[3] = {s->sigma_routes, s->sigma_hours, s->sigma_km}, bound = rows->attr_bound;
+    const double sig[3] = {s->sigma_routes, s->sigma_hours, s->sigma_km};
     double p[NP], dx[NP], gr[3 * CALIB_MAXP], J[CALIB_MAXP];
     for (int j = 0; j < NP; j++) {
         p[j] = fc_phys_unlog(j, x[j]);
@@ -398,17 +397,8 @@ static double station_normal(const calib_rows *rows, const double *x, const doub
     memset(g, 0, (size_t)nx * sizeof *g);
     double sse = 0;
     for (int64_t i = 0; i < rows->n; i++) {
-        const fc_phys_zip *t = rows->terms + rows->off[i];
         int nz = (int)(rows->off[i + 1] - rows->off[i]);
-        for (int q = 0; q < nz; q++) {
-            const float *a = rows->attr + (size_t)(rows->off[i] + q) * (size_t)na;
-            double lw = 0;
-            for (int j = 0; j < na; j++) lw += beta[j] * a[j];
-            int clamped = lw > bound || lw < -bound;
-            rt[q] = t[q];
-            rt[q].work_mult = (float)exp(lw > bound ? bound : lw < -bound ? -bound : lw);
-            for (int j = 0; j < na; j++) dir[(size_t)q * (size_t)na + (size_t)j] = clamped ? 0.0f : a[j];
-        }
+        mix_terms(rows, i, beta, rt, dir);
         fc_phys_out o;
         fc_phys_eval_grad(p, rt, nz, rows->share[i], rows->cap[i], rows->shift[i], dir, na, &o, gr);
         const double pred[3] = {o.routes, o.hours, o.km};

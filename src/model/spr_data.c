@@ -212,19 +212,26 @@ double fc_spr_index_zip_value(const fc_spr_index *ix, int j, int32_t zip)
     return zips->feat.values[(size_t)zip * (size_t)zips->feat.n + (size_t)j];
 }
 
+/* Whether zip entry e of station s is served on period p with packages
+ * and stops (into *np, *ns; base: p's row of the shipment arrays): a term
+ * of the station-day. */
+static int entry_serves(const fc_shipments *sh, const entry *e, int32_t s, int32_t p, size_t base, int32_t *np,
+                        int32_t *ns)
+{
+    if (p < e->first || p > e->last) return 0;
+    *np = sh->packages[base + (size_t)e->zip];
+    *ns = sh->stops[base + (size_t)e->zip];
+    if (*np <= 0 || *ns <= 0) return 0;
+    return !e->multi || fc_shipments_station(sh, e->zip, p) == s;
+}
+
 int fc_spr_row_nzips(const fc_spr_index *ix, const fc_routes *r, int64_t i)
 {
     const fc_shipments *sh = ix->sh;
-    int32_t s = r->station[i], p = r->day[i] - sh->t0, nz = 0;
+    int32_t s = r->station[i], p = r->day[i] - sh->t0, nz = 0, np, ns;
     if (p < 0 || p >= sh->nperiods) return 0;
     size_t base = (size_t)p * (size_t)sh->nzips;
-    for (int32_t k = ix->off[s]; k < ix->off[s + 1]; k++) {
-        const entry *e = &ix->e[k];
-        if (p < e->first || p > e->last) continue;
-        if (sh->packages[base + (size_t)e->zip] <= 0 || sh->stops[base + (size_t)e->zip] <= 0) continue;
-        if (e->multi && fc_shipments_station(sh, e->zip, p) != s) continue;
-        nz++;
-    }
+    for (int32_t k = ix->off[s]; k < ix->off[s + 1]; k++) nz += entry_serves(sh, &ix->e[k], s, p, base, &np, &ns);
     return nz;
 }
 
@@ -254,11 +261,8 @@ void fc_spr_row_prepare(const fc_spr_index *ix, const fc_routes *r, const fc_veh
         size_t base = (size_t)p * (size_t)sh->nzips;
         for (int32_t k = ix->off[s]; k < ix->off[s + 1]; k++) {
             const entry *e = &ix->e[k];
-            if (p < e->first || p > e->last) continue;
-            int32_t np = sh->packages[base + (size_t)e->zip];
-            int32_t ns = sh->stops[base + (size_t)e->zip];
-            if (np <= 0 || ns <= 0) continue;
-            if (e->multi && fc_shipments_station(sh, e->zip, p) != s) continue;
+            int32_t np, ns;
+            if (!entry_serves(sh, e, s, p, base, &np, &ns)) continue;
             terms[row->nz++] = fc_phys_zip_of(ns, np, e->area_km2, e->dist_km, e->zip);
             pk += np;
             stops += ns;

@@ -157,20 +157,39 @@ static int grow(void **p, int64_t n, size_t el)
     return 0;
 }
 
+/* Room for c rows in every per-row array of b (terms apart). */
+static int rowbuf_reserve(rowbuf *b, int64_t c)
+{
+    if (grow((void **)&b->off, c + 1, sizeof *b->off) || grow((void **)&b->src, c, sizeof *b->src) ||
+        grow((void **)&b->share, c, sizeof(double)) || grow((void **)&b->capv, c, sizeof(double)) ||
+        grow((void **)&b->shift, c, sizeof(double)) || grow((void **)&b->obs_r, c, sizeof(double)) ||
+        grow((void **)&b->obs_h, c, sizeof(double)) || grow((void **)&b->obs_k, c, sizeof(double)) ||
+        grow((void **)&b->feat, c * b->nf, sizeof(double)))
+        return -1;
+    b->cap = c;
+    return 0;
+}
+
+/* Slot k of b from routes row i, prepared into row (terms and features
+ * already in place). */
+static void rowbuf_set(rowbuf *b, int64_t k, int64_t i, const fc_spr_row *row, double default_shift)
+{
+    b->src[k] = i;
+    b->share[k] = row->share;
+    b->capv[k] = row->capacity;
+    b->shift[k] = isfinite(row->shift_h) ? row->shift_h : default_shift;
+    b->obs_r[k] = row->obs_routes;
+    b->obs_h[k] = row->obs_hours;
+    b->obs_k[k] = row->obs_km;
+}
+
 /* Prepare row i and append it (when it has zips); returns -1 on OOM. */
 static int rowbuf_add(rowbuf *b, const fc_spr_index *ix, const fc_routes *r,
                       const fc_vehicles *veh, int64_t i, double default_shift)
 {
     int mz = fc_spr_index_max_zips(ix);
     if (b->n + 1 >= b->cap) {
-        int64_t c = b->cap ? b->cap * 2 : 256;
-        if (grow((void **)&b->off, c + 1, sizeof *b->off) || grow((void **)&b->src, c, sizeof *b->src) ||
-            grow((void **)&b->share, c, sizeof(double)) || grow((void **)&b->capv, c, sizeof(double)) ||
-            grow((void **)&b->shift, c, sizeof(double)) || grow((void **)&b->obs_r, c, sizeof(double)) ||
-            grow((void **)&b->obs_h, c, sizeof(double)) || grow((void **)&b->obs_k, c, sizeof(double)) ||
-            grow((void **)&b->feat, c * b->nf, sizeof(double)))
-            return -1;
-        b->cap = c;
+        if (rowbuf_reserve(b, b->cap ? b->cap * 2 : 256)) return -1;
         if (b->n == 0) b->off[0] = 0;
     }
     if (b->nterms + mz > b->tcap) {
@@ -182,13 +201,7 @@ static int rowbuf_add(rowbuf *b, const fc_spr_index *ix, const fc_routes *r,
     fc_spr_row_prepare(ix, r, veh, i, b->terms + b->nterms, b->feat + b->n * b->nf, &row);
     if (row.nz == 0 || !(row.share > 0)) return 0;
     int64_t k = b->n++;
-    b->src[k] = i;
-    b->share[k] = row.share;
-    b->capv[k] = row.capacity;
-    b->shift[k] = isfinite(row.shift_h) ? row.shift_h : default_shift;
-    b->obs_r[k] = row.obs_routes;
-    b->obs_h[k] = row.obs_hours;
-    b->obs_k[k] = row.obs_km;
+    rowbuf_set(b, k, i, &row, default_shift);
     b->nterms += row.nz;
     b->off[k + 1] = b->nterms;
     return 0;
@@ -205,47 +218,35 @@ typedef struct fill_job {
     const fc_routes *r;
     const fc_vehicles *veh;
     const int64_t *cand, *kept;
-    int64_t nc;
     int *nz;
     double default_shift;
-    int T;
 } fill_job;
 
-static void count_block(void *arg, int64_t t, int thread)
+static void count_one(void *arg, int64_t c, int thread)
 {
     const fill_job *j = arg;
     (void)thread;
-    for (int64_t c = j->nc * t / j->T; c < j->nc * (t + 1) / j->T; c++)
-        j->nz[c] = fc_spr_row_nzips(j->ix, j->r, j->cand[c]);
+    j->nz[c] = fc_spr_row_nzips(j->ix, j->r, j->cand[c]);
 }
 
-static void fill_block(void *arg, int64_t t, int thread)
+static void fill_one(void *arg, int64_t c, int thread)
 {
     const fill_job *j = arg;
     rowbuf *b = j->b;
     (void)thread;
-    for (int64_t c = j->nc * t / j->T; c < j->nc * (t + 1) / j->T; c++) {
-        if (j->nz[c] == 0) continue;
-        int64_t k = j->kept[c], i = j->cand[c];
-        fc_spr_row row;
-        fc_spr_row_prepare(j->ix, j->r, j->veh, i, b->terms + b->off[k], b->feat + k * b->nf, &row);
-        b->src[k] = i;
-        b->share[k] = row.share;
-        b->capv[k] = row.capacity;
-        b->shift[k] = isfinite(row.shift_h) ? row.shift_h : j->default_shift;
-        b->obs_r[k] = row.obs_routes;
-        b->obs_h[k] = row.obs_hours;
-        b->obs_k[k] = row.obs_km;
-    }
+    if (j->nz[c] == 0) return;
+    int64_t k = j->kept[c], i = j->cand[c];
+    fc_spr_row row;
+    fc_spr_row_prepare(j->ix, j->r, j->veh, i, b->terms + b->off[k], b->feat + k * b->nf, &row);
+    rowbuf_set(b, k, i, &row, j->default_shift);
 }
 
 static int rowbuf_fill(rowbuf *b, const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *veh,
                        const int64_t *cand, int64_t nc, double default_shift, int threads, int64_t *kept)
 {
-    fill_job j = {b, ix, r, veh, cand, kept, nc, malloc(((size_t)nc + 1) * sizeof(int)), default_shift,
-                  threads < 1 ? 1 : threads};
+    fill_job j = {b, ix, r, veh, cand, kept, malloc(((size_t)nc + 1) * sizeof(int)), default_shift};
     if (!j.nz) return -1;
-    fc_parallel_for(j.T, j.T, count_block, &j);
+    fc_parallel_for(nc, threads, count_one, &j);
     int64_t n = 0, nterms = 0;
     for (int64_t c = 0; c < nc; c++) {
         kept[c] = n;
@@ -255,18 +256,14 @@ static int rowbuf_fill(rowbuf *b, const fc_spr_index *ix, const fc_routes *r, co
         }
     }
     kept[nc] = n;
-    b->n = b->cap = n;
+    b->n = n;
     b->nterms = b->tcap = nterms;
-    int bad = grow((void **)&b->off, n + 1, sizeof *b->off) || grow((void **)&b->src, n, sizeof *b->src) ||
-              grow((void **)&b->share, n, sizeof(double)) || grow((void **)&b->capv, n, sizeof(double)) ||
-              grow((void **)&b->shift, n, sizeof(double)) || grow((void **)&b->obs_r, n, sizeof(double)) ||
-              grow((void **)&b->obs_h, n, sizeof(double)) || grow((void **)&b->obs_k, n, sizeof(double)) ||
-              grow((void **)&b->feat, n * b->nf, sizeof(double)) || grow((void **)&b->terms, nterms, sizeof *b->terms);
+    int bad = rowbuf_reserve(b, n) || grow((void **)&b->terms, nterms, sizeof *b->terms);
     if (!bad) {
         b->off[0] = 0;
         for (int64_t c = 0; c < nc; c++)
             if (j.nz[c] > 0) b->off[kept[c] + 1] = b->off[kept[c]] + j.nz[c];
-        fc_parallel_for(j.T, j.T, fill_block, &j);
+        fc_parallel_for(nc, threads, fill_one, &j);
     }
     free(j.nz);
     return bad ? -1 : 0;
@@ -283,29 +280,27 @@ typedef struct phys_job {
     const int *fidx;
     double mix_bound, *phys, *physm;
     fc_phys_zip *scratch;
-    int mz, T;
+    int mz;
 } phys_job;
 
 static double eval_routes(const double *p, const rowbuf *b, int64_t k);
 static void mix_apply(const fc_spr_mix *mx, const int *fidx, const double *centre, double bound,
                       const fc_spr_index *ix, fc_phys_zip *t, int nz);
 
-static void phys_block(void *arg, int64_t t, int thread)
+static void phys_one(void *arg, int64_t k, int thread)
 {
     const phys_job *j = arg;
     const rowbuf *b = j->b;
     fc_phys_zip *scratch = j->scratch + (size_t)thread * (size_t)j->mz;
-    for (int64_t k = b->n * t / j->T; k < b->n * (t + 1) / j->T; k++) {
-        const fc_spr_station *ss = &j->m->st[j->r->station[b->src[k]]];
-        j->phys[k] = j->physm[k] = eval_routes(ss->p, b, k);
-        if (j->m->mix.n > 0) {
-            int nz = (int)(b->off[k + 1] - b->off[k]);
-            memcpy(scratch, b->terms + b->off[k], (size_t)nz * sizeof *scratch);
-            mix_apply(&j->m->mix, j->fidx, ss->mix_centre, j->mix_bound, j->ix, scratch, nz);
-            fc_phys_out o;
-            fc_phys_eval(ss->pmix, scratch, nz, b->share[k], b->capv[k], b->shift[k], &o);
-            j->physm[k] = o.routes;
-        }
+    const fc_spr_station *ss = &j->m->st[j->r->station[b->src[k]]];
+    j->phys[k] = j->physm[k] = eval_routes(ss->p, b, k);
+    if (j->m->mix.n > 0) {
+        int nz = (int)(b->off[k + 1] - b->off[k]);
+        memcpy(scratch, b->terms + b->off[k], (size_t)nz * sizeof *scratch);
+        mix_apply(&j->m->mix, j->fidx, ss->mix_centre, j->mix_bound, j->ix, scratch, nz);
+        fc_phys_out o;
+        fc_phys_eval(ss->pmix, scratch, nz, b->share[k], b->capv[k], b->shift[k], &o);
+        j->physm[k] = o.routes;
     }
 }
 
@@ -719,8 +714,8 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
     double *lvl_sum = calloc((size_t)nst + 1, sizeof(double));
     if (!lvl_sum) goto oom;
     {
-        phys_job pj = {m, &all, r, ix, fidx, mix_bound, phys, physm, scratch, mz, T};
-        fc_parallel_for(T, T, phys_block, &pj);
+        phys_job pj = {m, &all, r, ix, fidx, mix_bound, phys, physm, scratch, mz};
+        fc_parallel_for(n, T, phys_one, &pj);
     }
     for (int64_t k = 0; k < n; k++) {
         int64_t i = all.src[k];
