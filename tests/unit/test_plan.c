@@ -563,6 +563,25 @@ static void test_fill(void)
     CHECK_NEAR(in->routes_shock[FC_PLAN_SMV(in, 0, 0, DIESEL)], 18.91 * 1.3, 1e-9);
     CHECK(isnan(in->routes_q[FC_PLAN_SMV(in, 0, 0, EV)]));
     fc_plan_input_free(in);
+    /* Stations are filled on threads: every station gets its routes, the
+     * same with one thread as with three. */
+    fc_plan_input *a = mk(7, 2, 1), *b = mk(7, 2, 1);
+    for (int s = 0; s < 7; s++) a->van_types[s] = b->van_types[s] = 1 << DIESEL | (s % 2 ? 1 << BIG : 0);
+    set.threads = 1;
+    CHECK(fc_plan_input_fill_routes(a, &src, &set, NULL) == FC_OK);
+    set.threads = 3;
+    CHECK(fc_plan_input_fill_routes(b, &src, &set, NULL) == FC_OK);
+    for (int s = 0; s < 7; s++) {
+        CHECK_NEAR(b->routes_q[FC_PLAN_SMV(b, s, 1, DIESEL)], 18.91, 1e-9);
+        CHECK(s % 2 ? fabs(b->routes_q[FC_PLAN_SMV(b, s, 1, BIG)] - 18.91 / 2) < 1e-9
+                    : isnan(b->routes_q[FC_PLAN_SMV(b, s, 1, BIG)]));
+    }
+    size_t cells = (size_t)FC_PLAN_SMV(a, 6, 1, a->nvans - 1) + 1;
+    CHECK(memcmp(a->routes_q, b->routes_q, cells * sizeof *a->routes_q) == 0);
+    CHECK(memcmp(a->routes_p50, b->routes_p50, cells * sizeof *a->routes_p50) == 0);
+    CHECK(memcmp(a->routes_month, b->routes_month, cells * sizeof *a->routes_month) == 0);
+    fc_plan_input_free(a);
+    fc_plan_input_free(b);
 }
 
 static void test_deterministic(void)

@@ -603,6 +603,7 @@ static void test_end_to_end(void)
     double feat[64];
     fc_spr_row r2;
     fc_spr_row_prepare(ix, ds.routes, ds.vehicles, ib, t, feat, &r2);
+    CHECK(fc_spr_row_nzips(ix, ds.routes, ib) == r2.nz && r2.nz > 0);
     fc_phys_out o;
     fc_phys_eval(truth_b, t, r2.nz, 1.0, 320, 8.0, &o);
     CHECK(fabs(large.routes[FC_VAR_PHYSICS] / o.routes - 1) < 0.03);
