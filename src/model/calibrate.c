@@ -63,6 +63,15 @@ static void mix_terms(const calib_rows *r, int64_t i, const double *beta, fc_phy
     }
 }
 
+/* The most terms any row has (at least 1): the size of a row's scratch. */
+static int64_t longest_row(const calib_rows *r)
+{
+    int64_t maxz = 1;
+    for (int64_t i = 0; i < r->n; i++)
+        if (r->off[i + 1] - r->off[i] > maxz) maxz = r->off[i + 1] - r->off[i];
+    return maxz;
+}
+
 /* Residuals of rows lo .. hi-1 at x (bounded parameters p). */
 static void residual_rows(const ctx *c, const double *x, const double *p, double *e, int64_t lo, int64_t hi,
                           fc_phys_zip *scratch)
@@ -222,9 +231,7 @@ int calib_fit_from(const calib_rows *rows, const double start[NP], const double 
         c.prior[j] = stem ? log(fc_phys_default[j]) : prior_x[j];
         c.psd[j] = stem ? stem_sd : prior_sd;
     }
-    int64_t maxz = 1;
-    for (int64_t i = 0; i < rows->n; i++)
-        if (rows->off[i + 1] - rows->off[i] > maxz) maxz = rows->off[i + 1] - rows->off[i];
+    const int64_t maxz = longest_row(rows);
     fc_phys_zip *rt = rows->nattr > 0 ? malloc((size_t)maxz * sizeof *rt) : NULL;
     double *w = malloc((m + 1) * sizeof *w);
     double *e = malloc((m + 1) * sizeof *e);
@@ -429,6 +436,7 @@ typedef struct normal_job {
     const double *beta;
     const fc_spr_settings *s;
     double *A, *g, *sse;
+    double *nobs;       /* NULL, or the number of residuals each station has */
 } normal_job;
 
 static void normal_one(void *arg, int64_t si, int thread)
@@ -439,15 +447,17 @@ static void normal_one(void *arg, int64_t si, int thread)
     const int nx = NP + rw->nattr;
     j->sse[si] = 0;
     if (rw->n == 0) return;
-    int64_t maxz = 1;
-    for (int64_t i = 0; i < rw->n; i++)
-        if (rw->off[i + 1] - rw->off[i] > maxz) maxz = rw->off[i + 1] - rw->off[i];
+    const int64_t maxz = longest_row(rw);
     double *e = malloc((size_t)(3 * rw->n) * sizeof *e);
     float *dir = malloc((size_t)maxz * (size_t)rw->nattr * sizeof *dir + 1);
     fc_phys_zip *rt = malloc((size_t)maxz * sizeof *rt);
     j->sse[si] = e && dir && rt ? station_normal(rw, j->xs[si], j->beta, j->s, e, dir, rt,
                                                 j->A + (size_t)si * nx * nx, j->g + (size_t)si * nx)
                                 : NAN;
+    if (j->nobs && e) {
+        j->nobs[si] = 0;
+        for (int64_t k = 0; k < 3 * rw->n; k++) j->nobs[si] += e[k] != 0;
+    }
     free(e);
     free(dir);
     free(rt);
@@ -486,18 +496,56 @@ static int station_profile(const double *As, const double *gs, const double *x, 
     return 0;
 }
 
-/* Cost of the whole problem at (xs, beta): data + priors. */
+/* One station's share of the cost at (xs[si], beta): its data and its
+ * prior, for fc_parallel_for (cost[si] -1 on out of memory). */
+typedef struct cost_job {
+    const calib_rows *st_rows;
+    double (*xs)[NP];
+    const double *xprior, *beta;
+    double prior_sd;
+    const fc_spr_settings *s;
+    double *cost;
+} cost_job;
+
+static void cost_one(void *arg, int64_t si, int thread)
+{
+    (void)thread;
+    const cost_job *j = arg;
+    const calib_rows *rw = &j->st_rows[si];
+    j->cost[si] = 0;
+    if (rw->n == 0) return;
+    const int64_t maxz = longest_row(rw);
+    double *e = malloc((size_t)(3 * rw->n) * sizeof *e);
+    fc_phys_zip *rt = malloc((size_t)maxz * sizeof *rt);
+    if (e && rt) {
+        double c = 0;
+        station_res(rw, j->xs[si], j->beta, j->s, e, rt);
+        for (int64_t k = 0; k < 3 * rw->n; k++) c += e[k] * e[k];
+        for (int p = 0; p < NP; p++) {
+            double d = j->xs[si][p] - j->xprior[p];
+            c += d * d / (j->prior_sd * j->prior_sd);
+        }
+        j->cost[si] = c;
+    } else {
+        j->cost[si] = -1;
+    }
+    free(e);
+    free(rt);
+}
+
+/* Cost of the whole problem at (xs, beta): data + priors, the stations on
+ * threads, summed in station order (the same on any number of threads).
+ * cost: nst scratch. -1 on out of memory. */
 static double joint_cost(const calib_rows *st_rows, int nst, double (*xs)[NP], const double *xprior,
-                         double prior_sd, const double *beta, const fc_spr_settings *s, double *e,
-                         fc_phys_zip *rt)
+                         double prior_sd, const double *beta, const fc_spr_settings *s, double *cost)
 {
     const int na = st_rows[0].nattr;
+    cost_job j = {st_rows, xs, xprior, beta, prior_sd, s, cost};
+    fc_parallel_for(nst, fc_parallel_threads(s->threads), cost_one, &j);
     double c = 0;
     for (int si = 0; si < nst; si++) {
-        if (st_rows[si].n == 0) continue;
-        station_res(&st_rows[si], xs[si], beta, s, e, rt);
-        for (int64_t k = 0; k < 3 * st_rows[si].n; k++) c += e[k] * e[k];
-        for (int p = 0; p < NP; p++) c += (xs[si][p] - xprior[p]) * (xs[si][p] - xprior[p]) / (prior_sd * prior_sd);
+        if (cost[si] < 0) return -1;
+        c += cost[si];
     }
     for (int p = 0; p < na; p++) c += beta[p] * beta[p] / (s->mix_prior_sd * s->mix_prior_sd);
     return c;
@@ -510,31 +558,27 @@ int calib_mix_fit(const calib_rows *st_rows, int nst, double (*xs)[FC_PHYS_NPARA
     *iterations = 0;
     if (na <= 0 || na > CALIB_MAXATTR) return FC_OK;
     const double psd2 = prior_sd * prior_sd, bsd2 = s->mix_prior_sd * s->mix_prior_sd;
-    int64_t maxm = 1, maxz = 1;
-    for (int si = 0; si < nst; si++) {
-        if (3 * st_rows[si].n > maxm) maxm = 3 * st_rows[si].n;
-        for (int64_t i = 0; i < st_rows[si].n; i++)
-            if (st_rows[si].off[i + 1] - st_rows[si].off[i] > maxz) maxz = st_rows[si].off[i + 1] - st_rows[si].off[i];
-    }
     double *sse_st = malloc(((size_t)nst + 1) * sizeof *sse_st);
+    double *nobs_st = malloc(((size_t)nst + 1) * sizeof *nobs_st);
     double *A = malloc((size_t)nst * (size_t)(nx * nx) * sizeof *A);
     double *g = malloc((size_t)nst * (size_t)nx * sizeof *g);
     double *X = malloc((size_t)nst * NP * (size_t)(na + 1) * sizeof *X);
     double (*xn)[NP] = malloc((size_t)nst * sizeof *xn);
-    double *e = malloc((size_t)maxm * sizeof *e);
-    float *dir = malloc((size_t)maxz * (size_t)na * sizeof *dir + 1);
-    fc_phys_zip *rt = malloc((size_t)maxz * sizeof *rt);
     int st = FC_OK;
-    if (!sse_st || !A || !g || !X || !xn || !e || !dir || !rt) {
+    if (!sse_st || !nobs_st || !A || !g || !X || !xn) {
         st = FC_EINTERNAL;
         goto done;
     }
-    double cost = joint_cost(st_rows, nst, xs, xprior, prior_sd, beta, s, e, rt), lambda = 1e-3;
+    double cost = joint_cost(st_rows, nst, xs, xprior, prior_sd, beta, s, sse_st), lambda = 1e-3;
+    if (cost < 0) {
+        st = FC_EINTERNAL;
+        goto done;
+    }
     double S[CALIB_MAXATTR * CALIB_MAXATTR], rhs[CALIB_MAXATTR * (CALIB_MAXATTR + 1)];
     int it, fresh = 1;
     for (it = 0; it < s->max_iter; it++) {
         if (fresh) {
-            normal_job nj = {st_rows, xs, beta, s, A, g, sse_st};
+            normal_job nj = {st_rows, xs, beta, s, A, g, sse_st, NULL};
             fc_parallel_for(nst, fc_parallel_threads(s->threads), normal_one, &nj);
             for (int si = 0; si < nst; si++)
                 if (st_rows[si].n > 0 && !isfinite(sse_st[si])) {
@@ -573,7 +617,11 @@ int calib_mix_fit(const calib_rows *st_rows, int nst, double (*xs)[FC_PHYS_NPARA
                 xn[si][p] = st_rows[si].n > 0 ? xs[si][p] - v : xs[si][p];
             }
         }
-        double cn = joint_cost(st_rows, nst, xn, xprior, prior_sd, bn, s, e, rt);
+        double cn = joint_cost(st_rows, nst, xn, xprior, prior_sd, bn, s, sse_st);
+        if (cn < 0) {
+            st = FC_EINTERNAL;
+            goto done;
+        }
         if (isfinite(cn) && cn <= cost) {
             double drop = cost - cn;
             memcpy(xs, xn, (size_t)nst * sizeof *xn);
@@ -596,13 +644,19 @@ int calib_mix_fit(const calib_rows *st_rows, int nst, double (*xs)[FC_PHYS_NPARA
      * the residual variance */
     {
         double sse = 0, nobs = 0;
+        normal_job nj = {st_rows, xs, beta, s, A, g, sse_st, nobs_st};
+        fc_parallel_for(nst, fc_parallel_threads(s->threads), normal_one, &nj);
         memset(S, 0, sizeof S);
         for (int si = 0; si < nst; si++) {
             if (st_rows[si].n == 0) continue;
-            double *As = A + (size_t)si * nx * nx, *gs = g + (size_t)si * nx;
-            sse += station_normal(&st_rows[si], xs[si], beta, s, e, dir, rt, As, gs);
-            for (int64_t k = 0; k < 3 * st_rows[si].n; k++) nobs += e[k] != 0;
-            station_profile(As, NULL, xs[si], xprior, psd2, 0, na, X + (size_t)si * NP * (na + 1), S, NULL);
+            if (!isfinite(sse_st[si])) {
+                st = FC_EINTERNAL;
+                goto done;
+            }
+            sse += sse_st[si];
+            nobs += nobs_st[si];
+            station_profile(A + (size_t)si * nx * nx, NULL, xs[si], xprior, psd2, 0, na,
+                            X + (size_t)si * NP * (na + 1), S, NULL);
         }
         for (int p = 0; p < na; p++) {
             S[p * na + p] += 1.0 / bsd2;
@@ -614,12 +668,10 @@ int calib_mix_fit(const calib_rows *st_rows, int nst, double (*xs)[FC_PHYS_NPARA
     }
 done:
     free(sse_st);
+    free(nobs_st);
     free(A);
     free(g);
     free(X);
     free(xn);
-    free(e);
-    free(dir);
-    free(rt);
     return st;
 }

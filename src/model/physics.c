@@ -37,7 +37,12 @@ fc_phys_zip fc_phys_zip_of(double stops, double packages, double area_km2, doubl
  * hours and log km with respect to the log of each parameter. Per zip,
  * d(work) and d(avail) have closed forms; the sums then carry them
  * (docs/model.md §2, "Jacobian"). */
-static inline void eval_core(const double p[FC_PHYS_NPARAM], const fc_phys_zip *z, int nz, double share,
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+static ALWAYS_INLINE void eval_core(const double p[FC_PHYS_NPARAM], const fc_phys_zip *z, int nz, double share,
                              double capacity, double shift_h, fc_phys_out *out, const float *dir, int ndir,
                              double *dlog, const int grad)
 {
@@ -49,9 +54,16 @@ static inline void eval_core(const double p[FC_PHYS_NPARAM], const fc_phys_zip *
     /* r_time, r_cap: route-equivalents if only the shift / only the van
      * limited the routes; w: per-zip weights for the stem per route. */
     double r_time = 0, r_cap = 0, w = 0, stem_h = 0, stem_km = 0, local_h = 0, local_km = 0;
-    /* their derivatives (grad only) */
+    /* their derivatives (grad only), gathered after the loop into
+     * d_*[NG] by parameter. In the loop each sum is a named scalar or a
+     * small array indexed by a constant (the compiler keeps them in
+     * registers): the work parameters k, t_stop, t_pkg (v_local is minus
+     * k), the usable shift, the circuity (v_stem is minus most of it,
+     * b_sk the part it is not), and the extra directions. */
     double d_rt[NG] = {0}, d_w[NG] = {0}, d_sh[NG] = {0}, d_sk[NG] = {0}, d_lh[NG] = {0};
-    const int ng = NP + (grad && dir ? ndir : 0);
+    double a_rt[3] = {0}, a_w[3] = {0}, a_sh[3] = {0}, a_sk[3] = {0}, a_lh[3] = {0};
+    double su_rt = 0, su_w = 0, su_sh = 0, su_sk = 0, c_rt = 0, c_w = 0, c_sh = 0, c_sk = 0, vs_sk = 0;
+    const int ne = grad && dir ? ndir : 0, ng = NP + ne;
     /* the loop is most of a fit's time: divisions hoisted out of it */
     const double kv = k / v_loc, inv_cap = 1.0 / capacity, inv_vstem = 1.0 / v_stem;
     const double floor_h = 0.05 * H;
@@ -81,48 +93,68 @@ static inline void eval_core(const double p[FC_PHYS_NPARAM], const fc_phys_zip *
         local_km += n * k * geo;
         if (grad) {
             /* A parameter that scales part of the work (k, t_stop, t_pkg,
-             * the extra directions; v_local is minus k, filled in after
-             * the loop) moves T_z by dW / avail, the stem weight by that
-             * where the zip is time-bound, the stem sums by that times
-             * its stem, the local hours by dW. */
+             * the extra directions) moves T_z by dW / avail, the stem
+             * weight by that where the zip is time-bound, the stem sums
+             * by that times its stem, the local hours by dW. */
             double mult = z[i].work_mult > 0 ? z[i].work_mult : 1.0, inv_a = 1.0 / avail;
             double s_w = by_time ? inv_a : 0, s_h = s_w * stem, s_k = s_w * road2;
-            double dW[3 + FC_PHYS_MAXDIR];
-            static const int widx[3] = {FC_PHYS_K, FC_PHYS_T_STOP, FC_PHYS_T_PKG};
-            dW[0] = mult * n * kv * geo;
-            dW[1] = mult * n * t_stop;
-            dW[2] = mult * t_pkg * P;
-            for (int e = 0; e < ng - NP; e++) dW[3 + e] = work * dir[(size_t)i * (size_t)ndir + (size_t)e];
-            for (int q = 0; q < 3 + ng - NP; q++) {
-                int j = q < 3 ? widx[q] : NP + q - 3;
-                d_rt[j] += dW[q] * inv_a;
-                d_w[j] += dW[q] * s_w;
-                d_sh[j] += dW[q] * s_h;
-                d_sk[j] += dW[q] * s_k;
-                d_lh[j] += dW[q];
+            const double dW[3] = {mult * n * kv * geo, mult * n * t_stop, mult * t_pkg * P};
+            for (int q = 0; q < 3; q++) {
+                a_rt[q] += dW[q] * inv_a;
+                a_w[q] += dW[q] * s_w;
+                a_sh[q] += dW[q] * s_h;
+                a_sk[q] += dW[q] * s_k;
+                a_lh[q] += dW[q];
+            }
+            for (int e = 0; e < ne; e++) {
+                double de = work * dir[(size_t)i * (size_t)ndir + (size_t)e];
+                d_rt[NP + e] += de * inv_a;
+                d_w[NP + e] += de * s_w;
+                d_sh[NP + e] += de * s_h;
+                d_sk[NP + e] += de * s_k;
+                d_lh[NP + e] += de;
             }
             /* The usable shift and the stem move the time left (not on
              * the floor, where only the shift does: the floor is 5% of
              * it); the stem also moves the stem sums directly. */
             double dA_su = floored ? floor_h : H, dA_stem = floored ? 0 : stem;
             double drt = -rt * dA_su * inv_a, dwz = by_time ? drt : 0;
-            d_rt[FC_PHYS_SHIFT_USE] += drt;
-            d_w[FC_PHYS_SHIFT_USE] += dwz;
-            d_sh[FC_PHYS_SHIFT_USE] += dwz * stem;
-            d_sk[FC_PHYS_SHIFT_USE] += dwz * road2;
+            su_rt += drt;
+            su_w += dwz;
+            su_sh += dwz * stem;
+            su_sk += dwz * road2;
             /* circuity: stem and road km up, time left down; v_stem: the stem
              * hours down, time left up, road km unchanged */
             drt = rt * dA_stem * inv_a;
             dwz = by_time ? drt : 0;
-            d_rt[FC_PHYS_CIRCUITY] += drt;
-            d_w[FC_PHYS_CIRCUITY] += dwz;
-            d_sh[FC_PHYS_CIRCUITY] += dwz * stem + wz * stem;
-            d_sk[FC_PHYS_CIRCUITY] += dwz * road2 + wz * road2;
-            d_rt[FC_PHYS_V_STEM] -= drt;
-            d_w[FC_PHYS_V_STEM] -= dwz;
-            d_sh[FC_PHYS_V_STEM] -= dwz * stem + wz * stem;
-            d_sk[FC_PHYS_V_STEM] -= dwz * road2;
+            c_rt += drt;
+            c_w += dwz;
+            c_sh += dwz * stem + wz * stem;
+            c_sk += dwz * road2 + wz * road2;
+            vs_sk -= dwz * road2;
         }
+    }
+    if (grad) {
+        static const int widx[3] = {FC_PHYS_K, FC_PHYS_T_STOP, FC_PHYS_T_PKG};
+        for (int q = 0; q < 3; q++) {
+            d_rt[widx[q]] = a_rt[q];
+            d_w[widx[q]] = a_w[q];
+            d_sh[widx[q]] = a_sh[q];
+            d_sk[widx[q]] = a_sk[q];
+            d_lh[widx[q]] = a_lh[q];
+        }
+        d_rt[FC_PHYS_SHIFT_USE] = su_rt;
+        d_w[FC_PHYS_SHIFT_USE] = su_w;
+        d_sh[FC_PHYS_SHIFT_USE] = su_sh;
+        d_sk[FC_PHYS_SHIFT_USE] = su_sk;
+        d_rt[FC_PHYS_CIRCUITY] = c_rt;
+        d_w[FC_PHYS_CIRCUITY] = c_w;
+        d_sh[FC_PHYS_CIRCUITY] = c_sh;
+        d_sk[FC_PHYS_CIRCUITY] = c_sk;
+        d_rt[FC_PHYS_V_STEM] = -c_rt;
+        d_w[FC_PHYS_V_STEM] = -c_w;
+        d_sh[FC_PHYS_V_STEM] = -c_sh;
+        d_sk[FC_PHYS_V_STEM] = vs_sk;
     }
     if (grad) {
         d_rt[FC_PHYS_V_LOCAL] = -d_rt[FC_PHYS_K];
