@@ -27,6 +27,8 @@ typedef struct fc_spr_settings {
     int min_days;               /* fewer route-days: station takes network values (20) */
     int max_iter;               /* trust-region iterations per fit (500) */
     int network_rows;           /* rows sampled for the network-wide fit (4000) */
+    int max_days;               /* route-days calibrated per station, an even sample
+                                 * of its history when it has more (730; 0: all) */
     double prior_sd;            /* log-sd of the pull toward network values (0.15) */
     double network_prior_sd;    /* log-sd of the pull toward textbook defaults (0.3) */
     double stem_prior_sd;       /* log-sd (at most) of the pull of v_stem and circuity
@@ -105,6 +107,8 @@ typedef struct fc_spr_station {
     char *name;
     int status;             /* FC_SPR_*: the latter two take pooled values (see pooled) */
     int days, iterations;
+    int calibrated_days;    /* of days, those the physics was fitted on: all of them,
+                             * or an even sample of settings.max_days */
     int pooled;             /* without its own fit: the fitted stations of its city its values
                              * pool (0: the typical station, model.typical) */
     double p[FC_PHYS_NPARAM], se[FC_PHYS_NPARAM];

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_multifit_nlinear.h>
 #include <gsl/gsl_sort.h>
@@ -23,6 +24,13 @@
  * standard errors instead. */
 #define STALL_WIN 50
 #define STALL_WTOL 1e-4
+/* ... or the Gauss-Newton step that is left would move the parameters by
+ * less than this many standard errors (gn_distance): closer than the data
+ * can tell. GSL's step and gradient tests ask for 1e-6 in the parameters
+ * themselves, three or four iterations more on a flat valley. The pass
+ * that only sets the Huber weights stops at GN_PRE. */
+#define GN_TOL 0.01
+#define GN_PRE 0.25
 
 typedef struct ctx {
     const calib_rows *rows;
@@ -206,14 +214,37 @@ static void huber(const ctx *c, const double *x, double *e, double *w, double *t
     }
 }
 
+/* How far the Gauss-Newton step from the current point would move the
+ * parameters, in standard errors: sqrt(g' (J'J)^-1 g / s2), g = J'f,
+ * s2 = f'f / (m - nx), from the Jacobian and residuals GSL holds. A
+ * (nx x nx), g, d (nx): scratch. INFINITY when J'J is not positive
+ * definite. */
+static double gn_distance(const gsl_multifit_nlinear_workspace *ws, gsl_matrix *A, gsl_vector *g,
+                          gsl_vector *d)
+{
+    const gsl_matrix *J = gsl_multifit_nlinear_jac((gsl_multifit_nlinear_workspace *)ws);
+    const gsl_vector *f = gsl_multifit_nlinear_residual(ws);
+    const size_t m = J->size1, nx = J->size2;
+    double ff = 0, q = 0;
+    if (m <= nx) return INFINITY;
+    gsl_blas_dsyrk(CblasLower, CblasTrans, 1.0, J, 0.0, A);
+    gsl_blas_dgemv(CblasTrans, 1.0, J, f, 0.0, g);
+    gsl_blas_ddot(f, f, &ff);
+    double s2 = ff / (double)(m - nx);
+    if (!(s2 > 0)) return 0;
+    if (gsl_linalg_cholesky_decomp1(A) || gsl_linalg_cholesky_solve(A, g, d)) return INFINITY;
+    gsl_blas_ddot(g, d, &q);
+    return q >= 0 ? sqrt(q / s2) : INFINITY;
+}
+
 int calib_fit(const calib_rows *rows, const double prior_x[NP], double prior_sd,
               const fc_spr_settings *s, calib_result *res)
 {
-    return calib_fit_from(rows, prior_x, prior_x, prior_sd, s, res);
+    return calib_fit_from(rows, prior_x, prior_x, prior_sd, s, res, NULL);
 }
 
 int calib_fit_from(const calib_rows *rows, const double start[NP], const double prior_x[NP], double prior_sd,
-                   const fc_spr_settings *s, calib_result *res)
+                   const fc_spr_settings *s, calib_result *res, double *w_out)
 {
     memset(res, 0, sizeof *res);
     const int nx = NP + (rows->nattr > 0 ? rows->nattr : 0);
@@ -242,17 +273,11 @@ int calib_fit_from(const calib_rows *rows, const double start[NP], const double 
         gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, nres, (size_t)nx);
     gsl_matrix *cov = gsl_matrix_alloc((size_t)nx, (size_t)nx);
     gsl_vector *x0 = gsl_vector_alloc((size_t)nx);
-    if (!w || !e || !tmp || !ws || !cov || !x0 || (rows->nattr > 0 && !rt)) {
-        free(rt);
-        free(w);
-        free(e);
-        free(tmp);
-        if (ws) gsl_multifit_nlinear_free(ws);
-        if (cov) gsl_matrix_free(cov);
-        if (x0) gsl_vector_free(x0);
-        return FC_EINTERNAL;
-    }
-    for (size_t k = 0; k < m; k++) w[k] = 1.0;
+    gsl_matrix *gA = gsl_matrix_alloc((size_t)nx, (size_t)nx);
+    gsl_vector *gg = gsl_vector_alloc((size_t)nx), *gd = gsl_vector_alloc((size_t)nx);
+    int ret = FC_EINTERNAL;
+    if (!w || !e || !tmp || !ws || !cov || !x0 || !gA || !gg || !gd || (rows->nattr > 0 && !rt)) goto out;
+    for (size_t k = 0; k < m; k++) w[k] = rows->w ? rows->w[k] : 1.0;
     c.w = w;
     c.buf = tmp;
     c.row_terms = rt;
@@ -279,6 +304,7 @@ int calib_fit_from(const calib_rows *rows, const double start[NP], const double 
             if (st == GSL_SUCCESS) break;
             if (st != GSL_CONTINUE) break;
             st = GSL_SUCCESS;
+            if (gn_distance(ws, gA, gg, gd) <= (pass < s->robust ? GN_PRE : GN_TOL)) break;
             double cost = gsl_blas_dnrm2(gsl_multifit_nlinear_residual(ws));
             cost *= cost;
             if (isfinite(cost) && cost_prev - cost <= STALL_TOL * cost) {
@@ -346,6 +372,9 @@ int calib_fit_from(const calib_rows *rows, const double start[NP], const double 
         double v = cst == GSL_SUCCESS ? gsl_matrix_get(cov, (size_t)j, (size_t)j) * s2 : NAN;
         res->se[j] = v >= 0 && isfinite(v) ? sqrt(v) : NAN;
     }
+    if (w_out) memcpy(w_out, w, m * sizeof *w);
+    ret = FC_OK;
+out:    /* GSL's frees, like free, take NULL */
     free(rt);
     free(w);
     free(e);
@@ -353,7 +382,10 @@ int calib_fit_from(const calib_rows *rows, const double start[NP], const double 
     gsl_multifit_nlinear_free(ws);
     gsl_matrix_free(cov);
     gsl_vector_free(x0);
-    return FC_OK;
+    gsl_matrix_free(gA);
+    gsl_vector_free(gg);
+    gsl_vector_free(gd);
+    return ret;
 }
 
 /* ---- the shared zip-mix slopes: joint Levenberg-Marquardt ---- */
@@ -369,8 +401,8 @@ int calib_fit_from(const calib_rows *rows, const double start[NP], const double 
  * follows frees them all again. */
 static const int mix_free[NP] = {1, 1, 0, 0, 1, 1, 0};
 
-/* Residuals (e[3n]) of one station's rows at log parameters x and slopes
- * beta; rt: scratch for one row's terms. */
+/* Residuals (e[3n], weighted by rows->w when given) of one station's rows
+ * at log parameters x and slopes beta; rt: scratch for one row's terms. */
 static void station_res(const calib_rows *rows, const double *x, const double *beta, const fc_spr_settings *s,
                         double *e, fc_phys_zip *rt)
 {
@@ -381,12 +413,15 @@ static void station_res(const calib_rows *rows, const double *x, const double *b
     memcpy(xx, x, NP * sizeof *xx);
     memcpy(xx + NP, beta, (size_t)na * sizeof *xx);
     residuals(&c, xx, e);
+    if (rows->w)
+        for (int64_t k = 0; k < 3 * rows->n; k++) e[k] *= rows->w[k];
 }
 
 /* The normal equations of one station (no priors): A = J'J (nx x nx),
  * g = J'e, with J in closed form (fc_phys_eval_grad: the slopes are extra
  * directions, each zip's attribute values, 0 where the term is clamped);
- * the residuals into e; returns the sum of squares. rt: scratch terms,
+ * the residuals into e (all weighted by rows->w when given); returns the
+ * sum of squares. rt: scratch terms,
  * dir: scratch attributes (nattr per term) for the longest row. The
  * parameters the joint fit holds (mix_free 0) get zero columns. */
 static double station_normal(const calib_rows *rows, const double *x, const double *beta,
@@ -412,11 +447,11 @@ static double station_normal(const calib_rows *rows, const double *x, const doub
         const double obs[3] = {rows->obs_r[i], rows->obs_h ? rows->obs_h[i] : NAN,
                                rows->obs_k ? rows->obs_k[i] : NAN};
         for (int c = 0; c < 3; c++) {
-            double *ek = &e[3 * i + c];
-            *ek = lres(pred[c], obs[c], sig[c]);
+            double *ek = &e[3 * i + c], wk = rows->w ? rows->w[3 * i + c] : 1.0;
+            *ek = wk * lres(pred[c], obs[c], sig[c]);
             if (*ek == 0) continue;
             sse += *ek * *ek;
-            for (int q = 0; q < nx; q++) J[q] = gr[c * nx + q] * (q < NP ? dx[q] : 1.0) / sig[c];
+            for (int q = 0; q < nx; q++) J[q] = wk * gr[c * nx + q] * (q < NP ? dx[q] : 1.0) / sig[c];
             for (int q = 0; q < nx; q++) {
                 g[q] += J[q] * *ek;
                 for (int r = q; r < nx; r++) A[q * nx + r] += J[q] * J[r];

@@ -19,6 +19,9 @@ typedef struct calib_rows {
     int nattr;
     const float *attr;
     double attr_prior_sd, attr_bound;   /* |sum beta attr| is capped at attr_bound */
+    const double *w;    /* NULL, or weights of the residuals (square roots, 3 per
+                         * row: a station fit's final Huber weights) to start from,
+                         * and in the joint fit to keep */
 } calib_rows;
 
 #define CALIB_MAXATTR FC_SPR_MAX_MIX
@@ -38,10 +41,11 @@ typedef struct calib_result {
  * Returns FC_OK (see res->converged) or FC_EINTERNAL on out of memory. */
 int calib_fit(const calib_rows *rows, const double prior_x[FC_PHYS_NPARAM], double prior_sd,
               const fc_spr_settings *s, calib_result *res);
-/* The same from the starting point start (log parameters). */
+/* The same from the starting point start (log parameters); with w_out
+ * (3 per row), the final weights of the residuals into it. */
 int calib_fit_from(const calib_rows *rows, const double start[FC_PHYS_NPARAM],
                    const double prior_x[FC_PHYS_NPARAM], double prior_sd, const fc_spr_settings *s,
-                   calib_result *res);
+                   calib_result *res, double *w_out);
 
 /* The joint least squares of nst stations' physics (xs[s], log
  * parameters, pulled toward xprior with log-sd prior_sd) and the zip-mix

@@ -36,6 +36,7 @@ void fc_spr_settings_default(fc_spr_settings *s)
     s->min_days = 20;
     s->max_iter = 500;
     s->network_rows = 4000;
+    s->max_days = 730;
     s->prior_sd = 0.15;
     s->network_prior_sd = 0.3;
     s->stem_prior_sd = 0.1;
@@ -62,7 +63,7 @@ typedef struct setting_spec {
 #define SI(f, lo, hi) {#f, offsetof(fc_spr_settings, f), 1, lo, hi}
 static const setting_spec specs[] = {
     SD(default_shift_hours, 1, 24), SI(min_days, 1, 100000), SI(max_iter, 1, 100000),
-    SI(network_rows, 10, 10000000), SD(prior_sd, 1e-4, 100), SD(network_prior_sd, 1e-4, 100),
+    SI(network_rows, 10, 10000000), SI(max_days, 0, 10000000), SD(prior_sd, 1e-4, 100), SD(network_prior_sd, 1e-4, 100),
     SD(stem_prior_sd, 1e-4, 100),
     SD(sigma_routes, 1e-4, 10), SD(sigma_hours, 1e-4, 10), SD(sigma_km, 1e-4, 10),
     SI(robust, 0, 20), SD(max_correction, 0, 10), SI(cv_folds, 2, 50),

@@ -77,6 +77,7 @@ cJSON *fc_spr_model_to_json(const fc_spr_model *m)
         cJSON_AddStringToObject(e, "station", t->name);
         cJSON_AddStringToObject(e, "status", status_names[t->status]);
         cJSON_AddNumberToObject(e, "days", t->days);
+        cJSON_AddNumberToObject(e, "calibrated_days", t->calibrated_days);
         cJSON_AddNumberToObject(e, "iterations", t->iterations);
         /* without its own fit: how many fitted stations of its city it pools (0: the typical station) */
         if (t->status != FC_SPR_FITTED) cJSON_AddNumberToObject(e, "pooled_city_stations", t->pooled);
@@ -414,6 +415,10 @@ int fc_spr_model_from_json(const cJSON *j, const char *name, fc_diag *d, fc_spr_
                     r.bad = 1;
                 }
                 t->days = (int)getnum(&r, e, "days", "physics.stations[]", 0);
+                /* models written before the sample: all days */
+                t->calibrated_days = cJSON_GetObjectItemCaseSensitive(e, "calibrated_days")
+                                         ? (int)getnum(&r, e, "calibrated_days", "physics.stations[]", 0)
+                                         : t->days;
                 t->iterations = (int)getnum(&r, e, "iterations", "physics.stations[]", 0);
                 if (cJSON_GetObjectItemCaseSensitive(e, "pooled_city_stations"))
                     t->pooled = (int)getnum(&r, e, "pooled_city_stations", "physics.stations[]", 0);

@@ -307,7 +307,7 @@ static void phys_one(void *arg, int64_t k, int thread)
 static calib_rows rowbuf_view(const rowbuf *b)
 {
     return (calib_rows){b->n, b->off, b->terms, b->share, b->capv, b->shift, b->obs_r, b->obs_h, b->obs_k,
-                         0, NULL, 1, 0};
+                         0, NULL, 1, 0, NULL};
 }
 
 static double eval_routes(const double *p, const rowbuf *b, int64_t k)
@@ -367,7 +367,8 @@ static void mix_centre(const fc_spr_mix *mx, const int *fidx, const fc_spr_index
 /* One station's calibration (rows k0..k1-1 of the gathered rows), for
  * fc_parallel_for. */
 typedef struct station_fit {
-    int64_t k0, k1;
+    int64_t k0, k1;         /* the rows calibrated: k0 .. k1-1 (at most max_days) */
+    int64_t kend;           /* all of the station's rows: k0 .. kend-1 */
     int run, st;
     const double *start;    /* NULL: from the prior */
     calib_result res;
@@ -378,6 +379,9 @@ typedef struct station_job {
     station_fit *f;
     const double *xnet;
     const fc_spr_settings *s;
+    double *w;              /* Huber weights, 3 per row of all: the plain fits set
+                             * them, the refits start from them and keep them */
+    int refit;
 } station_job;
 
 static void station_fit_one(void *arg, int64_t si, int thread)
@@ -387,12 +391,15 @@ static void station_fit_one(void *arg, int64_t si, int thread)
     station_fit *f = &j->f[si];
     const rowbuf *b = j->all;
     if (!f->run) return;
+    double *w = j->w + 3 * f->k0;
     calib_rows v = {f->k1 - f->k0, b->off + f->k0, b->terms, b->share + f->k0, b->capv + f->k0,
                     b->shift + f->k0, b->obs_r + f->k0, b->obs_h + f->k0, b->obs_k + f->k0,
-                    0, NULL, 1, 0};
+                    0, NULL, 1, 0, j->refit ? w : NULL};
     fc_spr_settings one = *j->s;
     one.threads = 1;    /* the stations are the parallel loop */
-    f->st = calib_fit_from(&v, f->start ? f->start : j->xnet, j->xnet, one.prior_sd, &one, &f->res);
+    if (j->refit) one.robust = 0;   /* one pass, with the plain fit's weights */
+    f->st = calib_fit_from(&v, f->start ? f->start : j->xnet, j->xnet, one.prior_sd, &one, &f->res,
+                           j->refit ? NULL : w);
 }
 
 static void stats_add(double *ape, double *bias, double pred, double obs, double packages)
@@ -400,6 +407,33 @@ static void stats_add(double *ape, double *bias, double pred, double obs, double
     double rp = fc_spr_round_routes(pred, packages);
     *ape += fabs(rp - obs) / obs;
     *bias += (rp - obs) / obs;
+}
+
+/* Put an even sample of max_days of each station's candidates first in
+ * its run order[soff[si] .. soff[si+1]) (max_days 0, or a station with no
+ * more: unchanged): candidate j of n is taken when floor((j+1) max / n)
+ * steps, so the sample spans the whole history, every season and weekday.
+ * Both parts keep their order. -1 on out of memory. */
+static int even_sample_first(int64_t *order, const int64_t *soff, int nst, int max_days)
+{
+    int64_t most = 0;
+    for (int si = 0; si < nst; si++)
+        if (soff[si + 1] - soff[si] > most) most = soff[si + 1] - soff[si];
+    if (max_days <= 0 || most <= max_days) return 0;
+    int64_t *tmp = malloc((size_t)most * sizeof *tmp);
+    if (!tmp) return -1;
+    for (int si = 0; si < nst; si++) {
+        int64_t n = soff[si + 1] - soff[si], a = 0, b = max_days;
+        if (n <= max_days) continue;
+        int64_t *o = order + soff[si];
+        for (int64_t j = 0; j < n; j++) {
+            int take = (j + 1) * max_days / n > j * max_days / n;
+            tmp[take ? a++ : b++] = o[j];
+        }
+        memcpy(o, tmp, (size_t)n * sizeof *o);
+    }
+    free(tmp);
+    return 0;
 }
 
 int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *veh,
@@ -416,6 +450,7 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
     double *yc = NULL, *ym = NULL, *xm = NULL, *phys = NULL, *physm = NULL;
     float *attr = NULL;
     station_fit *sfit = NULL;
+    double *hw = NULL;
     fc_phys_zip *scratch = NULL;
     int fidx[FC_SPR_MAX_MIX];
     const double mix_bound = log(1 + s->max_correction);
@@ -506,16 +541,25 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
     b.nf = nf;
 
     /* 2. Each station, pulled toward the network: rows gathered in turn,
-     *    the fits (independent) on threads. */
+     *    the fits (independent) on threads. A station with more than
+     *    max_days candidate rows is calibrated on an even sample of
+     *    max_days of them, put first in its run of order[]; the rest
+     *    follow, for the learned parts and the in-sample figures. */
     if (!(sfit = calloc((size_t)nst + 1, sizeof *sfit))) goto oom;
+    if (even_sample_first(order, soff, nst, s->max_days)) goto oom;
     {
         int64_t *kept = malloc(((size_t)ncand + 1) * sizeof *kept);
         int bad = !kept || rowbuf_fill(&all, ix, r, veh, order, ncand, s->default_shift_hours,
                                        fc_parallel_threads(s->threads), kept);
         /* a station's candidates are order[soff[si] .. soff[si+1]): its rows
-         * are from the first kept of them */
+         * are from the first kept of them; its calibrated rows end at the
+         * first kept after its sample */
         if (!bad)
-            for (int si = 0; si <= nst; si++) soff[si] = kept[soff[si]];
+            for (int si = 0; si <= nst; si++) {
+                int64_t n = si < nst ? soff[si + 1] - soff[si] : 0;
+                sfit[si].k1 = kept[soff[si] + (s->max_days > 0 && n > s->max_days ? s->max_days : n)];
+                soff[si] = kept[soff[si]];
+            }
         free(kept);
         if (bad) goto oom;
     }
@@ -532,10 +576,12 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
         ss->status = FC_SPR_FEW_DAYS;
         ss->rmse_log_routes = NAN;
         sfit[si].k0 = before;
-        sfit[si].k1 = after;
+        sfit[si].kend = after;
         sfit[si].run = ss->days >= s->min_days;
+        ss->calibrated_days = sfit[si].run ? (int)(sfit[si].k1 - sfit[si].k0) : 0;
     }
-    station_job sj = {&all, sfit, xnet, s};
+    if (!(hw = malloc((3 * (size_t)all.n + 1) * sizeof *hw))) goto oom;
+    station_job sj = {&all, sfit, xnet, s, hw, 0};
     fc_parallel_for(nst, fc_parallel_threads(s->threads), station_fit_one, &sj);
     for (int si = 0; si < nst; si++) {
         fc_spr_station *ss = &m->st[si];
@@ -584,33 +630,37 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
         double (*xs)[NP] = malloc((size_t)nst * sizeof *xs);
         calib_rows *sr = calloc((size_t)nst, sizeof *sr);
         int64_t *o2 = malloc(((size_t)all.n + (size_t)nst + 1) * sizeof *o2);
-        attr = malloc((size_t)all.nterms * (size_t)nmix * sizeof *attr);
+        int64_t nt = 0;
+        for (int si = 0; si < nst; si++) nt += all.off[sfit[si].k1] - all.off[sfit[si].k0];
+        attr = malloc(((size_t)nt + 1) * (size_t)nmix * sizeof *attr);
         if (!xs || !sr || !o2 || !attr) {
             free(xs);
             free(sr);
             free(o2);
             goto oom;
         }
-        /* a station's rows are contiguous in all (added station by station) */
-        int64_t k = 0, ko = 0;
+        /* a station's calibrated rows are sfit k0 .. k1-1, contiguous in
+         * all; attr holds their terms' attributes, station after station */
+        int64_t ko = 0, ta = 0;
         for (int si = 0; si < nst; si++) {
             fc_spr_station *ss = &m->st[si];
             for (int j = 0; j < NP; j++) xs[si][j] = log(ss->p[j]);
-            int64_t k0 = k;
-            while (k < all.n && r->station[all.src[k]] == si) k++;
+            int64_t k0 = sfit[si].k0, k = sfit[si].k1;
             int64_t t0 = all.off[k0];
+            float *at = attr + ta * nmix;
             for (int64_t t = t0; t < all.off[k]; t++)
                 for (int j = 0; j < nmix; j++) {
                     double a = fc_spr_index_zip_value(ix, fidx[j], all.terms[t].zip);
                     double c = ss->mix_centre[j];
-                    attr[t * nmix + j] =
+                    at[(t - t0) * nmix + j] =
                         isfinite(a) && isfinite(c) && mx->sd[j] > 0 ? (float)((a - c) / mx->sd[j]) : 0.0f;
                 }
+            ta += all.off[k] - t0;
             for (int64_t q = k0; q <= k; q++) o2[ko + q - k0] = all.off[q] - t0;
             sr[si] = (calib_rows){ss->status == FC_SPR_FITTED ? k - k0 : 0, o2 + ko, all.terms + t0,
                                   all.share + k0, all.capv + k0, all.shift + k0, all.obs_r + k0,
-                                  all.obs_h + k0, all.obs_k + k0, nmix, attr + t0 * nmix,
-                                  s->mix_prior_sd, mix_bound};
+                                  all.obs_h + k0, all.obs_k + k0, nmix, at,
+                                  s->mix_prior_sd, mix_bound, hw + 3 * k0};
             ko += k - k0 + 1;
         }
         int mix_it = 0;
@@ -637,15 +687,15 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
             /* each station's hybrid physics: refitted to convergence (with
              * the Huber weights of the plain calibration) with its zips'
              * mix term fixed, from where the joint fit left it */
-            for (int64_t q = 0; q < all.n; q++) {
-                const fc_spr_station *ss = &m->st[r->station[all.src[q]]];
-                mix_apply(mx, fidx, ss->mix_centre, mix_bound, ix, all.terms + all.off[q],
-                          (int)(all.off[q + 1] - all.off[q]));
-            }
+            for (int si = 0; si < nst; si++)
+                for (int64_t q = sfit[si].k0; q < sfit[si].k1; q++)
+                    mix_apply(mx, fidx, m->st[si].mix_centre, mix_bound, ix, all.terms + all.off[q],
+                              (int)(all.off[q + 1] - all.off[q]));
             for (int si = 0; si < nst; si++) {
                 sfit[si].run = m->st[si].status == FC_SPR_FITTED;
                 sfit[si].start = xs[si];
             }
+            sj.refit = 1;
             fc_parallel_for(nst, fc_parallel_threads(s->threads), station_fit_one, &sj);
             for (int64_t t = 0; t < all.nterms; t++) all.terms[t].work_mult = 0;
             for (int si = 0; si < nst; si++) {
@@ -783,7 +833,7 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
             memset(cnt, 0, (size_t)nf * sizeof *cnt);
             double *c = m->st[si].corr_centre;
             /* a station's rows are contiguous in all */
-            for (int64_t k = sfit[si].k0; k < sfit[si].k1; k++) {
+            for (int64_t k = sfit[si].k0; k < sfit[si].kend; k++) {
                 for (int j = 0; j < nf; j++)
                     if (isfinite(xc[k * nf + j])) {
                         c[j] += xc[k * nf + j];
@@ -846,6 +896,7 @@ done:
     free(phys);
     free(physm);
     free(sfit);
+    free(hw);
     free(scratch);
     free(attr);
     free(fold);

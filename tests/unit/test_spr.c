@@ -120,7 +120,7 @@ static void test_known_answer(void)
         obs_k[d] = o.km;
     }
     off[NDAYS] = (int64_t)NDAYS * NZ;
-    calib_rows rows = {NDAYS, off, terms, share, cap, shift, obs_r, obs_h, obs_k, 0, NULL, 1, 0};
+    calib_rows rows = {NDAYS, off, terms, share, cap, shift, obs_r, obs_h, obs_k, 0, NULL, 1, 0, NULL};
     fc_spr_settings s;
     fc_spr_settings_default(&s);
     double prior[NP];
@@ -144,7 +144,7 @@ static void test_known_answer(void)
     }
     /* Route counts only (no hours, no km): the prior fills in what the
      * counts cannot tell apart, and the counts themselves are fitted. */
-    calib_rows counts = {NDAYS, off, terms, share, cap, shift, obs_r, NULL, NULL, 0, NULL, 1, 0};
+    calib_rows counts = {NDAYS, off, terms, share, cap, shift, obs_r, NULL, NULL, 0, NULL, 1, 0, NULL};
     calib_result res;
     s.robust = 0;
     CHECK(calib_fit(&counts, prior, 0.5, &s, &res) == FC_OK);
@@ -330,7 +330,7 @@ static void test_mix_known_answer(void)
         off[si][ND] = (int64_t)ND * NZS;
         for (int k = 0; k < ND * NZS; k++) terms[si][k].work_mult = 0;   /* the fit sets it from attr */
         rows[si] = (calib_rows){ND, off[si], terms[si], share, cap, shift, obs_r[si], obs_h[si], obs_k[si],
-                                1, attr[si], 10.0, 10.0};
+                                1, attr[si], 10.0, 10.0, NULL};
     }
     fc_spr_settings s;
     fc_spr_settings_default(&s);
@@ -545,6 +545,25 @@ static void test_end_to_end(void)
         cJSON_free(t1);
         cJSON_Delete(j1);
         fc_spr_model_free(m1);
+    }
+    /* With max_days below a station's 150 days the physics is fitted on an
+     * even sample of them (model.json says how many) and still comes back
+     * near the truth; all days still feed the learned parts. */
+    CHECK(m->st[0].days == 150 && m->st[0].calibrated_days == 150);
+    {
+        fc_spr_settings s2 = s;
+        s2.max_days = 60;
+        fc_spr_model *m4 = NULL;
+        CHECK(fc_spr_fit(ix, ds.routes, ds.vehicles, NULL, &s2, &d, &m4) == FC_OK);
+        for (int k = 0; m4 && k < 2; k++) {
+            const double *tr = k ? truth_b : truth;
+            CHECK(m4->st[k].days == 150 && m4->st[k].calibrated_days == 60);
+            CHECK(m4->st[k].status == FC_SPR_FITTED);
+            for (int j = 0; j < NP; j++)
+                CHECK(fabs(m4->st[k].p[j] - tr[j]) < fmax(0.03 * tr[j], 3 * m4->st[k].se[j]));
+        }
+        CHECK(m4 && m4->train.rows == m->train.rows);
+        fc_spr_model_free(m4);
     }
     /* The correction works on within-station deviations: each station
      * carries its training mean of every correction feature, and the
