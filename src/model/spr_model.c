@@ -218,22 +218,25 @@ typedef struct fill_job {
     const fc_routes *r;
     const fc_vehicles *veh;
     const int64_t *cand, *kept;
+    const int64_t *visit;   /* the candidates in the order to visit them: by day */
     int *nz;
     double default_shift;
 } fill_job;
 
-static void count_one(void *arg, int64_t c, int thread)
+static void count_one(void *arg, int64_t v, int thread)
 {
     const fill_job *j = arg;
     (void)thread;
+    int64_t c = j->visit[v];
     j->nz[c] = fc_spr_row_nzips(j->ix, j->r, j->cand[c]);
 }
 
-static void fill_one(void *arg, int64_t c, int thread)
+static void fill_one(void *arg, int64_t v, int thread)
 {
     const fill_job *j = arg;
     rowbuf *b = j->b;
     (void)thread;
+    int64_t c = j->visit[v];
     if (j->nz[c] == 0) return;
     int64_t k = j->kept[c], i = j->cand[c];
     fc_spr_row row;
@@ -241,11 +244,41 @@ static void fill_one(void *arg, int64_t c, int thread)
     rowbuf_set(b, k, i, &row, j->default_shift);
 }
 
+/* The indices 0 .. nc-1 of the candidates into visit, ordered by day
+ * (counting sort; in candidate order within a day). -1 on out of memory. */
+static int by_day(const fc_routes *r, const int64_t *cand, int64_t nc, int64_t *visit)
+{
+    if (nc == 0) return 0;
+    int32_t lo = INT32_MAX, hi = INT32_MIN;
+    for (int64_t c = 0; c < nc; c++) {
+        int32_t d = r->day[cand[c]];
+        if (d < lo) lo = d;
+        if (d > hi) hi = d;
+    }
+    int64_t *at = calloc((size_t)(hi - lo) + 2, sizeof *at);
+    if (!at) return -1;
+    for (int64_t c = 0; c < nc; c++) at[r->day[cand[c]] - lo + 1]++;
+    for (int64_t d = 0; d <= (int64_t)hi - lo; d++) at[d + 1] += at[d];
+    for (int64_t c = 0; c < nc; c++) visit[at[r->day[cand[c]] - lo]++] = c;
+    free(at);
+    return 0;
+}
+
 static int rowbuf_fill(rowbuf *b, const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *veh,
                        const int64_t *cand, int64_t nc, double default_shift, int threads, int64_t *kept)
 {
-    fill_job j = {b, ix, r, veh, cand, kept, malloc(((size_t)nc + 1) * sizeof(int)), default_shift};
-    if (!j.nz) return -1;
+    /* The candidates come station by station; a row reads its day's
+     * shipments of every zip of the station, scattered over a row of the
+     * dense day x zip arrays. Visited day by day instead, those stay in
+     * cache for all the stations of the day (the rows still land station
+     * by station). */
+    int64_t *visit = malloc(((size_t)nc + 1) * sizeof *visit);
+    fill_job j = {b, ix, r, veh, cand, kept, visit, malloc(((size_t)nc + 1) * sizeof(int)), default_shift};
+    if (!j.nz || !visit || by_day(r, cand, nc, visit)) {
+        free(j.nz);
+        free(visit);
+        return -1;
+    }
     fc_parallel_for(nc, threads, count_one, &j);
     int64_t n = 0, nterms = 0;
     for (int64_t c = 0; c < nc; c++) {
@@ -266,6 +299,7 @@ static int rowbuf_fill(rowbuf *b, const fc_spr_index *ix, const fc_routes *r, co
         fc_parallel_for(nc, threads, fill_one, &j);
     }
     free(j.nz);
+    free(visit);
     return bad ? -1 : 0;
 }
 
