@@ -364,8 +364,8 @@ int calib_fit_from(const calib_rows *rows, const double start[NP], const double 
                              : GSL_EFAILED;
     for (int j = 0; j < NP; j++) {
         double v = cst == GSL_SUCCESS ? gsl_matrix_get(cov, (size_t)j, (size_t)j) * s2 : NAN;
-        /* delta method through the bounded map: dp/dx */
-        double dp = (fc_phys_unlog(j, x[j] + 1e-6) - fc_phys_unlog(j, x[j] - 1e-6)) / 2e-6;
+        /* delta method through the bounded map: dp/dx = p dy/dx */
+        double dp = fc_phys_unlog(j, x[j]) * fc_phys_dunlog(j, x[j]);
         res->se[j] = v >= 0 && isfinite(v) ? fabs(dp) * sqrt(v) : NAN;
     }
     for (int j = NP; j < nx; j++) {
