@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include "fleetcast/forecast.h"
 #include "internal.h"
 
@@ -243,8 +244,8 @@ static double station_rho(const double *se, const double *s1, const double *s2, 
                 v[cnt++] = var > 0 ? fabs(se[j]) / sqrt(var) : 0;
             }
         if (cnt == 0) return 0;
-        gsl_sort(v, 1, (size_t)cnt);
-        if (v[(int)(0.8 * (cnt - 1))] > 1.2816) lo = r;
+        /* one order statistic: a selection, not a sort */
+        if (gsl_stats_select(v, 1, (size_t)cnt, (size_t)(int)(0.8 * (cnt - 1))) > 1.2816) lo = r;
         else hi = r;
     }
     return 0.5 * (lo + hi);
@@ -302,8 +303,7 @@ static int calibrate(const fc_vol_history *h, fc_vol_model *m, const double *x, 
             zips += has;
         }
         if (zips < 30) break;
-        gsl_sort(v, 1, (size_t)cnt);
-        double q = v[(int)(0.8 * (cnt - 1))] / 1.2816;
+        double q = gsl_stats_select(v, 1, (size_t)cnt, (size_t)(int)(0.8 * (cnt - 1))) / 1.2816;
         if (q < prev) q = prev;
         m->hscale[k] = prev = q;
         m->nscale = k + 1;

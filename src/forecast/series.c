@@ -3,6 +3,7 @@
  * additive ETS fitted by grid search, refined by Nelder-Mead on long series
  * (docs/forecast.md, "Model"). */
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 #include <gsl/gsl_multimin.h>
 #include "fleetcast/forecast.h"
@@ -31,6 +32,17 @@ static double season_term(int j, int m)
     double a = TWO_PI * k * m / 12.0;
     if (j == 10) return cos(a);
     return (j % 2 == 0) ? cos(a) : sin(a);
+}
+
+/* season_term for every (calendar month, regressor), computed once: the
+ * regression asked for 11 cos/sin per observation. */
+static double season_tab[12][11];
+static pthread_once_t season_once = PTHREAD_ONCE_INIT;
+
+static void season_tab_init(void)
+{
+    for (int m = 0; m < 12; m++)
+        for (int j = 0; j < 11; j++) season_tab[m][j] = season_term(j, m);
 }
 
 /* Solve the SPD system A x = b (n x n, row-major, overwritten) by Cholesky.
@@ -75,6 +87,7 @@ static void regress(const double *x, int n, int moy0, int nobs, const fc_series_
     memset(A, 0, sizeof A);
     memset(b, 0, sizeof b);
     double row[13];
+    pthread_once(&season_once, season_tab_init);
     for (int i = 0; i < n; i++) {
         if (isnan(x[i])) continue;
         int m = (moy0 + i) % 12;
@@ -82,7 +95,7 @@ static void regress(const double *x, int n, int moy0, int nobs, const fc_series_
         double z = x[i] - (pr ? pr->season[m] + pr->trend * t : 0);
         row[0] = 1;
         row[1] = t;
-        for (int j = 0; j < nseas; j++) row[2 + j] = season_term(j, m);
+        for (int j = 0; j < nseas; j++) row[2 + j] = season_tab[m][j];
         for (int r = 0; r < p; r++) {
             b[r] += row[r] * z;
             for (int c = 0; c < p; c++) A[r * p + c] += row[r] * row[c];
@@ -100,7 +113,7 @@ static void regress(const double *x, int n, int moy0, int nobs, const fc_series_
     double mean = 0;
     for (int m = 0; m < 12; m++) {
         double s = pr ? pr->season[m] : 0;
-        for (int j = 0; j < nseas; j++) s += b[2 + j] * season_term(j, m);
+        for (int j = 0; j < nseas; j++) s += b[2 + j] * season_tab[m][j];
         f->reg_season[m] = s;
         mean += s / 12;
     }
@@ -143,6 +156,62 @@ static double ets_run(const double *x, int n, int moy0, int first, fc_series_fit
         memcpy(f->season, s, sizeof s);
     }
     return sse;
+}
+
+/* The grid search's SSEs, ETS_LANES parameter sets at a time: one set's
+ * recursion is a chain of dependent operations that left the CPU waiting,
+ * independent sets side by side do not (the bulk fit at 41,000 zips took
+ * ~2.5x less CPU). Each set does exactly ets_run's operations in the same
+ * order, so its SSE is the same to the bit. */
+#define ETS_LANES 8
+
+typedef struct ets_par {
+    double al, be, ph, ga;
+} ets_par;
+
+static void ets_sse_lanes(const double *x, int n, int moy0, int first, const fc_series_fit *f,
+                          const ets_par *par, int k, double *sse_out)
+{
+    double al[ETS_LANES], be[ETS_LANES], ph[ETS_LANES], ga[ETS_LANES];
+    double l[ETS_LANES], b[ETS_LANES], s[12][ETS_LANES], sse[ETS_LANES];
+    double l0 = f->reg_level + f->reg_trend * (double)(first - 1 - (n - 1));
+    for (int j = 0; j < ETS_LANES; j++) {
+        const ets_par *q = &par[j < k ? j : 0];  /* spare lanes repeat the first set */
+        al[j] = q->al;
+        be[j] = q->be;
+        ph[j] = q->ph;
+        ga[j] = q->ga;
+        l[j] = l0;
+        b[j] = q->ph > 0 ? f->reg_trend : 0;
+        sse[j] = 0;
+        for (int m = 0; m < 12; m++) s[m][j] = f->reg_season[m];
+    }
+    int m = (moy0 + first) % 12;
+    for (int i = first; i < n; i++) {
+        double xi = x[i];
+        double *sm = s[m];
+        if (isnan(xi)) {
+            /* a missing month: e = 0, with ets_run's operations */
+            for (int j = 0; j < ETS_LANES; j++) {
+                double e = 0;
+                sse[j] += e * e;
+                l[j] += ph[j] * b[j] + al[j] * e;
+                b[j] = ph[j] * b[j] + be[j] * e;
+                sm[j] += ga[j] * e;
+            }
+        } else {
+            for (int j = 0; j < ETS_LANES; j++) {
+                double mu = l[j] + ph[j] * b[j] + sm[j];
+                double e = xi - mu;
+                sse[j] += e * e;
+                l[j] += ph[j] * b[j] + al[j] * e;
+                b[j] = ph[j] * b[j] + be[j] * e;
+                sm[j] += ga[j] * e;
+            }
+        }
+        if (++m == 12) m = 0;
+    }
+    for (int j = 0; j < k; j++) sse_out[j] = sse[j];
 }
 
 /* Local refinement of the grid optimum by Nelder-Mead on the one-step SSE,
@@ -226,23 +295,32 @@ int fc_series_fit_log(const double *x, int n, int moy0, const fc_series_prior *p
     regress(x, n, moy0, nobs, prior, f);
     double best = INFINITY, ba = 0.2, bb = 0, bp = 0, bg = 0;
     if (nobs >= 4) {
+        ets_par grid[NELEM(grid_phi) * NELEM(grid_beta) * NELEM(grid_alpha) * NELEM(grid_gamma)];
+        double sse[NELEM(grid)];
+        int ng = 0;
         for (int ip = 0; ip < NELEM(grid_phi); ip++)
             for (int ib = 0; ib < (grid_phi[ip] > 0 ? NELEM(grid_beta) : 1); ib++)
                 for (int ia = 0; ia < NELEM(grid_alpha); ia++) {
                     if (grid_beta[ib] > grid_alpha[ia]) continue;
                     for (int ig = 0; ig < NELEM(grid_gamma); ig++) {
                         if (grid_gamma[ig] > 1 - grid_alpha[ia]) continue;
-                        double sse = ets_run(x, n, moy0, first, f, grid_alpha[ia], grid_beta[ib],
-                                             grid_phi[ip], grid_gamma[ig], 0);
-                        if (sse < best - 1e-12) {
-                            best = sse;
-                            ba = grid_alpha[ia];
-                            bb = grid_beta[ib];
-                            bp = grid_phi[ip];
-                            bg = grid_gamma[ig];
-                        }
+                        grid[ng++] = (ets_par){grid_alpha[ia], grid_beta[ib], grid_phi[ip],
+                                               grid_gamma[ig]};
                     }
                 }
+        for (int g = 0; g < ng; g += ETS_LANES) {
+            int k = ng - g < ETS_LANES ? ng - g : ETS_LANES;
+            ets_sse_lanes(x, n, moy0, first, f, grid + g, k, sse + g);
+        }
+        /* the first strictly better set in grid order wins, as one by one */
+        for (int g = 0; g < ng; g++)
+            if (sse[g] < best - 1e-12) {
+                best = sse[g];
+                ba = grid[g].al;
+                bb = grid[g].be;
+                bp = grid[g].ph;
+                bg = grid[g].ga;
+            }
         /* Refine only long series: with a few years of data the grid point
          * is as good (docs/forecast.md) and refining would triple the bulk
          * fit time. */

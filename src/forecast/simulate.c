@@ -34,6 +34,8 @@ typedef struct sim_ctx {
     int64_t *acc_pk, *acc_sp;   /* [(s * H + h) * P + p], s < NS */
     int32_t *order, *group_off; /* zips grouped by station as of the origin */
     fc_vol_row *zip_rows;   /* [z * H + h] or NULL */
+    fc_vol_row *station_rows;
+    int64_t *row_off;       /* [s] first station row of active station s */
     /* per-thread scratch */
     float **buf, **nrm, **dev;
     int64_t **lpk, **lsp;
@@ -62,6 +64,27 @@ void fc_vol_forecast_free(fc_vol_forecast *f)
 static void add_fixed(int64_t *cell, double v)
 {
     __atomic_fetch_add(cell, (int64_t)(v * FIX + 0.5), __ATOMIC_RELAXED);
+}
+
+/* One month of a zip's ETS error paths: the innovation from the network,
+ * station and own shocks, the state update, and the log volume's exponent
+ * cen + hs d into out (par: sig, a_net, a_st, a_id, alpha, beta, phi,
+ * gamma, cen). Apart from the expf call so that it runs on vectors; the
+ * operations and their order are the scalar loop's, so are the values. */
+static void step_paths(int P, const float *par, float hs, const float *restrict en,
+                       const float *restrict es, const float *restrict ei, float *restrict dl,
+                       float *restrict db, float *restrict dsm, float *restrict out)
+{
+    float sig = par[0], a_net = par[1], a_st = par[2], a_id = par[3];
+    float al = par[4], be = par[5], ph = par[6], ga = par[7], cen = par[8];
+    for (int p = 0; p < P; p++) {
+        float e = sig * (a_net * en[p] + a_st * es[p] + a_id * ei[p]);
+        float d = dl[p] + ph * db[p] + dsm[p] + e;
+        dl[p] += ph * db[p] + al * e;
+        db[p] = ph * db[p] + be * e;
+        dsm[p] += ga * e;
+        out[p] = cen + hs * d;
+    }
 }
 
 /* Simulate every zip of one station group (the zips served by station s0
@@ -107,13 +130,14 @@ static void sim_group(void *vctx, int64_t gi, int thread)
             const float *ei = nrm + (size_t)h * (size_t)P;
             float *out = buf + (size_t)h * (size_t)P;
             const float *so = c->soff ? c->soff + ((size_t)s0 * (size_t)H + (size_t)h) * (size_t)P : NULL;
+            /* All but expf on vectors; expf stays the scalar libm call. */
+            float par[9] = {sig, a_net, a_st, a_id, al, be, ph, ga, cen};
+            step_paths(P, par, hs, en, es, ei, dl, db, dsm, out);
+            if (so)
+                for (int p = 0; p < P; p++) out[p] += so[p];
+            for (int p = 0; p < P; p++) out[p] = expf(out[p]);
             for (int p = 0; p < P; p++) {
-                float e = sig * (a_net * en[p] + a_st * es[p] + a_id * ei[p]);
-                float d = dl[p] + ph * db[p] + dsm[p] + e;
-                dl[p] += ph * db[p] + al * e;
-                db[p] = ph * db[p] + be * e;
-                dsm[p] += ga * e;
-                float y = so ? expf(cen + hs * d + so[p]) - 1.0f : expf(cen + hs * d) - 1.0f;
+                float y = out[p] - 1.0f;
                 out[p] = y > 0 ? (float)(y * conv) : 0.0f;
             }
             if (sm == s0) {
@@ -233,6 +257,20 @@ static void summarise(const fc_vol_paths *o, int32_t s, int h, float *tmp, fc_vo
     row->month = o->month0 + h;
 }
 
+/* Quantile rows of one station (its own rows, so stations go on threads). */
+static void summarise_station(void *vctx, int64_t si, int thread)
+{
+    sim_ctx *c = vctx;
+    int32_t s = (int32_t)si;
+    if (!c->out->active[s]) return;
+    fc_vol_row *row = c->station_rows + c->row_off[s];
+    for (int hh = 0; hh < c->H; hh++, row++) {
+        summarise(c->out, s, hh, c->buf[thread], row);  /* buf: free after sim_group */
+        row->id = s;
+        row->station = s;
+    }
+}
+
 static void free_ctx(sim_ctx *c, int threads)
 {
     free(c->map);
@@ -245,6 +283,7 @@ static void free_ctx(sim_ctx *c, int threads)
     free(c->acc_sp);
     free(c->order);
     free(c->group_off);
+    free(c->row_off);
     for (int t = 0; t < threads; t++) {
         if (c->buf) free(c->buf[t]);
         if (c->nrm) free(c->nrm[t]);
@@ -456,30 +495,23 @@ int fc_vol_forecast_run(const fc_vol_history *h, const fc_vol_model *m, const fc
 
     /* Quantile rows. */
     int64_t nact = 0;
-    for (int32_t s = 0; s < NS; s++) nact += o->active[s];
+    c.row_off = malloc(((size_t)NS + 1) * sizeof *c.row_off);
+    if (!c.row_off) goto oom;
+    for (int32_t s = 0; s < NS; s++) {
+        c.row_off[s] = nact * H;
+        nact += o->active[s];
+    }
     f->station_rows = calloc((size_t)nact * (size_t)H + 1, sizeof *f->station_rows);
     f->network_rows = calloc((size_t)H, sizeof *f->network_rows);
-    float *tmp = malloc((size_t)P * sizeof *tmp);
-    if (!f->station_rows || !f->network_rows || !tmp) {
-        free(tmp);
-        goto oom;
-    }
-    int64_t k = 0;
-    for (int32_t s = 0; s < NS; s++) {
-        if (!o->active[s]) continue;
-        for (int hh = 0; hh < H; hh++, k++) {
-            summarise(o, s, hh, tmp, &f->station_rows[k]);
-            f->station_rows[k].id = s;
-            f->station_rows[k].station = s;
-        }
-    }
-    f->nstation_rows = k;
+    if (!f->station_rows || !f->network_rows) goto oom;
+    c.station_rows = f->station_rows;
+    fc_parallel_for(NS, T, summarise_station, &c);
+    f->nstation_rows = nact * H;
     for (int hh = 0; hh < H; hh++) {
-        summarise(o, NS, hh, tmp, &f->network_rows[hh]);
+        summarise(o, NS, hh, c.buf[0], &f->network_rows[hh]);
         f->network_rows[hh].id = -1;
         f->network_rows[hh].station = -1;
     }
-    free(tmp);
     if (f->zip_rows) {
         /* Compact: keep the fitted zips, in zip order. */
         int64_t n = 0;
