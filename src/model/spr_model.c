@@ -801,6 +801,10 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
         phys_job pj = {m, &all, r, ix, fidx, mix_bound, phys, physm, scratch, mz};
         fc_parallel_for(n, T, phys_one, &pj);
     }
+    /* The zip-day terms (most of the fit's memory) are done with: freed
+     * before the learned parts fill their feature matrices. */
+    free(all.terms);
+    all.terms = NULL;
     for (int64_t k = 0; k < n; k++) {
         int64_t i = all.src[k];
         int32_t sid = r->station[i];
