@@ -15,6 +15,9 @@ enum { SH_DATE, SH_ZIP, SH_STATION, SH_PKG, SH_STOPS, SH_N };
 static const col_spec ship_cols[SH_N] = {
     {"date", 1}, {"zip", 1}, {"station", 1}, {"packages", 1}, {"stops", 1}};
 
+/* How many ids past the previous row's zip to try before hashing. */
+#define ZIP_LOOKAHEAD 4
+
 typedef struct segment {
     int32_t zip, first, last, station;
 } segment;
@@ -30,9 +33,9 @@ typedef struct ship_reader {
     int all_first;          /* every date so far is the 1st of a month */
     char last_date[10];
     int32_t last_day;
-    char last_station[64];
-    size_t last_station_len;
     int32_t last_station_id;
+    uint64_t *zip_key, *st_key;  /* per id: id_key() of its name */
+    int32_t zip_ids, st_ids;     /* ids in the two tables */
     segment *seg;
     size_t nseg, seg_cap;
     int32_t *cur_seg;       /* per zip: last segment touched, -1 */
@@ -41,7 +44,10 @@ typedef struct ship_reader {
     double tot_pk, tot_sp;
 } ship_reader;
 
-/* Make room for day `day` in the day-major arrays. */
+/* Make room for day `day` in the day-major arrays. Days are filled (-1
+ * packages: no row yet) only as they come into use, and a forward growth is
+ * a realloc, which moves a large block by remapping it rather than copying:
+ * at 41,000 zips a day is 320 kB, and the unused tail is never touched. */
 static int ensure_day(ship_reader *r, int32_t day)
 {
     size_t nz = (size_t)r->nz;
@@ -49,17 +55,31 @@ static int ensure_day(ship_reader *r, int32_t day)
         r->t0 = day;
         r->have_days = 1;
     }
-    if (day >= r->t0 && day < r->t0 + r->cap_days) {
-        if (day - r->t0 >= r->ndays) r->ndays = day - r->t0 + 1;
+    if (day >= r->t0) {
+        int32_t need = day - r->t0 + 1;
+        if (need > r->cap_days) {
+            int32_t cap = r->cap_days ? r->cap_days : 64;
+            while (cap < need) cap *= 2;
+            size_t bytes = ((size_t)cap * nz + 1) * sizeof *r->pk;  /* never realloc(p, 0) */
+            int32_t *pk = realloc(r->pk, bytes);
+            if (!pk) return -1;
+            r->pk = pk;
+            int32_t *sp = realloc(r->sp, bytes);
+            if (!sp) return -1;
+            r->sp = sp;
+            r->cap_days = cap;
+        }
+        if (need > r->ndays) {
+            size_t from = (size_t)r->ndays * nz, cnt = (size_t)(need - r->ndays) * nz;
+            memset(r->pk + from, 0xff, cnt * sizeof *r->pk);  /* all ones: -1 */
+            memset(r->sp + from, 0, cnt * sizeof *r->sp);
+            r->ndays = need;
+        }
         return 0;
     }
-    int32_t lo = day < r->t0 ? day : r->t0;
-    int32_t hi = r->ndays ? r->t0 + r->ndays - 1 : day;
-    if (day > hi) hi = day;
-    int32_t need = hi - lo + 1;
-    int32_t cap = r->cap_days ? r->cap_days : 64;
-    while (cap < need) cap *= 2;
-    if (day < r->t0) cap = need + 64; /* dates going backwards: rare, no slack there */
+    /* Dates going backwards: rare, so new arrays with no slack before. */
+    int32_t need = r->t0 + r->ndays - day;
+    int32_t cap = need + 64;
     int32_t *pk = malloc((size_t)cap * nz * sizeof *pk);
     int32_t *sp = malloc((size_t)cap * nz * sizeof *sp);
     if (!pk || !sp) {
@@ -67,21 +87,51 @@ static int ensure_day(ship_reader *r, int32_t day)
         free(sp);
         return -1;
     }
-    for (size_t i = 0; i < (size_t)cap * nz; i++) pk[i] = -1;
-    memset(sp, 0, (size_t)cap * nz * sizeof *sp);
-    if (r->ndays) {
-        size_t off = (size_t)(r->t0 - lo) * nz;
-        memcpy(pk + off, r->pk, (size_t)r->ndays * nz * sizeof *pk);
-        memcpy(sp + off, r->sp, (size_t)r->ndays * nz * sizeof *sp);
-    }
+    size_t off = (size_t)(r->t0 - day) * nz;
+    memset(pk, 0xff, off * sizeof *pk);
+    memset(sp, 0, off * sizeof *sp);
+    memcpy(pk + off, r->pk, (size_t)r->ndays * nz * sizeof *pk);
+    memcpy(sp + off, r->sp, (size_t)r->ndays * nz * sizeof *sp);
     free(r->pk);
     free(r->sp);
     r->pk = pk;
     r->sp = sp;
-    r->t0 = lo;
+    r->t0 = day;
     r->ndays = need;
     r->cap_days = cap;
     return 0;
+}
+
+/* An id of at most 7 bytes packed with its length into one word, 0 for a
+ * longer or empty one. The hot path compares these from two small arrays
+ * instead of following the string table's pointers (a cache miss per row). */
+static uint64_t id_key(const char *s, size_t n)
+{
+    if (n == 0 || n > 7) return 0;
+    uint64_t k = (uint64_t)n << 56;
+    for (size_t i = 0; i < n; i++) k |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    return k;
+}
+
+static uint64_t *id_keys(const fc_intern *t, int32_t n)
+{
+    uint64_t *k = malloc(((size_t)n + 1) * sizeof *k);
+    if (!k) return NULL;
+    for (int32_t i = 0; i < n; i++) {
+        const char *name = fc_intern_name(t, i);
+        size_t len = strlen(name);
+        k[i] = fc_intern_is(t, i, name, len) ? id_key(name, len) : 0;
+    }
+    return k;
+}
+
+/* Is id (maybe out of range) the id of the field whose id_key is key? */
+static int id_match(const fc_intern *t, const uint64_t *keys, int32_t n, int32_t id,
+                    uint64_t key, const char *s, size_t len)
+{
+    if (id < 0 || id >= n) return 0;
+    if (keys[id]) return keys[id] == key;
+    return fc_intern_is(t, id, s, len);
 }
 
 static int note_station(ship_reader *r, int32_t zip, int32_t day, int32_t station)
@@ -124,28 +174,40 @@ static int ship_row(void *ud, const fc_csv_row *row)
     }
 
     int cz = t->col[SH_ZIP];
-    /* Files sorted by date then zip list zips in the zips file's order:
-     * try the next id before hashing. */
-    int32_t zip = r->last_zip + 1;
-    if (!fc_intern_is(r->zips->ids, zip, row->f[cz], row->len[cz]))
-        zip = fc_intern_find(r->zips->ids, row->f[cz], row->len[cz]);
+    /* Files sorted by date then zip list zips in the zips file's order,
+     * skipping those without a row that day: try the next few ids before
+     * hashing (ids are unique, so a match is what the lookup would give). */
+    uint64_t key = id_key(row->f[cz], row->len[cz]);
+    int32_t zip = -1;
+    for (int32_t k = 1; k <= ZIP_LOOKAHEAD; k++)
+        if (id_match(r->zips->ids, r->zip_key, r->zip_ids, r->last_zip + k, key, row->f[cz],
+                     row->len[cz])) {
+            zip = r->last_zip + k;
+            break;
+        }
+    if (zip < 0) zip = fc_intern_find(r->zips->ids, row->f[cz], row->len[cz]);
     r->last_zip = zip;
     if (zip < 0) table_bad(t, row, SH_ZIP, "a zip listed in the zips file");
 
+    /* A zip keeps its station from day to day: try the station of its
+     * latest segment, then the previous row's, before hashing. */
     int cs = t->col[SH_STATION];
-    int32_t station;
-    if (row->len[cs] == r->last_station_len && row->len[cs] < sizeof r->last_station &&
-        memcmp(row->f[cs], r->last_station, row->len[cs]) == 0 && r->last_station_id >= 0) {
+    key = id_key(row->f[cs], row->len[cs]);
+    int32_t station = -1;
+    if (zip >= 0 && r->cur_seg[zip] >= 0) {
+        int32_t c = r->seg[r->cur_seg[zip]].station;
+        if (id_match(r->st->ids, r->st_key, r->st_ids, c, key, row->f[cs], row->len[cs]))
+            station = c;
+    }
+    if (station < 0 && id_match(r->st->ids, r->st_key, r->st_ids, r->last_station_id, key,
+                                row->f[cs], row->len[cs]))
         station = r->last_station_id;
-    } else {
+    if (station < 0) {
         station = fc_intern_find(r->st->ids, row->f[cs], row->len[cs]);
-        if (station < 0) {
+        if (station < 0)
             table_bad(t, row, SH_STATION, "a station listed in the stations file");
-        } else if (row->len[cs] < sizeof r->last_station) {
-            memcpy(r->last_station, row->f[cs], row->len[cs]);
-            r->last_station_len = row->len[cs];
+        else
             r->last_station_id = station;
-        }
     }
 
     int64_t pk = 0, sp = 0;
@@ -288,9 +350,15 @@ int fc_shipments_read(const char *path, const fc_zips *zips, const fc_stations *
     r.last_station_id = -1;
     r.last_zip = -1;
     r.cur_seg = malloc(((size_t)r.nz + 1) * sizeof *r.cur_seg);
+    r.zip_ids = fc_intern_count(zips->ids);
+    r.st_ids = fc_intern_count(st->ids);
+    r.zip_key = id_keys(zips->ids, r.zip_ids);
+    r.st_key = id_keys(st->ids, r.st_ids);
     fc_shipments *s = calloc(1, sizeof *s);
-    if (!r.cur_seg || !s) {
+    if (!r.cur_seg || !r.zip_key || !r.st_key || !s) {
         free(r.cur_seg);
+        free(r.zip_key);
+        free(r.st_key);
         free(s);
         return FC_EINTERNAL;
     }
@@ -314,6 +382,8 @@ int fc_shipments_read(const char *path, const fc_zips *zips, const fc_stations *
     free(r.sp);
     free(r.seg);
     free(r.cur_seg);
+    free(r.zip_key);
+    free(r.st_key);
     if (stt != FC_OK) {
         fc_shipments_free(s);
         return stt;

@@ -1,4 +1,5 @@
 /* table.c -- header binding and field parsing shared by the six input readers. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,9 +140,46 @@ int parse_whole(const char *s, size_t n, int64_t *out)
     return 0;
 }
 
+/* A plain decimal, -?DIGITS[.DIGITS] with at most 15 digits, is an exact
+ * integer over an exact power of ten, so one correctly rounded division gives
+ * the correctly rounded value, the very double strtod returns (Clinger's fast
+ * path). Returns 0 when s is not of that form. */
+static int parse_plain_decimal(const char *s, size_t n, double *out)
+{
+#if FLT_EVAL_METHOD == 0
+    static const double p10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    size_t i = s[0] == '-';
+    uint64_t m = 0;
+    int digits = 0, frac = 0, dot = 0;
+    for (; i < n; i++) {
+        unsigned c = (unsigned char)s[i] - '0';
+        if (c <= 9) {
+            m = m * 10 + c;
+            digits++;
+            frac += dot;
+        } else if (s[i] == '.' && !dot) {
+            dot = 1;
+        } else {
+            return 0;
+        }
+    }
+    if (digits == 0 || digits > 15 || (dot && frac == 0)) return 0;
+    double v = (double)m / p10[frac];
+    *out = s[0] == '-' ? -v : v;
+    return 1;
+#else
+    (void)s;
+    (void)n;
+    (void)out;
+    return 0;
+#endif
+}
+
 int parse_real(const char *s, size_t n, double *out)
 {
     if (n == 0) return -1;
+    if (parse_plain_decimal(s, n, out)) return 0;
     char *end;
     double v = strtod(s, &end);
     if (end != s + n || !isfinite(v)) return -1;

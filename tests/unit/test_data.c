@@ -7,6 +7,7 @@
 #include "fleetcast/dataset.h"
 #include "fleetcast/date.h"
 #include "fleetcast/outfile.h"
+#include "../../src/io/table.h"
 
 static char dir[256];
 
@@ -20,6 +21,46 @@ static const char *write_file(const char *name, const char *text)
     fputs(text, f);
     fclose(f);
     return p;
+}
+
+/* parse_real gives the very double strtod gives (its fast path for plain
+ * decimals is one exact division), and refuses what strtod refuses. */
+static void test_parse_real(void)
+{
+    static const char *const cases[] = {
+        "0", "-0", "1", "-1", "0.1", "0.3", "2.675", "1.005", ".5", "-.5", "1.", "+1", "1e3", "1E-2",
+        "123456789012345", "1234567890123456", "99999999999999.9", "0.000000000000001",
+        "9007199254740993", "3.14159265358979", "17.5", "00012.50", " 1", "1 ", "", "-", ".", "1.2.3",
+        "nan", "inf", "0x10", "12a", "--1", "1,5"};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const char *c = cases[k];
+        size_t n = strlen(c);
+        double a = 0, b = 0;
+        char *end;
+        b = n ? strtod(c, &end) : 0;
+        int ok_strtod = n > 0 && end == c + n && isfinite(b);
+        int ok = parse_real(c, n, &a) == 0;
+        CHECK(ok == ok_strtod);
+        if (ok && ok_strtod) CHECK(memcmp(&a, &b, sizeof a) == 0);
+    }
+    /* random plain decimals of 1-16 digits, half with a point */
+    unsigned long long x = 88172645463325252ULL;
+    int same = 0, tries = 200000;
+    for (int t = 0; t < tries; t++) {
+        char buf[40];
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int digits = 1 + (int)(x % 16), point = (int)((x >> 8) % (unsigned)(digits + 1)), at = 0;
+        if ((x >> 20) & 1) buf[at++] = '-';
+        for (int i = 0; i < digits; i++) {
+            if ((x >> 21) & 1 && i == point && i > 0) buf[at++] = '.';
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            buf[at++] = (char)('0' + x % 10);
+        }
+        buf[at] = 0;
+        double a = 0, b = strtod(buf, NULL);
+        same += parse_real(buf, (size_t)at, &a) == 0 && memcmp(&a, &b, sizeof a) == 0;
+    }
+    CHECK(same == tries);
 }
 
 int main(void)
@@ -130,5 +171,6 @@ int main(void)
     CHECK(bad && strcmp(bad->inputs[FC_IN_ZIPS], "d/z.csv") == 0);
     fc_config_free(bad);
     fc_config_free(c);
+    test_parse_real();
     return check_report();
 }
