@@ -32,6 +32,32 @@
 #define GN_TOL 0.01
 #define GN_PRE 0.25
 
+/* A thread's memory of the zip-mix term per zip during one evaluation (one
+ * station at one beta): a zip's term is the same on every day, so its
+ * exp is taken once, not once per zip-day. An entry is current when its
+ * stamp is now; a new evaluation takes the next now. */
+typedef struct mix_memo {
+    uint32_t now, *stamp;
+    float *mult;            /* per zip: work_mult */
+    float *a;               /* per zip: nattr attributes, 0 where the term is clamped */
+} mix_memo;
+
+static int memo_init(mix_memo *mm, int32_t nzip, int na)
+{
+    mm->now = 0;
+    mm->stamp = calloc((size_t)nzip + 1, sizeof *mm->stamp);
+    mm->mult = malloc(((size_t)nzip + 1) * sizeof *mm->mult);
+    mm->a = malloc(((size_t)nzip * (size_t)na + 1) * sizeof *mm->a);
+    return mm->stamp && mm->mult && mm->a ? 0 : -1;
+}
+
+static void memo_free(mix_memo *mm)
+{
+    free(mm->stamp);
+    free(mm->mult);
+    free(mm->a);
+}
+
 typedef struct ctx {
     const calib_rows *rows;
     double prior[NP];       /* each parameter's prior centre (log) and sd */
@@ -41,6 +67,7 @@ typedef struct ctx {
     double *buf;            /* 3 per row */
     int nx;                 /* NP + rows->nattr */
     fc_phys_zip *row_terms; /* one row's terms with their work_mult (nattr > 0) */
+    mix_memo *memo;         /* NULL, or this evaluation's memory of the zip-mix terms */
     int threads;            /* for the residuals of many rows */
 } ctx;
 
@@ -51,23 +78,39 @@ static double lres(double pred, double obs, double sig)
 }
 
 /* Row i's terms into out[] with the zip-mix term of the slopes beta set
- * (work_mult = exp of sum_j beta_j attr_j, clamped to the bound); with
- * dir, each term's attributes as the gradient's directions (0 where the
- * term is clamped: the slopes do not move it there). */
-static void mix_terms(const calib_rows *r, int64_t i, const double *beta, fc_phys_zip *out, float *dir)
+ * (work_mult = exp of sum_j beta_j a_j, clamped to the bound); with dir,
+ * each term's attributes as the gradient's directions (0 where the term
+ * is clamped: the slopes do not move it there). mm: NULL, or the
+ * evaluation's memory of each zip's term. */
+static void mix_terms(const calib_rows *r, int64_t i, const double *beta, fc_phys_zip *out, float *dir,
+                      mix_memo *mm)
 {
     const int na = r->nattr, nz = (int)(r->off[i + 1] - r->off[i]);
     const double bound = r->attr_bound;
     for (int q = 0; q < nz; q++) {
-        const float *a = r->attr + (size_t)(r->off[i] + q) * (size_t)na;
-        double lw = 0;
-        for (int j = 0; j < na; j++) lw += beta[j] * a[j];
         out[q] = r->terms[r->off[i] + q];
-        out[q].work_mult = (float)exp(lw > bound ? bound : lw < -bound ? -bound : lw);
-        if (dir) {
-            int clamped = lw > bound || lw < -bound;
-            for (int j = 0; j < na; j++) dir[(size_t)q * (size_t)na + (size_t)j] = clamped ? 0.0f : a[j];
+        const int32_t z = out[q].zip;
+        float a[CALIB_MAXATTR], *ap = a;
+        if (mm && mm->stamp[z] == mm->now) {
+            out[q].work_mult = mm->mult[z];
+            ap = mm->a + (size_t)z * (size_t)na;
+        } else {
+            double lw = 0;
+            for (int j = 0; j < na; j++) {
+                double v = r->zval[(size_t)z * (size_t)na + (size_t)j], c = r->centre[j], sd = r->scale[j];
+                a[j] = isfinite(v) && isfinite(c) && sd > 0 ? (float)((v - c) / sd) : 0.0f;
+                lw += beta[j] * a[j];
+            }
+            out[q].work_mult = (float)exp(lw > bound ? bound : lw < -bound ? -bound : lw);
+            if (lw > bound || lw < -bound)
+                for (int j = 0; j < na; j++) a[j] = 0.0f;
+            if (mm) {
+                mm->stamp[z] = mm->now;
+                mm->mult[z] = out[q].work_mult;
+                memcpy(mm->a + (size_t)z * (size_t)na, a, (size_t)na * sizeof *a);
+            }
         }
+        if (dir) memcpy(dir + (size_t)q * (size_t)na, ap, (size_t)na * sizeof *ap);
     }
 }
 
@@ -90,7 +133,7 @@ static void residual_rows(const ctx *c, const double *x, const double *p, double
         const fc_phys_zip *t = r->terms + r->off[i];
         int nz = (int)(r->off[i + 1] - r->off[i]);
         if (r->nattr > 0) {
-            mix_terms(r, i, x + NP, scratch, NULL);
+            mix_terms(r, i, x + NP, scratch, NULL, c->memo);
             t = scratch;
         }
         fc_phys_eval(p, t, nz, r->share[i], r->cap[i], r->shift[i], &o);
@@ -402,13 +445,15 @@ out:    /* GSL's frees, like free, take NULL */
 static const int mix_free[NP] = {1, 1, 0, 0, 1, 1, 0};
 
 /* Residuals (e[3n], weighted by rows->w when given) of one station's rows
- * at log parameters x and slopes beta; rt: scratch for one row's terms. */
+ * at log parameters x and slopes beta; rt: scratch for one row's terms;
+ * mm: the thread's memory of the zip-mix terms, for this evaluation. */
 static void station_res(const calib_rows *rows, const double *x, const double *beta, const fc_spr_settings *s,
-                        double *e, fc_phys_zip *rt)
+                        double *e, fc_phys_zip *rt, mix_memo *mm)
 {
     const int na = rows->nattr;
     ctx c = {.rows = rows, .sig = {s->sigma_routes, s->sigma_hours, s->sigma_km}, .nx = NP + na,
-             .row_terms = rt, .threads = 1};   /* residuals only: no prior */
+             .row_terms = rt, .memo = mm, .threads = 1};   /* residuals only: no prior */
+    mm->now++;
     double xx[CALIB_MAXP];
     memcpy(xx, x, NP * sizeof *xx);
     memcpy(xx + NP, beta, (size_t)na * sizeof *xx);
@@ -422,11 +467,12 @@ static void station_res(const calib_rows *rows, const double *x, const double *b
  * directions, each zip's attribute values, 0 where the term is clamped);
  * the residuals into e (all weighted by rows->w when given); returns the
  * sum of squares. rt: scratch terms,
- * dir: scratch attributes (nattr per term) for the longest row. The
- * parameters the joint fit holds (mix_free 0) get zero columns. */
+ * dir: scratch attributes (nattr per term) for the longest row, mm: as for
+ * station_res. The parameters the joint fit holds (mix_free 0) get zero
+ * columns. */
 static double station_normal(const calib_rows *rows, const double *x, const double *beta,
-                             const fc_spr_settings *s, double *e, float *dir, fc_phys_zip *rt, double *A,
-                             double *g)
+                             const fc_spr_settings *s, double *e, float *dir, fc_phys_zip *rt, mix_memo *mm,
+                             double *A, double *g)
 {
     const int na = rows->nattr, nx = NP + na;
     const double sig[3] = {s->sigma_routes, s->sigma_hours, s->sigma_km};
@@ -435,12 +481,13 @@ static double station_normal(const calib_rows *rows, const double *x, const doub
         p[j] = fc_phys_unlog(j, x[j]);
         dx[j] = mix_free[j] ? fc_phys_dunlog(j, x[j]) : 0;
     }
+    mm->now++;
     memset(A, 0, (size_t)(nx * nx) * sizeof *A);
     memset(g, 0, (size_t)nx * sizeof *g);
     double sse = 0;
     for (int64_t i = 0; i < rows->n; i++) {
         int nz = (int)(rows->off[i + 1] - rows->off[i]);
-        mix_terms(rows, i, beta, rt, dir);
+        mix_terms(rows, i, beta, rt, dir, mm);
         fc_phys_out o;
         fc_phys_eval_grad(p, rt, nz, rows->share[i], rows->cap[i], rows->shift[i], dir, na, &o, gr);
         const double pred[3] = {o.routes, o.hours, o.km};
@@ -472,11 +519,11 @@ typedef struct normal_job {
     const fc_spr_settings *s;
     double *A, *g, *sse;
     double *nobs;       /* NULL, or the number of residuals each station has */
+    mix_memo *memo;     /* one per thread */
 } normal_job;
 
 static void normal_one(void *arg, int64_t si, int thread)
 {
-    (void)thread;
     normal_job *j = arg;
     const calib_rows *rw = &j->st_rows[si];
     const int nx = NP + rw->nattr;
@@ -486,7 +533,7 @@ static void normal_one(void *arg, int64_t si, int thread)
     double *e = malloc((size_t)(3 * rw->n) * sizeof *e);
     float *dir = malloc((size_t)maxz * (size_t)rw->nattr * sizeof *dir + 1);
     fc_phys_zip *rt = malloc((size_t)maxz * sizeof *rt);
-    j->sse[si] = e && dir && rt ? station_normal(rw, j->xs[si], j->beta, j->s, e, dir, rt,
+    j->sse[si] = e && dir && rt ? station_normal(rw, j->xs[si], j->beta, j->s, e, dir, rt, &j->memo[thread],
                                                 j->A + (size_t)si * nx * nx, j->g + (size_t)si * nx)
                                 : NAN;
     if (j->nobs && e) {
@@ -540,11 +587,11 @@ typedef struct cost_job {
     double prior_sd;
     const fc_spr_settings *s;
     double *cost;
+    mix_memo *memo;     /* one per thread */
 } cost_job;
 
 static void cost_one(void *arg, int64_t si, int thread)
 {
-    (void)thread;
     const cost_job *j = arg;
     const calib_rows *rw = &j->st_rows[si];
     j->cost[si] = 0;
@@ -554,7 +601,7 @@ static void cost_one(void *arg, int64_t si, int thread)
     fc_phys_zip *rt = malloc((size_t)maxz * sizeof *rt);
     if (e && rt) {
         double c = 0;
-        station_res(rw, j->xs[si], j->beta, j->s, e, rt);
+        station_res(rw, j->xs[si], j->beta, j->s, e, rt, &j->memo[thread]);
         for (int64_t k = 0; k < 3 * rw->n; k++) c += e[k] * e[k];
         for (int p = 0; p < NP; p++) {
             double d = j->xs[si][p] - j->xprior[p];
@@ -570,12 +617,13 @@ static void cost_one(void *arg, int64_t si, int thread)
 
 /* Cost of the whole problem at (xs, beta): data + priors, the stations on
  * threads, summed in station order (the same on any number of threads).
- * cost: nst scratch. -1 on out of memory. */
+ * cost: nst scratch; memo: one per thread. -1 on out of memory. */
 static double joint_cost(const calib_rows *st_rows, int nst, double (*xs)[NP], const double *xprior,
-                         double prior_sd, const double *beta, const fc_spr_settings *s, double *cost)
+                         double prior_sd, const double *beta, const fc_spr_settings *s, double *cost,
+                         mix_memo *memo)
 {
     const int na = st_rows[0].nattr;
-    cost_job j = {st_rows, xs, xprior, beta, prior_sd, s, cost};
+    cost_job j = {st_rows, xs, xprior, beta, prior_sd, s, cost, memo};
     fc_parallel_for(nst, fc_parallel_threads(s->threads), cost_one, &j);
     double c = 0;
     for (int si = 0; si < nst; si++) {
@@ -599,12 +647,18 @@ int calib_mix_fit(const calib_rows *st_rows, int nst, double (*xs)[FC_PHYS_NPARA
     double *g = malloc((size_t)nst * (size_t)nx * sizeof *g);
     double *X = malloc((size_t)nst * NP * (size_t)(na + 1) * sizeof *X);
     double (*xn)[NP] = malloc((size_t)nst * sizeof *xn);
-    int st = FC_OK;
-    if (!sse_st || !nobs_st || !A || !g || !X || !xn) {
+    const int T = fc_parallel_threads(s->threads);
+    int32_t nzip = 0;
+    for (int si = 0; si < nst; si++)
+        if (st_rows[si].nzip > nzip) nzip = st_rows[si].nzip;
+    mix_memo *memo = calloc((size_t)T, sizeof *memo);
+    int st = FC_OK, bad = !memo;
+    for (int t = 0; t < T && !bad; t++) bad = memo_init(&memo[t], nzip, na);
+    if (bad || !sse_st || !nobs_st || !A || !g || !X || !xn) {
         st = FC_EINTERNAL;
         goto done;
     }
-    double cost = joint_cost(st_rows, nst, xs, xprior, prior_sd, beta, s, sse_st), lambda = 1e-3;
+    double cost = joint_cost(st_rows, nst, xs, xprior, prior_sd, beta, s, sse_st, memo), lambda = 1e-3;
     if (cost < 0) {
         st = FC_EINTERNAL;
         goto done;
@@ -613,8 +667,8 @@ int calib_mix_fit(const calib_rows *st_rows, int nst, double (*xs)[FC_PHYS_NPARA
     int it, fresh = 1;
     for (it = 0; it < s->max_iter; it++) {
         if (fresh) {
-            normal_job nj = {st_rows, xs, beta, s, A, g, sse_st, NULL};
-            fc_parallel_for(nst, fc_parallel_threads(s->threads), normal_one, &nj);
+            normal_job nj = {st_rows, xs, beta, s, A, g, sse_st, NULL, memo};
+            fc_parallel_for(nst, T, normal_one, &nj);
             for (int si = 0; si < nst; si++)
                 if (st_rows[si].n > 0 && !isfinite(sse_st[si])) {
                     st = FC_EINTERNAL;
@@ -652,7 +706,7 @@ int calib_mix_fit(const calib_rows *st_rows, int nst, double (*xs)[FC_PHYS_NPARA
                 xn[si][p] = st_rows[si].n > 0 ? xs[si][p] - v : xs[si][p];
             }
         }
-        double cn = joint_cost(st_rows, nst, xn, xprior, prior_sd, bn, s, sse_st);
+        double cn = joint_cost(st_rows, nst, xn, xprior, prior_sd, bn, s, sse_st, memo);
         if (cn < 0) {
             st = FC_EINTERNAL;
             goto done;
@@ -679,8 +733,8 @@ int calib_mix_fit(const calib_rows *st_rows, int nst, double (*xs)[FC_PHYS_NPARA
      * the residual variance */
     {
         double sse = 0, nobs = 0;
-        normal_job nj = {st_rows, xs, beta, s, A, g, sse_st, nobs_st};
-        fc_parallel_for(nst, fc_parallel_threads(s->threads), normal_one, &nj);
+        normal_job nj = {st_rows, xs, beta, s, A, g, sse_st, nobs_st, memo};
+        fc_parallel_for(nst, T, normal_one, &nj);
         memset(S, 0, sizeof S);
         for (int si = 0; si < nst; si++) {
             if (st_rows[si].n == 0) continue;
@@ -702,6 +756,8 @@ int calib_mix_fit(const calib_rows *st_rows, int nst, double (*xs)[FC_PHYS_NPARA
         for (int p = 0; p < na; p++) beta_se[p] = ok ? sqrt(rhs[p * na + p] * s2) : NAN;
     }
 done:
+    for (int t = 0; memo && t < T; t++) memo_free(&memo[t]);
+    free(memo);
     free(sse_st);
     free(nobs_st);
     free(A);

@@ -7,24 +7,30 @@
 #include "fleetcast/physics.h"
 #include "fleetcast/spr.h"
 
+#define CALIB_MAXATTR FC_SPR_MAX_MIX
+
 /* Rows to fit: the terms of row i are terms[off[i] .. off[i+1]-1].
  * With nattr > 0 the fit has nattr more parameters, beta: term t's time
- * per stop is multiplied by exp(sum_j beta_j attr[t * nattr + j]) (its
- * work_mult is replaced), beta pulled toward 0 with sd attr_prior_sd. */
+ * per stop is multiplied by exp(sum_j beta_j a_j) (its work_mult is
+ * replaced), beta pulled toward 0 with sd attr_prior_sd, where a_j, the
+ * term's attribute j, is (zval[zip * nattr + j] - centre[j]) / scale[j]
+ * of its zip (fc_phys_zip.zip), in single precision, and 0 where that is
+ * not finite. The attributes are the zip's, not the day's: they are
+ * looked up, not stored per term. */
 typedef struct calib_rows {
     int64_t n;
     const int64_t *off;
     const fc_phys_zip *terms;
     const double *share, *cap, *shift, *obs_r, *obs_h, *obs_k;
     int nattr;
-    const float *attr;
-    double attr_prior_sd, attr_bound;   /* |sum beta attr| is capped at attr_bound */
+    const double *zval;     /* nzip x nattr: each zip's raw attribute values (NAN: missing) */
+    int32_t nzip;
+    double centre[CALIB_MAXATTR], scale[CALIB_MAXATTR];
+    double attr_prior_sd, attr_bound;   /* |sum beta a| is capped at attr_bound */
     const double *w;    /* NULL, or weights of the residuals (square roots, 3 per
                          * row: a station fit's final Huber weights) to start from,
                          * and in the joint fit to keep */
 } calib_rows;
-
-#define CALIB_MAXATTR FC_SPR_MAX_MIX
 #define CALIB_MAXP (FC_PHYS_NPARAM + CALIB_MAXATTR)
 
 typedef struct calib_result {

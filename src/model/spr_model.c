@@ -340,8 +340,8 @@ static void phys_one(void *arg, int64_t k, int thread)
 
 static calib_rows rowbuf_view(const rowbuf *b)
 {
-    return (calib_rows){b->n, b->off, b->terms, b->share, b->capv, b->shift, b->obs_r, b->obs_h, b->obs_k,
-                         0, NULL, 1, 0, NULL};
+    return (calib_rows){.n = b->n, .off = b->off, .terms = b->terms, .share = b->share, .cap = b->capv,
+                        .shift = b->shift, .obs_r = b->obs_r, .obs_h = b->obs_h, .obs_k = b->obs_k};
 }
 
 static double eval_routes(const double *p, const rowbuf *b, int64_t k)
@@ -426,9 +426,9 @@ static void station_fit_one(void *arg, int64_t si, int thread)
     const rowbuf *b = j->all;
     if (!f->run) return;
     double *w = j->w + 3 * f->k0;
-    calib_rows v = {f->k1 - f->k0, b->off + f->k0, b->terms, b->share + f->k0, b->capv + f->k0,
-                    b->shift + f->k0, b->obs_r + f->k0, b->obs_h + f->k0, b->obs_k + f->k0,
-                    0, NULL, 1, 0, j->refit ? w : NULL};
+    calib_rows v = {.n = f->k1 - f->k0, .off = b->off + f->k0, .terms = b->terms, .share = b->share + f->k0,
+                    .cap = b->capv + f->k0, .shift = b->shift + f->k0, .obs_r = b->obs_r + f->k0,
+                    .obs_h = b->obs_h + f->k0, .obs_k = b->obs_k + f->k0, .w = j->refit ? w : NULL};
     fc_spr_settings one = *j->s;
     one.threads = 1;    /* the stations are the parallel loop */
     if (j->refit) one.robust = 0;   /* one pass, with the plain fit's weights */
@@ -482,7 +482,7 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
     int64_t *soff = calloc((size_t)nst + 2, sizeof *soff), *order = NULL, *fill = NULL;
     rowbuf all = {0}, b = {0};
     double *yc = NULL, *ym = NULL, *xm = NULL, *phys = NULL, *physm = NULL;
-    float *attr = NULL;
+    double *zval = NULL;
     station_fit *sfit = NULL;
     double *hw = NULL;
     fc_phys_zip *scratch = NULL;
@@ -664,37 +664,34 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
         double (*xs)[NP] = malloc((size_t)nst * sizeof *xs);
         calib_rows *sr = calloc((size_t)nst, sizeof *sr);
         int64_t *o2 = malloc(((size_t)all.n + (size_t)nst + 1) * sizeof *o2);
-        int64_t nt = 0;
-        for (int si = 0; si < nst; si++) nt += all.off[sfit[si].k1] - all.off[sfit[si].k0];
-        attr = malloc(((size_t)nt + 1) * (size_t)nmix * sizeof *attr);
-        if (!xs || !sr || !o2 || !attr) {
+        /* every zip's attribute values (the terms name their zip) */
+        const int32_t nzip = fc_spr_index_nzips(ix);
+        zval = malloc(((size_t)nzip * (size_t)nmix + 1) * sizeof *zval);
+        if (!xs || !sr || !o2 || !zval) {
             free(xs);
             free(sr);
             free(o2);
             goto oom;
         }
-        /* a station's calibrated rows are sfit k0 .. k1-1, contiguous in
-         * all; attr holds their terms' attributes, station after station */
-        int64_t ko = 0, ta = 0;
+        for (int32_t z = 0; z < nzip; z++)
+            for (int j = 0; j < nmix; j++) zval[(size_t)z * nmix + j] = fc_spr_index_zip_value(ix, fidx[j], z);
+        /* a station's calibrated rows are sfit k0 .. k1-1, contiguous in all */
+        int64_t ko = 0;
         for (int si = 0; si < nst; si++) {
             fc_spr_station *ss = &m->st[si];
             for (int j = 0; j < NP; j++) xs[si][j] = log(ss->p[j]);
             int64_t k0 = sfit[si].k0, k = sfit[si].k1;
             int64_t t0 = all.off[k0];
-            float *at = attr + ta * nmix;
-            for (int64_t t = t0; t < all.off[k]; t++)
-                for (int j = 0; j < nmix; j++) {
-                    double a = fc_spr_index_zip_value(ix, fidx[j], all.terms[t].zip);
-                    double c = ss->mix_centre[j];
-                    at[(t - t0) * nmix + j] =
-                        isfinite(a) && isfinite(c) && mx->sd[j] > 0 ? (float)((a - c) / mx->sd[j]) : 0.0f;
-                }
-            ta += all.off[k] - t0;
             for (int64_t q = k0; q <= k; q++) o2[ko + q - k0] = all.off[q] - t0;
-            sr[si] = (calib_rows){ss->status == FC_SPR_FITTED ? k - k0 : 0, o2 + ko, all.terms + t0,
-                                  all.share + k0, all.capv + k0, all.shift + k0, all.obs_r + k0,
-                                  all.obs_h + k0, all.obs_k + k0, nmix, at,
-                                  s->mix_prior_sd, mix_bound, hw + 3 * k0};
+            sr[si] = (calib_rows){.n = ss->status == FC_SPR_FITTED ? k - k0 : 0, .off = o2 + ko,
+                                  .terms = all.terms + t0, .share = all.share + k0, .cap = all.capv + k0,
+                                  .shift = all.shift + k0, .obs_r = all.obs_r + k0, .obs_h = all.obs_h + k0,
+                                  .obs_k = all.obs_k + k0, .nattr = nmix, .zval = zval, .nzip = nzip,
+                                  .attr_prior_sd = s->mix_prior_sd, .attr_bound = mix_bound, .w = hw + 3 * k0};
+            for (int j = 0; j < nmix; j++) {
+                sr[si].centre[j] = ss->mix_centre[j];
+                sr[si].scale[j] = mx->sd[j];
+            }
             ko += k - k0 + 1;
         }
         int mix_it = 0;
@@ -702,8 +699,8 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
         m->mix_iterations = mix_it;
         free(sr);
         free(o2);
-        free(attr);
-        attr = NULL;
+        free(zval);
+        zval = NULL;
         if (ms == FC_EINTERNAL) {
             free(xs);
             goto oom;
@@ -936,7 +933,7 @@ done:
     free(sfit);
     free(hw);
     free(scratch);
-    free(attr);
+    free(zval);
     free(fold);
     *out = m;
     return st;

@@ -120,7 +120,8 @@ static void test_known_answer(void)
         obs_k[d] = o.km;
     }
     off[NDAYS] = (int64_t)NDAYS * NZ;
-    calib_rows rows = {NDAYS, off, terms, share, cap, shift, obs_r, obs_h, obs_k, 0, NULL, 1, 0, NULL};
+    calib_rows rows = {.n = NDAYS, .off = off, .terms = terms, .share = share, .cap = cap, .shift = shift,
+                       .obs_r = obs_r, .obs_h = obs_h, .obs_k = obs_k};
     fc_spr_settings s;
     fc_spr_settings_default(&s);
     double prior[NP];
@@ -144,7 +145,8 @@ static void test_known_answer(void)
     }
     /* Route counts only (no hours, no km): the prior fills in what the
      * counts cannot tell apart, and the counts themselves are fitted. */
-    calib_rows counts = {NDAYS, off, terms, share, cap, shift, obs_r, NULL, NULL, 0, NULL, 1, 0, NULL};
+    calib_rows counts = {.n = NDAYS, .off = off, .terms = terms, .share = share, .cap = cap, .shift = shift,
+                         .obs_r = obs_r};
     calib_result res;
     s.robust = 0;
     CHECK(calib_fit(&counts, prior, 0.5, &s, &res) == FC_OK);
@@ -293,7 +295,7 @@ static void test_mix_known_answer(void)
 {
     enum { NS = 3, ND = 200, NZS = 16 };
     static fc_phys_zip terms[NS][ND * NZS];
-    static float attr[NS][ND * NZS];
+    static double zval[NS][NZS];   /* each station's zips 0..NZS-1 have their own values */
     static int64_t off[NS][ND + 1];
     static double share[ND], cap[ND], shift[ND], obs_r[NS][ND], obs_h[NS][ND], obs_k[NS][ND];
     const double beta = 0.15;
@@ -307,6 +309,7 @@ static void test_mix_known_answer(void)
             dist[z] = 3.0 + 25.0 * urand();
             base[z] = 60 + 120 * urand();
             a[z] = -1.5 + 3.0 * urand();    /* standardised attribute */
+            zval[si][z] = a[z];
         }
         for (int d = 0; d < ND; d++) {
             off[si][d] = (int64_t)d * NZS;
@@ -316,7 +319,6 @@ static void test_mix_known_answer(void)
                 int k = d * NZS + z;
                 terms[si][k] = fc_phys_zip_of(n, floor(n * qz), area[z], dist[z], z);
                 terms[si][k].work_mult = (float)exp(beta * a[z]);
-                attr[si][k] = (float)a[z];
             }
             share[d] = 1.0;
             cap[d] = 400;
@@ -328,9 +330,11 @@ static void test_mix_known_answer(void)
             obs_k[si][d] = o.km;
         }
         off[si][ND] = (int64_t)ND * NZS;
-        for (int k = 0; k < ND * NZS; k++) terms[si][k].work_mult = 0;   /* the fit sets it from attr */
-        rows[si] = (calib_rows){ND, off[si], terms[si], share, cap, shift, obs_r[si], obs_h[si], obs_k[si],
-                                1, attr[si], 10.0, 10.0, NULL};
+        for (int k = 0; k < ND * NZS; k++) terms[si][k].work_mult = 0;   /* the fit sets it from zval */
+        rows[si] = (calib_rows){.n = ND, .off = off[si], .terms = terms[si], .share = share, .cap = cap,
+                                .shift = shift, .obs_r = obs_r[si], .obs_h = obs_h[si], .obs_k = obs_k[si],
+                                .nattr = 1, .zval = zval[si], .nzip = NZS, .centre = {0}, .scale = {1},
+                                .attr_prior_sd = 10.0, .attr_bound = 10.0};
     }
     fc_spr_settings s;
     fc_spr_settings_default(&s);
