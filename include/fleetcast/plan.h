@@ -182,6 +182,12 @@ typedef struct fc_plan_source {
     /* Shipments per route of van type v at station s in month m on a day
      * of `packages` packages (the hybrid SPR model; <= 0: type cannot serve). */
     double (*spr)(void *ud, int32_t s, int32_t m, int32_t v, double packages);
+    /* As spr for n days at once: out[i] = SPR at packages[i] > 0, given
+     * also lpk[i] = log(packages[i]), which the plan then takes once for
+     * all van types (out[i] is not read where packages[i] <= 0). NULL: spr
+     * day by day. */
+    void (*spr_many)(void *ud, int32_t s, int32_t m, int32_t v, int n, const double *packages,
+                     const double *lpk, double *out);
 } fc_plan_source;
 
 /* Fill routes_q / _p50 / _shock / _month for every station, month and

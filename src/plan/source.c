@@ -5,14 +5,23 @@
 #include <gsl/gsl_statistics_float.h>
 #include "fleetcast/date.h"
 #include "fleetcast/geo.h"
+#include "fleetcast/parallel.h"
 #include "fleetcast/plan_source.h"
 
 #define NLEVEL 4
 static const double level_scale[NLEVEL] = {0.5, 1.0, 1.6, 2.5};
 
+/* The scored levels of one station, month and van type that spr()
+ * interpolates: log packages increasing, log routes, segment slopes. */
+typedef struct curve {
+    int n;
+    double x[NLEVEL], y[NLEVEL], slope[NLEVEL - 1];
+} curve;
+
 typedef struct grid {
     int32_t ns, nm, nv;
     double *lpk, *lroutes;      /* [((s*nm+m)*nv+v)*NLEVEL+k]; NAN = not scored */
+    curve *cv;                  /* [(s*nm+m)*nv+v], from lpk and lroutes */
     const fc_vol_paths *paths;
 } grid;
 
@@ -30,34 +39,57 @@ static double month_pk(void *ud, int32_t s, int32_t m, int p)
     return P->packages[((int64_t)s * P->horizon + m) * P->paths + p];
 }
 
-/* SPR at `packages` from the scored levels: log routes is piecewise linear
- * in log packages, extended with the end segments' slopes. */
+/* The curves from the scored levels, once: spr() runs for every path of
+ * every station, month and van type. */
+static void grid_curves(grid *g)
+{
+    for (int64_t c = 0; c < (int64_t)g->ns * g->nm * g->nv; c++) {
+        const double *x = g->lpk + c * NLEVEL, *y = g->lroutes + c * NLEVEL;
+        curve *cv = &g->cv[c];
+        int n = 0;
+        for (int k = 0; k < NLEVEL; k++)
+            if (isfinite(x[k]) && isfinite(y[k]) && (n == 0 || x[k] > cv->x[n - 1])) {
+                cv->x[n] = x[k];
+                cv->y[n] = y[k];
+                n++;
+            }
+        for (int k = 0; k + 1 < n; k++)
+            cv->slope[k] = (cv->y[k + 1] - cv->y[k]) / (cv->x[k + 1] - cv->x[k]);
+        cv->n = n;
+    }
+}
+
+/* SPR at `packages` (> 0, of log lx) on curve cv: log routes is piecewise
+ * linear in log packages, extended with the end segments' slopes. */
+static double curve_spr(const curve *cv, double packages, double lx)
+{
+    int n = cv->n;
+    if (n == 0) return 0;
+    double ly;
+    if (n == 1) {
+        ly = cv->y[0] + (lx - cv->x[0]);  /* routes proportional to volume */
+    } else {
+        int k = 0;
+        while (k < n - 2 && lx > cv->x[k + 1]) k++;
+        ly = cv->y[k] + cv->slope[k] * (lx - cv->x[k]);
+    }
+    double routes = exp(ly);
+    return routes > 0 ? packages / routes : 0;
+}
+
 static double spr(void *ud, int32_t s, int32_t m, int32_t v, double packages)
 {
     const grid *g = ud;
     if (!(packages > 0)) return 0;
-    const double *x = g->lpk + (((int64_t)s * g->nm + m) * g->nv + v) * NLEVEL;
-    const double *y = g->lroutes + (((int64_t)s * g->nm + m) * g->nv + v) * NLEVEL;
-    double xs[NLEVEL], ys[NLEVEL];
-    int n = 0;
-    for (int k = 0; k < NLEVEL; k++)
-        if (isfinite(x[k]) && isfinite(y[k]) && (n == 0 || x[k] > xs[n - 1])) {
-            xs[n] = x[k];
-            ys[n] = y[k];
-            n++;
-        }
-    if (n == 0) return 0;
-    double lx = log(packages), ly;
-    if (n == 1) {
-        ly = ys[0] + (lx - xs[0]);  /* routes proportional to volume */
-    } else {
-        int k = 0;
-        while (k < n - 2 && lx > xs[k + 1]) k++;
-        double slope = (ys[k + 1] - ys[k]) / (xs[k + 1] - xs[k]);
-        ly = ys[k] + slope * (lx - xs[k]);
-    }
-    double routes = exp(ly);
-    return routes > 0 ? packages / routes : 0;
+    return curve_spr(&g->cv[((int64_t)s * g->nm + m) * g->nv + v], packages, log(packages));
+}
+
+static void spr_many(void *ud, int32_t s, int32_t m, int32_t v, int n, const double *packages,
+                     const double *lpk, double *out)
+{
+    const grid *g = ud;
+    const curve *cv = &g->cv[((int64_t)s * g->nm + m) * g->nv + v];
+    for (int i = 0; i < n; i++) out[i] = packages[i] > 0 ? curve_spr(cv, packages[i], lpk[i]) : 0;
 }
 
 static int circuity_index(void)
@@ -231,6 +263,30 @@ oom:
     return FC_EINTERNAL;
 }
 
+/* Scoring the synthetic routes rows (an item of fc_parallel_for): each row
+ * writes only its own cells. */
+typedef struct predict_job {
+    fc_spr_predictor **pr;      /* one per thread */
+    fc_routes *r;
+    const fc_vehicles *veh;
+    const int64_t *cell_of;
+    grid *g;
+} predict_job;
+
+static void predict_one(void *arg, int64_t i, int thread)
+{
+    const predict_job *j = arg;
+    fc_spr_row row;
+    fc_spr_pred pred;
+    if (fc_spr_predict_row(j->pr[thread], j->r, j->veh, i, &row, &pred) != 0) return;
+    double routes = pred.routes[FC_VAR_HYBRID];
+    if (!(routes > 0) || !isfinite(routes)) return;
+    j->g->lpk[j->cell_of[i]] = log(j->r->packages[i]);
+    j->g->lroutes[j->cell_of[i]] = log(routes);
+    j->r->route_km[i] = pred.km;
+    j->r->routes[i] = routes;
+}
+
 int fc_plan_input_from_models(const fc_dataset *ds, const fc_spr_model *model,
                               const fc_vol_history *h, const fc_vol_model *vm,
                               const fc_scenario *sc, const fc_vol_forecast *f,
@@ -248,10 +304,11 @@ int fc_plan_input_from_models(const fc_dataset *ds, const fc_spr_model *model,
     int rc = synth_build(ds, h, vm, sc, f, &y);
     if (rc) return rc;
 
-    grid g = {ns, nm, nv, NULL, NULL, f->paths};
+    grid g = {ns, nm, nv, NULL, NULL, NULL, f->paths};
     size_t ng = (size_t)ns * nm * nv * NLEVEL;
     g.lpk = malloc(ng * sizeof *g.lpk);
     g.lroutes = malloc(ng * sizeof *g.lroutes);
+    g.cv = malloc((ng / NLEVEL + 1) * sizeof *g.cv);
     fc_routes r;
     memset(&r, 0, sizeof r);
     size_t nrows = ng;
@@ -265,10 +322,12 @@ int fc_plan_input_from_models(const fc_dataset *ds, const fc_spr_model *model,
     r.route_km = malloc(nrows * sizeof *r.route_km);
     int64_t *cell_of = malloc(nrows * sizeof *cell_of);
     fc_spr_index *ix = NULL;
-    fc_spr_predictor *pr = NULL;
+    fc_spr_predictor *pr = NULL, *prs[64] = {NULL};
+    int T = 0;
     fc_plan_input *in = NULL;
-    double *skm = NULL, *shill = NULL, *sw = NULL;
-    if (!g.lpk || !g.lroutes || !r.day || !r.station || !r.van || !r.routes || !r.packages ||
+    double *skm = NULL, *shill = NULL, *sw = NULL, *circ = NULL;
+    int32_t *zst = NULL, *zoff = NULL, *zlist = NULL;
+    if (!g.lpk || !g.lroutes || !g.cv || !r.day || !r.station || !r.van || !r.routes || !r.packages ||
         !r.stops || !r.route_hours || !r.route_km || !cell_of) {
         rc = FC_EINTERNAL;
         goto done;
@@ -296,17 +355,15 @@ int fc_plan_input_from_models(const fc_dataset *ds, const fc_spr_model *model,
             }
     if ((rc = fc_spr_index_new(&y.sh, ds->zips, st, d, &ix)) != FC_OK) goto done;
     if ((rc = fc_spr_predictor_new(model, ix, st, d, &pr)) != FC_OK) goto done;
-    for (int64_t i = 0; i < r.n; i++) {
-        fc_spr_row row;
-        fc_spr_pred pred;
-        if (fc_spr_predict_row(pr, &r, veh, i, &row, &pred) != 0) continue;
-        double routes = pred.routes[FC_VAR_HYBRID];
-        if (!(routes > 0) || !isfinite(routes)) continue;
-        g.lpk[cell_of[i]] = log(r.packages[i]);
-        g.lroutes[cell_of[i]] = log(routes);
-        r.route_km[i] = pred.km;
-        r.routes[i] = routes;
-    }
+    /* The rows on threads, each with its own predictor (it holds scratch;
+     * the extra ones silent, their notes being the first one's). */
+    T = fc_parallel_threads(set->threads);
+    if (T > 64) T = 64;
+    for (int t = 1; t < T; t++)
+        if ((rc = fc_spr_predictor_new(model, ix, st, NULL, &prs[t])) != FC_OK) goto done;
+    prs[0] = pr;
+    predict_job pj = {prs, &r, veh, cell_of, &g};
+    fc_parallel_for(r.n, T, predict_one, &pj);
 
     in = fc_plan_input_new(ns, nm, nv, f->month0);
     if (!in) {
@@ -325,27 +382,46 @@ int fc_plan_input_from_models(const fc_dataset *ds, const fc_spr_model *model,
     skm = malloc((size_t)nz * sizeof *skm);
     shill = malloc((size_t)nz * sizeof *shill);
     sw = malloc((size_t)nz * sizeof *sw);
-    if (!skm || !shill || !sw) {
+    circ = malloc(((size_t)ns + 1) * sizeof *circ);
+    zst = malloc(((size_t)nz + 1) * sizeof *zst);
+    zoff = calloc((size_t)ns + 2, sizeof *zoff);
+    zlist = malloc(((size_t)nz + 1) * sizeof *zlist);
+    if (!skm || !shill || !sw || !circ || !zst || !zoff || !zlist) {
         rc = FC_EINTERNAL;
         goto done;
     }
+    /* Circuity per station, the model's last entry of that name. */
+    for (int32_t s = 0; s < ns; s++) circ[s] = 1.3;
+    for (int j = 0; ci >= 0 && j < model->nstations; j++) {
+        const char *name = model->st[j].name;
+        int32_t s = fc_intern_find(st->ids, name, strlen(name));
+        if (s >= 0 && s < ns) circ[s] = model->st[j].p[ci];
+    }
+    /* The zips each station serves on that day, in zip order, bucketed
+     * once (station s's are zlist[zoff[s] .. zoff[s+1]-1]): scanning every
+     * zip for every station and van type took seconds at 41,000 zips and
+     * 1,000 stations. */
+    int32_t p1 = y.level_day[1] - y.sh.t0;  /* the day of every such row */
+    for (int32_t z = 0; z < nz; z++) {
+        int32_t s = y.sh.packages[(size_t)p1 * (size_t)nz + (size_t)z] > 0
+                        ? fc_shipments_station(&y.sh, z, p1) : -1;
+        zst[z] = s >= 0 && s < ns ? s : -1;
+        if (zst[z] >= 0) zoff[s + 2]++;
+    }
+    for (int32_t s = 0; s < ns; s++) zoff[s + 2] += zoff[s + 1];
+    for (int32_t z = 0; z < nz; z++)
+        if (zst[z] >= 0) zlist[zoff[zst[z] + 1]++] = z;
     for (int64_t i = 0; i < r.n; i++) {
         int32_t s = r.station[i], v = r.van[i];
         if (cell_of[i] != (((int64_t)s * nm + 0) * nv + v) * NLEVEL + 1) continue;
         if (!(r.routes[i] > 0) || !isfinite(r.route_km[i])) continue;
-        double circ = 1.3;
-        for (int j = 0; ci >= 0 && j < model->nstations; j++)
-            if (strcmp(model->st[j].name, fc_intern_name(st->ids, s)) == 0) circ = model->st[j].p[ci];
-        int32_t p = r.day[i] - y.sh.t0;
         double stops_tot = 0, stem = 0;
         int n = 0;
-        for (int32_t z = 0; z < nz; z++) {
-            int32_t sp = y.sh.stops[(size_t)p * (size_t)nz + (size_t)z];
-            if (y.sh.packages[(size_t)p * (size_t)nz + (size_t)z] <= 0 ||
-                fc_shipments_station(&y.sh, z, p) != s)
-                continue;
+        for (int32_t j = zoff[s]; j < zoff[s + 1]; j++) {
+            int32_t z = zlist[j];
+            int32_t sp = y.sh.stops[(size_t)p1 * (size_t)nz + (size_t)z];
             double dist = fc_geo_km(st->lat[s], st->lon[s], ds->zips->lat[z], ds->zips->lon[z]);
-            skm[n] = 2 * dist * circ;
+            skm[n] = 2 * dist * circ[s];
             shill[n] = ds->zips->hilliness[z];
             sw[n] = sp;
             stops_tot += sp;
@@ -362,7 +438,8 @@ int fc_plan_input_from_models(const fc_dataset *ds, const fc_spr_model *model,
         if ((rc = fc_plan_input_set_route_sample(in, s, v, n, skm, shill, sw)) != FC_OK) goto done;
     }
 
-    fc_plan_source src = {&g, f->paths->paths, peak, month_pk, NULL, spr};
+    grid_curves(&g);
+    fc_plan_source src = {&g, f->paths->paths, peak, month_pk, NULL, spr, spr_many};
     rc = fc_plan_input_fill_routes(in, &src, set, d);
 done:
     if (rc == FC_OK) {
@@ -374,7 +451,12 @@ done:
     free(skm);
     free(shill);
     free(sw);
+    free(circ);
+    free(zst);
+    free(zoff);
+    free(zlist);
     fc_spr_predictor_free(pr);
+    for (int t = 1; t < T; t++) fc_spr_predictor_free(prs[t]);
     fc_spr_index_free(ix);
     free(cell_of);
     free(r.day);
@@ -387,6 +469,7 @@ done:
     free(r.route_km);
     free(g.lpk);
     free(g.lroutes);
+    free(g.cv);
     synth_free(&y);
     return rc;
 }

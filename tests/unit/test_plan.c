@@ -584,6 +584,58 @@ static void test_fill(void)
     fc_plan_input_free(b);
 }
 
+/* Paths in no order, with ties and empty days, and an SPR that varies
+ * with volume: the batch callback must give what spr gives day by day,
+ * and the quantiles what sorting gives. */
+static double cb_peak2(void *ud, int32_t s, int32_t m, int p)
+{
+    (void)ud;
+    (void)s;
+    return p % 11 == 0 ? 0 : 800 + 37 * ((p * 7919 + m) % 53);
+}
+static double cb_spr2(void *ud, int32_t s, int32_t m, int32_t v, double pk)
+{
+    (void)ud;
+    (void)s;
+    (void)m;
+    return (v == BIG ? 60 : 40) * pow(pk / 1000, 0.3);
+}
+static void cb_spr2_many(void *ud, int32_t s, int32_t m, int32_t v, int n, const double *pk,
+                         const double *lpk, double *out)
+{
+    for (int i = 0; i < n; i++) {
+        if (!(pk[i] > 0)) continue;
+        CHECK(lpk[i] == log(pk[i]));
+        out[i] = cb_spr2(ud, s, m, v, pk[i]);
+    }
+}
+
+static void test_fill_many(void)
+{
+    fc_plan_settings set;
+    fc_plan_settings_default(&set);
+    fc_plan_input *a = mk(3, 2, 1), *b = mk(3, 2, 1);
+    for (int s = 0; s < 3; s++) a->van_types[s] = b->van_types[s] = 1 << DIESEL | 1 << BIG;
+    fc_plan_source src = {.npaths = 100, .peak_packages = cb_peak2, .spr = cb_spr2};
+    CHECK(fc_plan_input_fill_routes(a, &src, &set, NULL) == FC_OK);
+    src.spr_many = cb_spr2_many;
+    CHECK(fc_plan_input_fill_routes(b, &src, &set, NULL) == FC_OK);
+    size_t cells = (size_t)FC_PLAN_SMV(a, 2, 1, a->nvans - 1) + 1;
+    CHECK(memcmp(a->routes_q, b->routes_q, cells * sizeof *a->routes_q) == 0);
+    CHECK(memcmp(a->routes_p50, b->routes_p50, cells * sizeof *a->routes_p50) == 0);
+    CHECK(memcmp(a->routes_shock, b->routes_shock, cells * sizeof *a->routes_shock) == 0);
+    CHECK(memcmp(a->routes_month, b->routes_month, cells * sizeof *a->routes_month) == 0);
+    double r[100], r2[100];
+    for (int p = 0; p < 100; p++) {
+        double pk = cb_peak2(NULL, 1, 1, p);
+        r[p] = r2[p] = pk > 0 ? pk / cb_spr2(NULL, 1, 1, BIG, pk) : 0;
+    }
+    CHECK(b->routes_q[FC_PLAN_SMV(b, 1, 1, BIG)] == fc_plan_quantile(r, 100, set.service_level));
+    CHECK(b->routes_p50[FC_PLAN_SMV(b, 1, 1, BIG)] == fc_plan_quantile(r2, 100, 0.5));
+    fc_plan_input_free(a);
+    fc_plan_input_free(b);
+}
+
 static void test_deterministic(void)
 {
     rs = 99;
@@ -619,6 +671,7 @@ int main(void)
     test_supply_binding();
     test_infeasible();
     test_fill();
+    test_fill_many();
     test_deterministic();
     return check_report();
 }
