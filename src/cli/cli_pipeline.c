@@ -29,8 +29,12 @@ int pipeline_load(cli *c, pipeline *p, const pipeline_opts *o)
         .threads = (int)threads,
         .zip_rows = 0,
     };
+    /* --threads reaches every stage: the fit and the plan as the forecast */
+    p->spr_settings.threads = threads;
     fc_plan_settings_default(&p->plan_settings);
-    return fc_plan_settings_from_json(&p->plan_settings, cfg->json, &c->diag);
+    st = fc_plan_settings_from_json(&p->plan_settings, cfg->json, &c->diag);
+    p->plan_settings.threads = threads;
+    return st;
 }
 
 int pipeline_model(cli *c, pipeline *p, const char *path)
