@@ -443,6 +443,22 @@ static void stats_add(double *ape, double *bias, double pred, double obs, double
     *bias += (rp - obs) / obs;
 }
 
+/* Each station's zip-mix centre over all its rows, for fc_parallel_for. */
+typedef struct centre_job {
+    fc_spr_model *m;
+    const int *fidx;
+    const fc_spr_index *ix;
+    const rowbuf *all;
+    const station_fit *f;
+} centre_job;
+
+static void centre_one(void *arg, int64_t si, int thread)
+{
+    const centre_job *j = arg;
+    (void)thread;
+    mix_centre(&j->m->mix, j->fidx, j->ix, j->all, j->f[si].k0, j->f[si].kend, j->m->st[si].mix_centre, NULL);
+}
+
 /* Put an even sample of max_days of each station's candidates first in
  * its run order[soff[si] .. soff[si+1]) (max_days 0, or a station with no
  * more: unchanged): candidate j of n is taken when floor((j+1) max / n)
@@ -601,10 +617,7 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
         fc_spr_station *ss = &m->st[si];
         int64_t before = soff[si], after = soff[si + 1];
         ss->days = (int)(after - before);
-        if (nmix > 0) {
-            if (!(ss->mix_centre = malloc((size_t)nmix * sizeof *ss->mix_centre))) goto oom;
-            mix_centre(&m->mix, fidx, ix, &all, before, after, ss->mix_centre, NULL);
-        }
+        if (nmix > 0 && !(ss->mix_centre = malloc((size_t)nmix * sizeof *ss->mix_centre))) goto oom;
         memcpy(ss->p, m->network, sizeof ss->p);
         for (int j = 0; j < NP; j++) ss->se[j] = NAN;
         ss->status = FC_SPR_FEW_DAYS;
@@ -615,6 +628,10 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
         ss->calibrated_days = sfit[si].run ? (int)(sfit[si].k1 - sfit[si].k0) : 0;
     }
     if (!(hw = malloc((3 * (size_t)all.n + 1) * sizeof *hw))) goto oom;
+    if (nmix > 0) {
+        centre_job cj = {m, fidx, ix, &all, sfit};
+        fc_parallel_for(nst, fc_parallel_threads(s->threads), centre_one, &cj);
+    }
     station_job sj = {&all, sfit, xnet, s, hw, 0};
     fc_parallel_for(nst, fc_parallel_threads(s->threads), station_fit_one, &sj);
     for (int si = 0; si < nst; si++) {
