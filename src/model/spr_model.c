@@ -306,6 +306,17 @@ static int rowbuf_fill(rowbuf *b, const fc_spr_index *ix, const fc_routes *r, co
 /* The plain physics (phys) and the hybrid's (physm: the mix parameters
  * with the zip-mix term) of every row of b, on threads (each with its
  * scratch terms). */
+/* A thread's zip-mix multipliers: w[z] is zip z's for station st[z] (-1:
+ * none yet). A zip's multiplier depends only on its station, not on the
+ * day, so each is worked out once rather than once per zip-day. */
+typedef struct mix_cache {
+    int32_t *st;
+    float *w;
+} mix_cache;
+
+static void mix_apply_cached(const fc_spr_mix *mx, const int *fidx, const double *centre, double bound,
+                             const fc_spr_index *ix, int32_t station, mix_cache *mc, fc_phys_zip *t, int nz);
+
 typedef struct phys_job {
     const fc_spr_model *m;
     const rowbuf *b;
@@ -315,6 +326,7 @@ typedef struct phys_job {
     double mix_bound, *phys, *physm;
     fc_phys_zip *scratch;
     int mz;
+    mix_cache *mc;          /* one per thread */
 } phys_job;
 
 static double eval_routes(const double *p, const rowbuf *b, int64_t k);
@@ -326,12 +338,14 @@ static void phys_one(void *arg, int64_t k, int thread)
     const phys_job *j = arg;
     const rowbuf *b = j->b;
     fc_phys_zip *scratch = j->scratch + (size_t)thread * (size_t)j->mz;
-    const fc_spr_station *ss = &j->m->st[j->r->station[b->src[k]]];
+    const int32_t si = j->r->station[b->src[k]];
+    const fc_spr_station *ss = &j->m->st[si];
     j->phys[k] = j->physm[k] = eval_routes(ss->p, b, k);
     if (j->m->mix.n > 0) {
         int nz = (int)(b->off[k + 1] - b->off[k]);
         memcpy(scratch, b->terms + b->off[k], (size_t)nz * sizeof *scratch);
-        mix_apply(&j->m->mix, j->fidx, ss->mix_centre, j->mix_bound, j->ix, scratch, nz);
+        mix_apply_cached(&j->m->mix, j->fidx, ss->mix_centre, j->mix_bound, j->ix, si, &j->mc[thread], scratch,
+                         nz);
         fc_phys_out o;
         fc_phys_eval(ss->pmix, scratch, nz, b->share[k], b->capv[k], b->shift[k], &o);
         j->physm[k] = o.routes;
@@ -367,6 +381,49 @@ static void mix_apply(const fc_spr_mix *mx, const int *fidx, const double *centr
         t[q].work_mult = (float)exp(lw > bound ? bound : lw < -bound ? -bound : lw);
     }
 }
+
+static void mix_apply_cached(const fc_spr_mix *mx, const int *fidx, const double *centre, double bound,
+                             const fc_spr_index *ix, int32_t station, mix_cache *mc, fc_phys_zip *t, int nz)
+{
+    for (int q = 0; q < nz; q++) {
+        int32_t z = t[q].zip;
+        if (mc->st[z] != station) {
+            mix_apply(mx, fidx, centre, bound, ix, t + q, 1);
+            mc->st[z] = station;
+            mc->w[z] = t[q].work_mult;
+        }
+        t[q].work_mult = mc->w[z];
+    }
+}
+
+/* T caches for nzip zips, empty; NULL on out of memory. */
+static mix_cache *mix_caches_new(int T, int32_t nzip)
+{
+    mix_cache *mc = calloc((size_t)T, sizeof *mc);
+    int bad = !mc;
+    for (int t = 0; t < T && !bad; t++) {
+        mc[t].st = malloc(((size_t)nzip + 1) * sizeof *mc[t].st);
+        mc[t].w = malloc(((size_t)nzip + 1) * sizeof *mc[t].w);
+        bad = !mc[t].st || !mc[t].w;
+        for (int32_t z = 0; !bad && z < nzip; z++) mc[t].st[z] = -1;
+    }
+    for (int t = 0; bad && mc && t < T; t++) {
+        free(mc[t].st);
+        free(mc[t].w);
+    }
+    if (bad) free(mc);
+    return bad ? NULL : mc;
+}
+
+static void mix_caches_free(mix_cache *mc, int T)
+{
+    for (int t = 0; mc && t < T; t++) {
+        free(mc[t].st);
+        free(mc[t].w);
+    }
+    free(mc);
+}
+
 
 /* Package-weighted mean of each mix attribute over rows [k0, k1) of b,
  * and (sd not NULL) its package-weighted sd, 0 when it has none. */
@@ -443,6 +500,27 @@ static void stats_add(double *ape, double *bias, double pred, double obs, double
     *bias += (rp - obs) / obs;
 }
 
+/* The zip-mix term set on the calibrated rows of each station (for the
+ * refit), for fc_parallel_for: the stations' terms are disjoint. */
+typedef struct apply_job {
+    const fc_spr_model *m;
+    const int *fidx;
+    const fc_spr_index *ix;
+    double bound;
+    rowbuf *all;
+    const station_fit *f;
+    mix_cache *mc;
+} apply_job;
+
+static void apply_one(void *arg, int64_t si, int thread)
+{
+    const apply_job *j = arg;
+    const rowbuf *b = j->all;
+    for (int64_t q = j->f[si].k0; q < j->f[si].k1; q++)
+        mix_apply_cached(&j->m->mix, j->fidx, j->m->st[si].mix_centre, j->bound, j->ix, (int32_t)si, &j->mc[thread],
+                         b->terms + b->off[q], (int)(b->off[q + 1] - b->off[q]));
+}
+
 /* Each station's zip-mix centre over all its rows, for fc_parallel_for. */
 typedef struct centre_job {
     fc_spr_model *m;
@@ -499,6 +577,7 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
     rowbuf all = {0}, b = {0};
     double *yc = NULL, *ym = NULL, *xm = NULL, *phys = NULL, *physm = NULL;
     double *zval = NULL;
+    mix_cache *pcache = NULL;
     station_fit *sfit = NULL;
     double *hw = NULL;
     fc_phys_zip *scratch = NULL;
@@ -735,10 +814,14 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
             /* each station's hybrid physics: refitted to convergence (with
              * the Huber weights of the plain calibration) with its zips'
              * mix term fixed, from where the joint fit left it */
-            for (int si = 0; si < nst; si++)
-                for (int64_t q = sfit[si].k0; q < sfit[si].k1; q++)
-                    mix_apply(mx, fidx, m->st[si].mix_centre, mix_bound, ix, all.terms + all.off[q],
-                              (int)(all.off[q + 1] - all.off[q]));
+            mix_cache *mc = mix_caches_new(fc_parallel_threads(s->threads), fc_spr_index_nzips(ix));
+            if (!mc) {
+                free(xs);
+                goto oom;
+            }
+            apply_job aj = {m, fidx, ix, mix_bound, &all, sfit, mc};
+            fc_parallel_for(nst, fc_parallel_threads(s->threads), apply_one, &aj);
+            mix_caches_free(mc, fc_parallel_threads(s->threads));
             for (int si = 0; si < nst; si++) {
                 sfit[si].run = m->st[si].status == FC_SPR_FITTED;
                 sfit[si].start = xs[si];
@@ -808,11 +891,12 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
     xm = malloc((size_t)n * (size_t)pm * sizeof *xm);
     fold = malloc((size_t)n * sizeof *fold);
     if (!yc || !ym || !phys || !physm || !scratch || !xm || !fold) goto oom;
+    if (nmix > 0 && !(pcache = mix_caches_new(T, fc_spr_index_nzips(ix)))) goto oom;
     int32_t dmin = INT32_MAX, dmax = INT32_MIN;
     double *lvl_sum = calloc((size_t)nst + 1, sizeof(double));
     if (!lvl_sum) goto oom;
     {
-        phys_job pj = {m, &all, r, ix, fidx, mix_bound, phys, physm, scratch, mz};
+        phys_job pj = {m, &all, r, ix, fidx, mix_bound, phys, physm, scratch, mz, pcache};
         fc_parallel_for(n, T, phys_one, &pj);
     }
     /* The zip-day terms (most of the fit's memory) are done with: freed
@@ -951,6 +1035,7 @@ done:
     free(hw);
     free(scratch);
     free(zval);
+    mix_caches_free(pcache, fc_parallel_threads(s->threads));
     free(fold);
     *out = m;
     return st;
