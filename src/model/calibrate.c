@@ -262,10 +262,9 @@ static void huber(const ctx *c, const double *x, double *e, double *w, double *t
  * s2 = f'f / (m - nx), from the Jacobian and residuals GSL holds. A
  * (nx x nx), g, d (nx): scratch. INFINITY when J'J is not positive
  * definite. */
-static double gn_distance(const gsl_multifit_nlinear_workspace *ws, gsl_matrix *A, gsl_vector *g,
-                          gsl_vector *d)
+static double gn_distance(gsl_multifit_nlinear_workspace *ws, gsl_matrix *A, gsl_vector *g, gsl_vector *d)
 {
-    const gsl_matrix *J = gsl_multifit_nlinear_jac((gsl_multifit_nlinear_workspace *)ws);
+    const gsl_matrix *J = gsl_multifit_nlinear_jac(ws);
     const gsl_vector *f = gsl_multifit_nlinear_residual(ws);
     const size_t m = J->size1, nx = J->size2;
     double ff = 0, q = 0;

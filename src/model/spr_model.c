@@ -396,6 +396,15 @@ static void mix_apply_cached(const fc_spr_mix *mx, const int *fidx, const double
     }
 }
 
+static void mix_caches_free(mix_cache *mc, int T)
+{
+    for (int t = 0; mc && t < T; t++) {
+        free(mc[t].st);
+        free(mc[t].w);
+    }
+    free(mc);
+}
+
 /* T caches for nzip zips, empty; NULL on out of memory. */
 static mix_cache *mix_caches_new(int T, int32_t nzip)
 {
@@ -407,21 +416,9 @@ static mix_cache *mix_caches_new(int T, int32_t nzip)
         bad = !mc[t].st || !mc[t].w;
         for (int32_t z = 0; !bad && z < nzip; z++) mc[t].st[z] = -1;
     }
-    for (int t = 0; bad && mc && t < T; t++) {
-        free(mc[t].st);
-        free(mc[t].w);
-    }
-    if (bad) free(mc);
-    return bad ? NULL : mc;
-}
-
-static void mix_caches_free(mix_cache *mc, int T)
-{
-    for (int t = 0; mc && t < T; t++) {
-        free(mc[t].st);
-        free(mc[t].w);
-    }
-    free(mc);
+    if (!bad) return mc;
+    mix_caches_free(mc, T);
+    return NULL;
 }
 
 
