@@ -355,6 +355,37 @@ static void test_mix_known_answer(void)
                 fprintf(stderr, "station %d %s: %g, truth %g\n", si, fc_phys_param_names[j], got, tr[si][j]);
             CHECK(fabs(got / tr[si][j] - 1) <= 0.01);
         }
+    /* Weights (a station fit's Huber weights) are kept: every 10th day
+     * made an outlier (routes and hours x1.4) and weighted down, the slope
+     * comes back within 1%; unweighted, the outliers pull it a quarter
+     * off (0.114). */
+    {
+        static double w[NS][3 * ND], bad_r[NS][ND], bad_h[NS][ND];
+        double bw[1] = {0}, bse[1], bu[1] = {0}, xw[NS][NP];
+        calib_rows rw[NS];
+        for (int si = 0; si < NS; si++) {
+            rw[si] = rows[si];
+            for (int d = 0; d < ND; d++) {
+                int out = d % 10 == 3;
+                bad_r[si][d] = obs_r[si][d] * (out ? 1.4 : 1.0);
+                bad_h[si][d] = obs_h[si][d] * (out ? 1.4 : 1.0);
+                for (int c = 0; c < 3; c++) w[si][3 * d + c] = out ? 1e-3 : 1.0;
+            }
+            rw[si].obs_r = bad_r[si];
+            rw[si].obs_h = bad_h[si];
+            for (int j = 0; j < NP; j++) xw[si][j] = log(tr[si][j]);
+        }
+        for (int si = 0; si < NS; si++) rw[si].w = w[si];
+        CHECK(calib_mix_fit(rw, NS, xw, prior, 100.0, bw, bse, &it, &s) == FC_OK);
+        CHECK(fabs(bw[0] / beta - 1) <= 0.01);
+        for (int si = 0; si < NS; si++) {
+            rw[si].w = NULL;
+            for (int j = 0; j < NP; j++) xw[si][j] = log(tr[si][j]);
+        }
+        CHECK(calib_mix_fit(rw, NS, xw, prior, 100.0, bu, bse, &it, &s) == FC_OK);
+        if (getenv("FC_TEST_VERBOSE")) fprintf(stderr, "slope weighted %g, unweighted %g\n", bw[0], bu[0]);
+        CHECK(fabs(bu[0] / beta - 1) > 0.01);
+    }
     /* An iteration limit of 1 is non-convergence (FC_ENOCONV), not a crash. */
     s.max_iter = 1;
     b[0] = 0;
