@@ -95,6 +95,16 @@ typedef struct fc_spr_row {
 void fc_spr_row_prepare(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *veh,
                         int64_t i, fc_phys_zip *terms, double *feat, fc_spr_row *row);
 
+/* The rows a station's physics is fitted on (fc_spr_fit): station s's
+ * candidate rows of r are order[soff[s] .. soff[s+1]-1]; for a station
+ * with more than max_days (> 0) of them, reorder its run so that an even
+ * sample of max_days comes first: its rows grouped by van type (in their
+ * order within a type), then row j of n taken when floor((j+1) max / n)
+ * steps -- each van type in proportion, spread over its whole history,
+ * every season and weekday. Within each part the rows stay in van-type
+ * order, and in their own order within a type. -1 on out of memory. */
+int fc_spr_sample_order(const fc_routes *r, int64_t *order, const int64_t *soff, int nst, int max_days);
+
 /* The number of zip terms fc_spr_row_prepare gives row i (row.nz), without
  * preparing it (to size buffers before filling them on threads). */
 int fc_spr_row_nzips(const fc_spr_index *ix, const fc_routes *r, int64_t i);

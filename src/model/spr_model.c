@@ -534,23 +534,33 @@ static void centre_one(void *arg, int64_t si, int thread)
     mix_centre(&j->m->mix, j->fidx, j->ix, j->all, j->f[si].k0, j->f[si].kend, j->m->st[si].mix_centre, NULL);
 }
 
-/* Put an even sample of max_days of each station's candidates first in
- * its run order[soff[si] .. soff[si+1]) (max_days 0, or a station with no
- * more: unchanged): candidate j of n is taken when floor((j+1) max / n)
- * steps, so the sample spans the whole history, every season and weekday.
- * Both parts keep their order. -1 on out of memory. */
-static int even_sample_first(int64_t *order, const int64_t *soff, int nst, int max_days)
+int fc_spr_sample_order(const fc_routes *r, int64_t *order, const int64_t *soff, int nst, int max_days)
 {
     int64_t most = 0;
+    int32_t nvan = 1;
     for (int si = 0; si < nst; si++)
         if (soff[si + 1] - soff[si] > most) most = soff[si + 1] - soff[si];
     if (max_days <= 0 || most <= max_days) return 0;
-    int64_t *tmp = malloc((size_t)most * sizeof *tmp);
-    if (!tmp) return -1;
+    for (int64_t c = 0; c < soff[nst]; c++)
+        if (r->van[order[c]] + 1 > nvan) nvan = r->van[order[c]] + 1;
+    int64_t *tmp = malloc((size_t)most * sizeof *tmp), *at = malloc(((size_t)nvan + 1) * sizeof *at);
+    if (!tmp || !at) {
+        free(tmp);
+        free(at);
+        return -1;
+    }
     for (int si = 0; si < nst; si++) {
         int64_t n = soff[si + 1] - soff[si], a = 0, b = max_days;
         if (n <= max_days) continue;
         int64_t *o = order + soff[si];
+        /* grouped by van type (counting sort, stable), so that a stride
+         * cannot fall in step with the types' turns in the file (two types
+         * a day and max_days = n / 2 would take one type only) */
+        memset(at, 0, ((size_t)nvan + 1) * sizeof *at);
+        for (int64_t j = 0; j < n; j++) at[r->van[o[j]] + 1]++;
+        for (int32_t v = 0; v < nvan; v++) at[v + 1] += at[v];
+        for (int64_t j = 0; j < n; j++) tmp[at[r->van[o[j]]]++] = o[j];
+        memcpy(o, tmp, (size_t)n * sizeof *o);
         for (int64_t j = 0; j < n; j++) {
             int take = (j + 1) * max_days / n > j * max_days / n;
             tmp[take ? a++ : b++] = o[j];
@@ -558,6 +568,7 @@ static int even_sample_first(int64_t *order, const int64_t *soff, int nst, int m
         memcpy(o, tmp, (size_t)n * sizeof *o);
     }
     free(tmp);
+    free(at);
     return 0;
 }
 
@@ -672,7 +683,7 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
      *    max_days of them, put first in its run of order[]; the rest
      *    follow, for the learned parts and the in-sample figures. */
     if (!(sfit = calloc((size_t)nst + 1, sizeof *sfit))) goto oom;
-    if (even_sample_first(order, soff, nst, s->max_days)) goto oom;
+    if (fc_spr_sample_order(r, order, soff, nst, s->max_days)) goto oom;
     {
         int64_t *kept = malloc(((size_t)ncand + 1) * sizeof *kept);
         int bad = !kept || rowbuf_fill(&all, ix, r, veh, order, ncand, s->default_shift_hours,

@@ -465,6 +465,44 @@ static void to_stderr(void *ud, fc_level level, const char *msg)
     if (getenv("FC_TEST_VERBOSE")) fprintf(stderr, "%s\n", msg);
 }
 
+/* fc_spr_sample_order: a station with more rows than max_days gets an
+ * even sample first, each van type in proportion and spread over time,
+ * even when the types take turns in the file (two a day, max_days half
+ * the rows: a plain stride would take one type only); a station with no
+ * more rows than max_days keeps its order. */
+static void test_sample_order(void)
+{
+    enum { N = 200, M = 100, N2 = 30 };
+    static int32_t day[N + N2], station[N + N2], van[N + N2];
+    fc_routes r = {.n = N + N2, .day = day, .station = station, .van = van};
+    int64_t order[N + N2], soff[3] = {0, N, N + N2};
+    for (int i = 0; i < N + N2; i++) {
+        station[i] = i < N ? 0 : 1;
+        day[i] = i < N ? i / 2 : i - N;
+        van[i] = i < N ? i % 2 : 0;
+        order[i] = i;
+    }
+    CHECK(fc_spr_sample_order(&r, order, soff, 2, M) == 0);
+    int nv[2] = {0, 0}, early[2] = {0, 0}, late[2] = {0, 0}, seen[N] = {0};
+    for (int k = 0; k < M; k++) {
+        int64_t i = order[k];
+        CHECK(i >= 0 && i < N && !seen[i]);
+        if (i < 0 || i >= N) continue;
+        seen[i] = 1;
+        nv[van[i]]++;
+        if (day[i] < N / 6) early[van[i]]++;
+        if (day[i] >= N / 2 - N / 6) late[van[i]]++;
+    }
+    CHECK(nv[0] == M / 2 && nv[1] == M / 2);
+    CHECK(early[0] >= 14 && early[1] >= 14 && late[0] >= 14 && late[1] >= 14);
+    for (int k = M; k < N; k++) CHECK(order[k] >= 0 && order[k] < N && !seen[order[k]]);
+    for (int k = N; k < N + N2; k++) CHECK(order[k] == k);
+    /* max_days 0: all rows, nothing moves */
+    for (int i = 0; i < N + N2; i++) order[i] = i;
+    CHECK(fc_spr_sample_order(&r, order, soff, 2, 0) == 0);
+    for (int i = 0; i < N + N2; i++) CHECK(order[i] == i);
+}
+
 static void test_end_to_end(void)
 {
     snprintf(dir, sizeof dir, "%s/fc_spr_test_XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -688,6 +726,7 @@ int main(void)
     test_physics_hand();
     test_known_answer();
     test_ridge();
+    test_sample_order();
     test_end_to_end();
     test_physics_work_mult();
     test_physics_grad();
