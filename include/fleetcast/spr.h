@@ -28,7 +28,8 @@ typedef struct fc_spr_settings {
     int max_iter;               /* trust-region iterations per fit (500) */
     int network_rows;           /* rows sampled for the network-wide fit (4000) */
     int max_days;               /* route-days calibrated per station, an even sample
-                                 * of its history when it has more (730; 0: all) */
+                                 * of its history when it has more (730; 0: all;
+                                 * never fewer than min_days) */
     double prior_sd;            /* log-sd of the pull toward network values (0.15) */
     double network_prior_sd;    /* log-sd of the pull toward textbook defaults (0.3) */
     double stem_prior_sd;       /* log-sd (at most) of the pull of v_stem and circuity

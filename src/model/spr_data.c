@@ -96,12 +96,6 @@ int fc_spr_settings_from_json(fc_spr_settings *s, const cJSON *model, fc_diag *d
         if (specs[k].is_int) *(int *)p = (int)v;
         else *(double *)p = v;
     }
-    /* a station is fitted on at most max_days days, and only with min_days */
-    if (st == FC_OK && s->max_days > 0 && s->max_days < s->min_days) {
-        fc_diag_error(d, FC_EDATA, "config: model.max_days: expected 0 (all days) or at least model.min_days (%d)",
-                      s->min_days);
-        st = FC_EDATA;
-    }
     return st;
 }
 

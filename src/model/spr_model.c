@@ -683,7 +683,9 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
      *    max_days of them, put first in its run of order[]; the rest
      *    follow, for the learned parts and the in-sample figures. */
     if (!(sfit = calloc((size_t)nst + 1, sizeof *sfit))) goto oom;
-    if (fc_spr_sample_order(r, order, soff, nst, s->max_days)) goto oom;
+    /* never fewer than min_days: a station with them is fitted on them */
+    const int max_days = s->max_days > 0 && s->max_days < s->min_days ? s->min_days : s->max_days;
+    if (fc_spr_sample_order(r, order, soff, nst, max_days)) goto oom;
     {
         int64_t *kept = malloc(((size_t)ncand + 1) * sizeof *kept);
         int bad = !kept || rowbuf_fill(&all, ix, r, veh, order, ncand, s->default_shift_hours,
@@ -694,7 +696,7 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
         if (!bad)
             for (int si = 0; si <= nst; si++) {
                 int64_t n = si < nst ? soff[si + 1] - soff[si] : 0;
-                sfit[si].k1 = kept[soff[si] + (s->max_days > 0 && n > s->max_days ? s->max_days : n)];
+                sfit[si].k1 = kept[soff[si] + (max_days > 0 && n > max_days ? max_days : n)];
                 soff[si] = kept[soff[si]];
             }
         free(kept);

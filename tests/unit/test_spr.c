@@ -637,6 +637,13 @@ static void test_end_to_end(void)
         }
         CHECK(m4 && m4->train.rows == m->train.rows);
         fc_spr_model_free(m4);
+        /* never fewer than min_days */
+        s2.max_days = 10;
+        s2.min_days = 40;
+        m4 = NULL;
+        CHECK(fc_spr_fit(ix, ds.routes, ds.vehicles, NULL, &s2, &d, &m4) == FC_OK);
+        CHECK(m4 && m4->st[0].calibrated_days == 40 && m4->st[1].calibrated_days == 40);
+        fc_spr_model_free(m4);
     }
     /* The correction works on within-station deviations: each station
      * carries its training mean of every correction feature, and the
