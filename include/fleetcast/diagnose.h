@@ -37,6 +37,8 @@ typedef struct fc_dx_settings {
     double min_share;   /* zips below this mean share are not tested (0.005) */
     double low_day;     /* days below this share of the station's median
                            packages (holidays) are left out (0.3) */
+    int threads;        /* stations tested in parallel (0: one per core); not a
+                           setting of the tests: results do not depend on it */
 } fc_dx_settings;
 
 void fc_dx_settings_default(fc_dx_settings *s);

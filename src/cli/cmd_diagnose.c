@@ -16,7 +16,8 @@ static const char help[] =
     "Usage: fleetcast diagnose --config F | --shipments F --routes F --zips F\n"
     "                          --stations F --vehicles F [--model model.json]\n"
     "                          [--alpha A] [--correction bh|bonferroni]\n"
-    "                          [--drift-weeks N] [--format text|csv|json] [-o FILE]\n\n"
+    "                          [--drift-weeks N] [--threads N] [--format text|csv|json]\n"
+    "                          [-o FILE]\n\n"
     "Find zips and stations whose routes depart from the hybrid SPR model\n"
     "(docs/diagnose.md). The model is fitted on the data (or read with --model);\n"
     "every station-day's residual log(observed / hybrid) of route hours (and of\n"
@@ -38,6 +39,8 @@ static const char help[] =
     "  --alpha A          error rate of the corrections (default 0.01)\n"
     "  --correction C     across zips: bh (Benjamini-Hochberg, default) or bonferroni\n"
     "  --drift-weeks N    weeks of the station drift test (default 8)\n"
+    "  --threads N        worker threads for the fit and the tests (default: all\n"
+    "                     cores; the results do not depend on it)\n"
     "  --format FMT       text (default), csv (every tested zip and station) or json\n"
     "  -o, --output FILE  write to FILE (atomically) instead of stdout\n"
     "  -q, --quiet        errors only;  -v, --verbose: more detail\n"
@@ -231,6 +234,7 @@ int cmd_diagnose(int argc, char **argv)
         {"alpha", required_argument, NULL, OPT_ALPHA},
         {"correction", required_argument, NULL, OPT_CORRECTION},
         {"drift-weeks", required_argument, NULL, OPT_DRIFT_WEEKS},
+        {"threads", required_argument, NULL, OPT_THREADS},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"output", required_argument, NULL, 'o'},
         {NULL, 0, NULL, 0}};
@@ -254,6 +258,12 @@ int cmd_diagnose(int argc, char **argv)
                 return cli_exit(&c, cli_usage_error(&c, "--drift-weeks: expected a whole number, got \"%s\"", optarg));
             set.drift_weeks = (int)v;
             continue;
+        case OPT_THREADS: {
+            long t = 0;
+            if (cli_int_option(&c, "threads", optarg, 1, 64, &t)) return cli_exit(&c, FC_EUSAGE);
+            set.threads = (int)t;
+            continue;
+        }
         case OPT_CORRECTION:
             if (strcmp(optarg, "bh") == 0) set.correction = FC_DX_BH;
             else if (strcmp(optarg, "bonferroni") == 0) set.correction = FC_DX_BONFERRONI;
@@ -278,6 +288,7 @@ int cmd_diagnose(int argc, char **argv)
     fc_spr_predictor *pr = NULL;
     fc_diagnosis *dx = NULL;
     st = cli_spr_load(&c, &ds, &s, 0);
+    s.threads = set.threads;
     if (st == FC_OK) st = fc_spr_index_new(ds.shipments, ds.zips, ds.stations, &c.diag, &ix);
     if (st == FC_OK && !m) {
         st = fc_spr_fit(ix, ds.routes, ds.vehicles, NULL, &s, &c.diag, &m);

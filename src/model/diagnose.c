@@ -11,6 +11,7 @@
 #include <gsl/gsl_sort.h>
 #include "fleetcast/date.h"
 #include "fleetcast/diagnose.h"
+#include "fleetcast/parallel.h"
 
 void fc_dx_settings_default(fc_dx_settings *s)
 {
@@ -22,6 +23,7 @@ void fc_dx_settings_default(fc_dx_settings *s)
     s->drift_weeks = 8;
     s->min_share = 0.005;
     s->low_day = 0.3;
+    s->threads = 0;
 }
 
 const char *fc_dx_kind_name(int kind)
@@ -449,7 +451,7 @@ static int month_starts(const panel *p, int lo, int hi, int min_side, int32_t *o
 /* ---- the tests of one station ---- */
 
 typedef struct work {
-    double *y, *x[MAXK], *u, *tmp;
+    double *y, *x[MAXK], *u;
 } work;
 
 /* y and regressors, weighted and residualised on basis b; returns 0 or -1. */
@@ -745,6 +747,64 @@ static int correct_zips(fc_diagnosis *dx)
     return 0;
 }
 
+/* One station's tests (an item of fc_parallel_for): its panel and
+ * controls built and freed here, the regressions in its thread's work
+ * buffers, its flagged zips into its own slots of dx->zips; merged in
+ * station order afterwards, so nothing depends on the thread count. */
+typedef struct station_res {
+    int state;              /* 0 tested, 1 too few days (n), -1 out of memory */
+    int n, nd, nz;
+    int64_t ntests;
+    fc_dx_station so;
+} station_res;
+
+typedef struct dx_job {
+    const acc *ac;
+    const double *net;
+    int32_t dmin;
+    int ndays, has_hours, nst_data;
+    const fc_shipments *sh;
+    const int32_t *zl, *zoff, *fill;
+    const fc_dx_settings *s;
+    work *w;                /* one per thread */
+    fc_dx_zip *zips;        /* station sid's from zoff[sid] */
+    station_res *res;
+} dx_job;
+
+static void station_one(void *arg, int64_t i, int thread)
+{
+    const dx_job *j = arg;
+    const int32_t sid = (int32_t)i;
+    station_res *res = &j->res[sid];
+    panel p;
+    ctrl c;
+    memset(&p, 0, sizeof p);
+    memset(&c, 0, sizeof c);
+    memset(res, 0, sizeof *res);
+    res->state = -1;
+    if (panel_build(&p, j->ac + (size_t)sid * j->ndays, j->net, j->dmin, j->ndays, j->has_hours, j->sh,
+                    j->zl + j->zoff[sid], j->fill[sid], sid, j->s))
+        goto out;
+    p.use_other = j->nst_data >= FC_DX_MIN_OTHER + 1 && p.n_other >= p.n / 2;
+    if (p.n < 2 * j->s->min_side) {
+        res->state = 1;
+        res->n = p.n;
+        goto out;
+    }
+    if (ctrl_build(&c, &p)) goto out;
+    res->so.station = sid;
+    if (station_tests(&p, &c, j->has_hours, j->s, &j->w[thread], &res->so, &res->nd)) goto out;
+    for (int k = 0; k < p.nz; k++) {
+        fc_dx_zip *zo = &j->zips[j->zoff[sid] + res->nz];
+        if (zip_tests(&p, &c, j->has_hours, k, j->s, &j->w[thread], sid, zo, &res->ntests)) goto out;
+        if (zo->kind >= 0) res->nz++;
+    }
+    res->state = 0;
+out:
+    ctrl_free(&c);
+    panel_free(&p);
+}
+
 int fc_diagnosis_run(fc_spr_predictor *pr, const fc_routes *r, const fc_vehicles *veh,
                      const fc_shipments *sh, int nstations, const fc_dx_settings *s,
                      fc_diag *d, fc_diagnosis **out)
@@ -765,12 +825,6 @@ int fc_diagnosis_run(fc_spr_predictor *pr, const fc_routes *r, const fc_vehicles
     int32_t *zoff = calloc((size_t)nstations + 1, sizeof(int32_t));
     int32_t *zl = NULL;
     double *net = NULL;
-    panel p;
-    ctrl c;
-    memset(&p, 0, sizeof p);
-    memset(&c, 0, sizeof c);
-    work w;
-    memset(&w, 0, sizeof w);
     int st = FC_OK;
     if (!dx || !ac || !zoff) goto oom;
     dx->settings = *s;
@@ -813,10 +867,7 @@ int fc_diagnosis_run(fc_spr_predictor *pr, const fc_routes *r, const fc_vehicles
         }
     dx->st = calloc((size_t)nstations, sizeof *dx->st);
     dx->zips = calloc((size_t)(zoff[nstations] > 0 ? zoff[nstations] : 1), sizeof *dx->zips);
-    w.y = malloc(sizeof(double) * ndays);
-    w.u = malloc(sizeof(double) * ndays);
-    for (int i = 0; i < MAXK; i++) w.x[i] = malloc(sizeof(double) * ndays);
-    if (!dx->st || !dx->zips || !w.y || !w.u || !w.x[0] || !w.x[1] || !w.x[2] || !w.x[3]) {
+    if (!dx->st || !dx->zips) {
         free(fill);
         goto oom;
     }
@@ -838,47 +889,48 @@ int fc_diagnosis_run(fc_spr_predictor *pr, const fc_routes *r, const fc_vehicles
         for (int i = 0; i < ndays && !any; i++) any = acc_ok(&ac[(size_t)sid * ndays + i], r->has_hours);
         nst_data += any;
     }
-    int total_dates = 0;
-    for (int32_t sid = 0; sid < nstations; sid++) {
-        if (panel_build(&p, ac + (size_t)sid * ndays, net, dmin, ndays, r->has_hours, sh, zl + zoff[sid],
-                        fill[sid], sid, s)) {
-            free(fill);
-            goto oom;
+    {
+        /* the stations on threads, then merged in station order */
+        const int T = fc_parallel_threads(s->threads);
+        station_res *res = calloc((size_t)nstations + 1, sizeof *res);
+        work *wt = calloc((size_t)T, sizeof *wt);
+        int bad = !res || !wt;
+        for (int t = 0; t < T && !bad; t++) {
+            wt[t].y = malloc(sizeof(double) * ndays);
+            wt[t].u = malloc(sizeof(double) * ndays);
+            bad = !wt[t].y || !wt[t].u;
+            for (int i = 0; i < MAXK && !bad; i++) bad = !(wt[t].x[i] = malloc(sizeof(double) * ndays));
         }
-        p.use_other = nst_data >= FC_DX_MIN_OTHER + 1 && p.n_other >= p.n / 2;
-        if (p.n < 2 * s->min_side) {
-            if (p.n > 0)
-                fc_diag_note(d, "station %d: %d usable days, too few to diagnose", (int)sid, p.n);
-            panel_free(&p);
-            continue;
+        if (!bad) {
+            dx_job dj = {ac, net, dmin, ndays, r->has_hours, nst_data, sh, zl, zoff, fill, s, wt, dx->zips, res};
+            fc_parallel_for(nstations, T, station_one, &dj);
         }
-        if (ctrl_build(&c, &p)) {
-            free(fill);
-            goto oom;
-        }
-        fc_dx_station *so = &dx->st[dx->nstations++];
-        so->station = sid;
-        int nd = 0;
-        if (station_tests(&p, &c, r->has_hours, s, &w, so, &nd)) {
-            free(fill);
-            goto oom;
-        }
-        total_dates += nd;
-        so->change_p_adj = nd; /* scaled below, once the station count is known */
-        for (int k = 0; k < p.nz; k++) {
-            fc_dx_zip *zo = &dx->zips[dx->nzips];
-            if (zip_tests(&p, &c, r->has_hours, k, s, &w, sid, zo, &dx->ntests)) {
-                free(fill);
-                goto oom;
+        for (int32_t sid = 0; sid < nstations && !bad; sid++) {
+            const station_res *rs = &res[sid];
+            if (rs->state < 0) {
+                bad = 1;
+            } else if (rs->state == 1) {
+                if (rs->n > 0) fc_diag_note(d, "station %d: %d usable days, too few to diagnose", (int)sid, rs->n);
+            } else {
+                fc_dx_station *so = &dx->st[dx->nstations++];
+                *so = rs->so;
+                so->change_p_adj = rs->nd; /* scaled below, once the station count is known */
+                /* its flagged zips, moved up behind the previous stations' */
+                memmove(&dx->zips[dx->nzips], &dx->zips[zoff[sid]], (size_t)rs->nz * sizeof *dx->zips);
+                dx->nzips += rs->nz;
+                dx->ntests += rs->ntests;
             }
-            if (zo->kind >= 0) dx->nzips++;
         }
-        ctrl_free(&c);
-        memset(&c, 0, sizeof c);
-        panel_free(&p);
+        for (int t = 0; wt && t < T; t++) {
+            free(wt[t].y);
+            free(wt[t].u);
+            for (int i = 0; i < MAXK; i++) free(wt[t].x[i]);
+        }
+        free(wt);
+        free(res);
+        free(fill);
+        if (bad) goto oom;
     }
-    free(fill);
-    (void)total_dates;
     for (int i = 0; i < dx->nstations; i++) {
         fc_dx_station *so = &dx->st[i];
         double nd = so->change_p_adj > 0 ? so->change_p_adj : 1;
@@ -902,11 +954,6 @@ oom:
     fc_diag_error(d, FC_EINTERNAL, "out of memory");
     st = FC_EINTERNAL;
 done:
-    ctrl_free(&c);
-    panel_free(&p);
-    free(w.y);
-    free(w.u);
-    for (int i = 0; i < MAXK; i++) free(w.x[i]);
     free(ac);
     free(net);
     free(zoff);
