@@ -244,22 +244,23 @@ static void fill_one(void *arg, int64_t v, int thread)
     rowbuf_set(b, k, i, &row, j->default_shift);
 }
 
-/* The indices 0 .. nc-1 of the candidates into visit, ordered by day
- * (counting sort; in candidate order within a day). -1 on out of memory. */
-static int by_day(const fc_routes *r, const int64_t *cand, int64_t nc, int64_t *visit)
+/* The positions 0 .. n-1 of the items ids[] into pos, ordered by their
+ * key col[ids[i]] (counting sort, stable: in their own order within a
+ * key). -1 on out of memory. */
+static int order_by(const int32_t *col, const int64_t *ids, int64_t n, int64_t *pos)
 {
-    if (nc == 0) return 0;
+    if (n == 0) return 0;
     int32_t lo = INT32_MAX, hi = INT32_MIN;
-    for (int64_t c = 0; c < nc; c++) {
-        int32_t d = r->day[cand[c]];
-        if (d < lo) lo = d;
-        if (d > hi) hi = d;
+    for (int64_t i = 0; i < n; i++) {
+        int32_t v = col[ids[i]];
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
     }
     int64_t *at = calloc((size_t)(hi - lo) + 2, sizeof *at);
     if (!at) return -1;
-    for (int64_t c = 0; c < nc; c++) at[r->day[cand[c]] - lo + 1]++;
-    for (int64_t d = 0; d <= (int64_t)hi - lo; d++) at[d + 1] += at[d];
-    for (int64_t c = 0; c < nc; c++) visit[at[r->day[cand[c]] - lo]++] = c;
+    for (int64_t i = 0; i < n; i++) at[col[ids[i]] - lo + 1]++;
+    for (int64_t v = 0; v <= (int64_t)hi - lo; v++) at[v + 1] += at[v];
+    for (int64_t i = 0; i < n; i++) pos[at[col[ids[i]] - lo]++] = i;
     free(at);
     return 0;
 }
@@ -274,7 +275,7 @@ static int rowbuf_fill(rowbuf *b, const fc_spr_index *ix, const fc_routes *r, co
      * by station). */
     int64_t *visit = malloc(((size_t)nc + 1) * sizeof *visit);
     fill_job j = {b, ix, r, veh, cand, kept, visit, malloc(((size_t)nc + 1) * sizeof(int)), default_shift};
-    if (!j.nz || !visit || by_day(r, cand, nc, visit)) {
+    if (!j.nz || !visit || order_by(r->day, cand, nc, visit)) {
         free(j.nz);
         free(visit);
         return -1;
@@ -303,9 +304,6 @@ static int rowbuf_fill(rowbuf *b, const fc_spr_index *ix, const fc_routes *r, co
     return bad ? -1 : 0;
 }
 
-/* The plain physics (phys) and the hybrid's (physm: the mix parameters
- * with the zip-mix term) of every row of b, on threads (each with its
- * scratch terms). */
 /* A thread's zip-mix multipliers: w[z] is zip z's for station st[z] (-1:
  * none yet). A zip's multiplier depends only on its station, not on the
  * day, so each is worked out once rather than once per zip-day. */
@@ -317,6 +315,9 @@ typedef struct mix_cache {
 static void mix_apply_cached(const fc_spr_mix *mx, const int *fidx, const double *centre, double bound,
                              const fc_spr_index *ix, int32_t station, mix_cache *mc, fc_phys_zip *t, int nz);
 
+/* The plain physics (phys) and the hybrid's (physm: the mix parameters
+ * with the zip-mix term) of every row of b, on threads (each with its
+ * scratch terms and cache). */
 typedef struct phys_job {
     const fc_spr_model *m;
     const rowbuf *b;
@@ -420,7 +421,6 @@ static mix_cache *mix_caches_new(int T, int32_t nzip)
     mix_caches_free(mc, T);
     return NULL;
 }
-
 
 /* Package-weighted mean of each mix attribute over rows [k0, k1) of b,
  * and (sd not NULL) its package-weighted sd, 0 when it has none. */
@@ -537,39 +537,28 @@ static void centre_one(void *arg, int64_t si, int thread)
 int fc_spr_sample_order(const fc_routes *r, int64_t *order, const int64_t *soff, int nst, int max_days)
 {
     int64_t most = 0;
-    int32_t nvan = 1;
     for (int si = 0; si < nst; si++)
         if (soff[si + 1] - soff[si] > most) most = soff[si + 1] - soff[si];
     if (max_days <= 0 || most <= max_days) return 0;
-    for (int64_t c = 0; c < soff[nst]; c++)
-        if (r->van[order[c]] + 1 > nvan) nvan = r->van[order[c]] + 1;
-    int64_t *tmp = malloc((size_t)most * sizeof *tmp), *at = malloc(((size_t)nvan + 1) * sizeof *at);
-    if (!tmp || !at) {
-        free(tmp);
-        free(at);
-        return -1;
-    }
-    for (int si = 0; si < nst; si++) {
+    int64_t *tmp = malloc((size_t)most * sizeof *tmp), *pos = malloc((size_t)most * sizeof *pos);
+    int st = tmp && pos ? 0 : -1;
+    for (int si = 0; si < nst && st == 0; si++) {
         int64_t n = soff[si + 1] - soff[si], a = 0, b = max_days;
         if (n <= max_days) continue;
         int64_t *o = order + soff[si];
-        /* grouped by van type (counting sort, stable), so that a stride
-         * cannot fall in step with the types' turns in the file (two types
-         * a day and max_days = n / 2 would take one type only) */
-        memset(at, 0, ((size_t)nvan + 1) * sizeof *at);
-        for (int64_t j = 0; j < n; j++) at[r->van[o[j]] + 1]++;
-        for (int32_t v = 0; v < nvan; v++) at[v + 1] += at[v];
-        for (int64_t j = 0; j < n; j++) tmp[at[r->van[o[j]]]++] = o[j];
-        memcpy(o, tmp, (size_t)n * sizeof *o);
+        /* grouped by van type, so that a stride cannot fall in step with
+         * the types' turns in the file (two types a day and max_days =
+         * n / 2 would take one type only) */
+        if ((st = order_by(r->van, o, n, pos)) != 0) break;
+        for (int64_t j = 0; j < n; j++) tmp[j] = o[pos[j]];
         for (int64_t j = 0; j < n; j++) {
             int take = (j + 1) * max_days / n > j * max_days / n;
-            tmp[take ? a++ : b++] = o[j];
+            o[take ? a++ : b++] = tmp[j];
         }
-        memcpy(o, tmp, (size_t)n * sizeof *o);
     }
     free(tmp);
-    free(at);
-    return 0;
+    free(pos);
+    return st;
 }
 
 int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *veh,
@@ -579,6 +568,7 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
     *out = NULL;
     const int nst = fc_spr_index_nstations(ix);
     const int nf = fc_spr_index_nfeat(ix);
+    const int T = fc_parallel_threads(s->threads);
     int st = FC_EINTERNAL;
     fc_spr_model *m = calloc(1, sizeof *m);
     int64_t *soff = calloc((size_t)nst + 2, sizeof *soff), *order = NULL, *fill = NULL;
@@ -688,8 +678,7 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
     if (fc_spr_sample_order(r, order, soff, nst, max_days)) goto oom;
     {
         int64_t *kept = malloc(((size_t)ncand + 1) * sizeof *kept);
-        int bad = !kept || rowbuf_fill(&all, ix, r, veh, order, ncand, s->default_shift_hours,
-                                       fc_parallel_threads(s->threads), kept);
+        int bad = !kept || rowbuf_fill(&all, ix, r, veh, order, ncand, s->default_shift_hours, T, kept);
         /* a station's candidates are order[soff[si] .. soff[si+1]): its rows
          * are from the first kept of them; its calibrated rows end at the
          * first kept after its sample */
@@ -719,10 +708,10 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
     if (!(hw = malloc((3 * (size_t)all.n + 1) * sizeof *hw))) goto oom;
     if (nmix > 0) {
         centre_job cj = {m, fidx, ix, &all, sfit};
-        fc_parallel_for(nst, fc_parallel_threads(s->threads), centre_one, &cj);
+        fc_parallel_for(nst, T, centre_one, &cj);
     }
     station_job sj = {&all, sfit, xnet, s, hw, 0};
-    fc_parallel_for(nst, fc_parallel_threads(s->threads), station_fit_one, &sj);
+    fc_parallel_for(nst, T, station_fit_one, &sj);
     for (int si = 0; si < nst; si++) {
         fc_spr_station *ss = &m->st[si];
         const calib_result *c = &sfit[si].res;
@@ -824,20 +813,20 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
             /* each station's hybrid physics: refitted to convergence (with
              * the Huber weights of the plain calibration) with its zips'
              * mix term fixed, from where the joint fit left it */
-            mix_cache *mc = mix_caches_new(fc_parallel_threads(s->threads), fc_spr_index_nzips(ix));
+            mix_cache *mc = mix_caches_new(T, fc_spr_index_nzips(ix));
             if (!mc) {
                 free(xs);
                 goto oom;
             }
             apply_job aj = {m, fidx, ix, mix_bound, &all, sfit, mc};
-            fc_parallel_for(nst, fc_parallel_threads(s->threads), apply_one, &aj);
-            mix_caches_free(mc, fc_parallel_threads(s->threads));
+            fc_parallel_for(nst, T, apply_one, &aj);
+            mix_caches_free(mc, T);
             for (int si = 0; si < nst; si++) {
                 sfit[si].run = m->st[si].status == FC_SPR_FITTED;
                 sfit[si].start = xs[si];
             }
             sj.refit = 1;
-            fc_parallel_for(nst, fc_parallel_threads(s->threads), station_fit_one, &sj);
+            fc_parallel_for(nst, T, station_fit_one, &sj);
             for (int64_t t = 0; t < all.nterms; t++) all.terms[t].work_mult = 0;
             for (int si = 0; si < nst; si++) {
                 fc_spr_station *ss = &m->st[si];
@@ -896,7 +885,7 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
     ym = malloc((size_t)n * sizeof *ym);
     phys = malloc((size_t)n * sizeof *phys);
     physm = malloc((size_t)n * sizeof *physm);
-    const int T = fc_parallel_threads(s->threads), mz = fc_spr_index_max_zips(ix);
+    const int mz = fc_spr_index_max_zips(ix);
     scratch = malloc((size_t)T * (size_t)mz * sizeof *scratch);
     xm = malloc((size_t)n * (size_t)pm * sizeof *xm);
     fold = malloc((size_t)n * sizeof *fold);
@@ -1045,7 +1034,7 @@ done:
     free(hw);
     free(scratch);
     free(zval);
-    mix_caches_free(pcache, fc_parallel_threads(s->threads));
+    mix_caches_free(pcache, T);
     free(fold);
     *out = m;
     return st;
