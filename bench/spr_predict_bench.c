@@ -33,7 +33,7 @@ int main(int argc, char **argv)
     fc_diag d;
     fc_diag_init(&d, NULL, NULL);
     fc_dataset ds;
-    if (fc_dataset_load(&ds, paths, &d)) return 65;
+    if (fc_dataset_load(&ds, paths, 0, &d)) return 65;
     fc_spr_index *ix;
     fc_spr_settings s;
     fc_spr_settings_default(&s);

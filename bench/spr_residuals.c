@@ -27,7 +27,7 @@ int main(int argc, char **argv)
     fc_diag d;
     fc_diag_init(&d, NULL, NULL);
     fc_dataset ds;
-    if (fc_dataset_load(&ds, paths, &d)) return 65;
+    if (fc_dataset_load(&ds, paths, 0, &d)) return 65;
     const fc_routes *r = ds.routes;
     int32_t d0 = r->day[0], d1 = r->day[0];
     for (int64_t i = 0; i < r->n; i++) {

@@ -30,9 +30,11 @@ typedef struct fc_csv_info {
 /* Read the file at `path` ("-" = stdin). `name` is used in messages (NULL:
  * path, or "<stdin>"). Errors go to d: FC_ENOINPUT when the file cannot be
  * opened, FC_EDATA for an empty file, an unterminated quote or bad gzip
- * data, FC_EIO for a read error. info may be NULL. */
+ * data, FC_EIO for a read error. info may be NULL. threads >= 2 gunzips
+ * and fingerprints the bytes on a read-ahead thread while this one parses
+ * them (same rows, lines and messages as threads 1; for large files). */
 int fc_csv_read(const char *path, const char *name, fc_csv_row_fn fn, void *ud,
-                fc_diag *d, fc_csv_info *info) FC_MUST_CHECK;
+                fc_diag *d, fc_csv_info *info, int threads) FC_MUST_CHECK;
 
 /* The same on bytes in memory (tests and fuzzing). */
 int fc_csv_read_mem(const char *buf, size_t n, const char *name, fc_csv_row_fn fn,

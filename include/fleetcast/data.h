@@ -97,15 +97,16 @@ int fc_stations_read(const char *path, const fc_vehicles *veh, fc_diag *d,
                      fc_stations **out, fc_csv_info *info) FC_MUST_CHECK;
 int fc_fleet_read(const char *path, const fc_stations *st, const fc_vehicles *veh,
                   fc_diag *d, fc_fleet **out, fc_csv_info *info) FC_MUST_CHECK;
+/* threads >= 2: the file is gunzipped on a read-ahead thread (fc_csv_read). */
 int fc_shipments_read(const char *path, const fc_zips *zips, const fc_stations *st,
-                      fc_diag *d, fc_shipments **out, fc_csv_info *info) FC_MUST_CHECK;
+                      fc_diag *d, fc_shipments **out, fc_csv_info *info, int threads) FC_MUST_CHECK;
 int fc_routes_read(const char *path, const fc_stations *st, const fc_vehicles *veh,
                    fc_diag *d, fc_routes **out, fc_csv_info *info) FC_MUST_CHECK;
 /* The same with flags: FC_ROUTES_COUNT_OPTIONAL lets the `routes` column be
  * absent or empty (routes[i] is then NAN), for scoring days not yet run. */
 #define FC_ROUTES_COUNT_OPTIONAL 1
 int fc_routes_read_ex(const char *path, const fc_stations *st, const fc_vehicles *veh, int flags,
-                      fc_diag *d, fc_routes **out, fc_csv_info *info) FC_MUST_CHECK;
+                      fc_diag *d, fc_routes **out, fc_csv_info *info, int threads) FC_MUST_CHECK;
 
 void fc_vehicles_free(fc_vehicles *v);
 void fc_zips_free(fc_zips *z);

@@ -25,8 +25,10 @@ typedef struct fc_dataset {
  * vehicles; fleet needs stations and vehicles; stations' van_types are
  * checked against vehicles when given. Every file is read even after an
  * error in another, so one run lists all problems. Returns the first
- * status; ds holds what loaded (free with fc_dataset_free either way). */
-int fc_dataset_load(fc_dataset *ds, char *const paths[FC_INPUT_N], fc_diag *d) FC_MUST_CHECK;
+ * status; ds holds what loaded (free with fc_dataset_free either way).
+ * threads (0: one per core): with 2 or more, shipments and routes are
+ * gunzipped on a read-ahead thread while they are parsed. */
+int fc_dataset_load(fc_dataset *ds, char *const paths[FC_INPUT_N], int threads, fc_diag *d) FC_MUST_CHECK;
 void fc_dataset_free(fc_dataset *ds);
 
 /* {"shipments": {"path":..., "bytes":..., "crc32":"..."}, ...} for the

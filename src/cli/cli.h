@@ -102,10 +102,11 @@ extern const char cli_exit_codes_help[];
 
 /* Shared by fit, predict and backtest (cmd_fit.c): check the inputs a
  * model needs are named, read the "model" settings, load the files (the
- * routes with fc_routes_read_ex flags). Returns a status (reported). */
+ * routes with fc_routes_read_ex flags; threads as fc_dataset_load's).
+ * Returns a status (reported). */
 struct fc_dataset;
 struct fc_spr_settings;
-int cli_spr_load(cli *c, struct fc_dataset *ds, struct fc_spr_settings *s, int routes_flags);
+int cli_spr_load(cli *c, struct fc_dataset *ds, struct fc_spr_settings *s, int routes_flags, int threads);
 struct fc_spr_model;
 /* Report m's station fits that did not converge, if any: an error with
  * FC_ENOCONV (fit) or a warning (run, diagnose). Returns how many. */

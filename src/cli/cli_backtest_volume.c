@@ -94,7 +94,7 @@ int cli_backtest_volume(int argc, char **argv)
     if (bo.threads < 1) bo.threads = 1;
     fc_dataset ds;
     fc_vol_history *h = NULL;
-    st = fc_dataset_load(&ds, paths_in, &c.diag);
+    st = fc_dataset_load(&ds, paths_in, bo.threads, &c.diag);
     if (st == FC_OK && c.diag.n_errors) st = c.diag.status;
     if (st == FC_OK) st = fc_vol_history_build(ds.shipments, ds.stations->n, &c.diag, &h);
     if (st == FC_OK) {

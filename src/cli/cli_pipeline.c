@@ -9,7 +9,7 @@
 
 int pipeline_load(cli *c, pipeline *p, const pipeline_opts *o)
 {
-    int st = cli_spr_load(c, &p->ds, &p->spr_settings, 0);
+    int st = cli_spr_load(c, &p->ds, &p->spr_settings, 0, o ? (int)o->threads : 0);
     if (st) return st;
     const char *fleet = c->config->inputs[FC_IN_FLEET];
     if (fleet) {

@@ -159,7 +159,7 @@ int backtest_spr(cli *c, bt_report *rep)
     memset(&b, 0, sizeof b);
     b.c = c;
     b.seed = c->config ? c->config->seed : 1;
-    int st = cli_spr_load(c, &b.ds, &b.s, 0);
+    int st = cli_spr_load(c, &b.ds, &b.s, 0, 0);
     if (st == FC_OK) st = fc_spr_index_new(b.ds.shipments, b.ds.zips, b.ds.stations, &c->diag, &b.ix);
     const fc_routes *r = b.ds.routes;
     unsigned char *train = NULL, *test = NULL;

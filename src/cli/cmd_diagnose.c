@@ -287,7 +287,7 @@ int cmd_diagnose(int argc, char **argv)
     fc_spr_index *ix = NULL;
     fc_spr_predictor *pr = NULL;
     fc_diagnosis *dx = NULL;
-    st = cli_spr_load(&c, &ds, &s, 0);
+    st = cli_spr_load(&c, &ds, &s, 0, set.threads);
     s.threads = set.threads;
     if (st == FC_OK) st = fc_spr_index_new(ds.shipments, ds.zips, ds.stations, &c.diag, &ix);
     if (st == FC_OK && !m) {

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "fleetcast/dataset.h"
 #include "fleetcast/outfile.h"
+#include "fleetcast/parallel.h"
 #include "fleetcast/spr.h"
 
 static const char help[] =
@@ -57,7 +58,7 @@ int cli_spr_noconv(cli *c, const fc_spr_model *m, int as_error)
 
 /* Load the inputs a model needs; routes_flags: FC_ROUTES_COUNT_OPTIONAL
  * when the route count may be absent (scoring). */
-int cli_spr_load(cli *c, fc_dataset *ds, fc_spr_settings *s, int routes_flags)
+int cli_spr_load(cli *c, fc_dataset *ds, fc_spr_settings *s, int routes_flags, int threads)
 {
     static const int need[] = {FC_IN_SHIPMENTS, FC_IN_ZIPS, FC_IN_STATIONS, FC_IN_VEHICLES,
                                FC_IN_ROUTES};
@@ -77,11 +78,12 @@ int cli_spr_load(cli *c, fc_dataset *ds, fc_spr_settings *s, int routes_flags)
     memcpy(paths, c->config->inputs, sizeof paths);
     paths[FC_IN_FLEET] = NULL;
     paths[FC_IN_ROUTES] = NULL;
-    st = fc_dataset_load(ds, paths, &c->diag);
+    st = fc_dataset_load(ds, paths, threads, &c->diag);
     ds->paths[FC_IN_ROUTES] = c->config->inputs[FC_IN_ROUTES];
     if (ds->stations && ds->vehicles) {
         int rs = fc_routes_read_ex(ds->paths[FC_IN_ROUTES], ds->stations, ds->vehicles, routes_flags,
-                                   &c->diag, &ds->routes, &ds->info[FC_IN_ROUTES]);
+                                   &c->diag, &ds->routes, &ds->info[FC_IN_ROUTES],
+                                   fc_parallel_threads(threads));
         if (rs == FC_OK) ds->loaded[FC_IN_ROUTES] = 1;
         else if (st == FC_OK) st = rs;
     }
@@ -107,7 +109,7 @@ int cmd_fit(int argc, char **argv)
     fc_dataset ds;
     memset(&ds, 0, sizeof ds);
     fc_spr_settings s;
-    st = cli_spr_load(&c, &ds, &s, 0);
+    st = cli_spr_load(&c, &ds, &s, 0, 0);
     fc_spr_index *ix = NULL;
     fc_spr_model *m = NULL;
     if (st == FC_OK) st = fc_spr_index_new(ds.shipments, ds.zips, ds.stations, &c.diag, &ix);

@@ -159,7 +159,7 @@ int cmd_forecast(int argc, char **argv)
     fc_scenario *sc = NULL;
     fc_vol_forecast *fc = NULL;
     double t0 = cli_seconds(), t1 = t0, t2 = t0, t3 = t0;
-    st = fc_dataset_load(&ds, paths_in, &c.diag);
+    st = fc_dataset_load(&ds, paths_in, vo.threads, &c.diag);
     if (st == FC_OK && c.diag.n_errors) st = c.diag.status;
     if (st == FC_OK)
         st = fc_scenario_parse(cfg->json, cfg->path ? cfg->path : "config", ds.zips, ds.stations,

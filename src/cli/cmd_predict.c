@@ -89,7 +89,7 @@ int cmd_predict(int argc, char **argv)
     fc_spr_settings s;
     fc_spr_index *ix = NULL;
     fc_spr_predictor *pr = NULL;
-    st = cli_spr_load(&c, &ds, &s, FC_ROUTES_COUNT_OPTIONAL);
+    st = cli_spr_load(&c, &ds, &s, FC_ROUTES_COUNT_OPTIONAL, 0);
     if (st == FC_OK) st = fc_spr_index_new(ds.shipments, ds.zips, ds.stations, &c.diag, &ix);
     if (st == FC_OK) st = fc_spr_predictor_new(m, ix, ds.stations, &c.diag, &pr);
     fc_outfile out;

@@ -41,8 +41,9 @@ static const char help[] =
     "  --previous DIR     the previous run's output folder, for the revision report\n"
     "  --format FMT       summary as text (default) or json\n"
     "  --reproducible     write 1970-01-01T00:00:00Z as run.json's time\n"
-    "  --threads N        worker threads for the fit, forecast and plan (default:\n"
-    "                     all cores; the results do not depend on it)\n"
+    "  --threads N        worker threads for the fit, forecast and plan, and a\n"
+    "                     second one to read (default: all cores; the results do\n"
+    "                     not depend on it)\n"
     "  -q, --quiet        errors only;  -v, --verbose: more detail\n"
     "  --log-format FMT   messages on stderr as text (default) or json lines\n"
     "  -h, --help         this help\n";

@@ -260,7 +260,7 @@ int cmd_validate(int argc, char **argv)
     if (stdin_uses > 1) return cli_exit(&c, cli_usage_error(&c, "only one input can be read from stdin ('-')"));
 
     fc_dataset ds;
-    st = fc_dataset_load(&ds, c.config->inputs, &c.diag);
+    st = fc_dataset_load(&ds, c.config->inputs, 0, &c.diag);
     if (st == FC_OK && c.diag.n_errors) st = c.diag.status;
     if (st != FC_OK) {
         if (c.diag.max_errors && c.diag.n_errors >= c.diag.max_errors)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "fleetcast/dataset.h"
+#include "fleetcast/parallel.h"
 
 static int need(const fc_dataset *ds, int who, int dep, fc_diag *d)
 {
@@ -11,9 +12,10 @@ static int need(const fc_dataset *ds, int who, int dep, fc_diag *d)
     return 0;
 }
 
-int fc_dataset_load(fc_dataset *ds, char *const paths[FC_INPUT_N], fc_diag *d)
+int fc_dataset_load(fc_dataset *ds, char *const paths[FC_INPUT_N], int threads, fc_diag *d)
 {
     memset(ds, 0, sizeof *ds);
+    threads = fc_parallel_threads(threads);
     for (int i = 0; i < FC_INPUT_N; i++) ds->paths[i] = paths[i];
     int first = FC_OK, st;
 #define KEEP(expr, which)                                   \
@@ -45,7 +47,7 @@ int fc_dataset_load(fc_dataset *ds, char *const paths[FC_INPUT_N], fc_diag *d)
             if (first == FC_OK) first = FC_EUSAGE;
         } else if (ds->zips && ds->stations) {
             KEEP(fc_shipments_read(paths[FC_IN_SHIPMENTS], ds->zips, ds->stations, d,
-                                   &ds->shipments, &ds->info[FC_IN_SHIPMENTS]),
+                                   &ds->shipments, &ds->info[FC_IN_SHIPMENTS], threads),
                  FC_IN_SHIPMENTS);
         }
     }
@@ -53,8 +55,8 @@ int fc_dataset_load(fc_dataset *ds, char *const paths[FC_INPUT_N], fc_diag *d)
         if (!need(ds, FC_IN_ROUTES, FC_IN_STATIONS, d) || !need(ds, FC_IN_ROUTES, FC_IN_VEHICLES, d)) {
             if (first == FC_OK) first = FC_EUSAGE;
         } else if (ds->stations && ds->vehicles) {
-            KEEP(fc_routes_read(paths[FC_IN_ROUTES], ds->stations, ds->vehicles, d, &ds->routes,
-                                &ds->info[FC_IN_ROUTES]),
+            KEEP(fc_routes_read_ex(paths[FC_IN_ROUTES], ds->stations, ds->vehicles, 0, d, &ds->routes,
+                                   &ds->info[FC_IN_ROUTES], threads),
                  FC_IN_ROUTES);
         }
     }

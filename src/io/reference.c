@@ -146,7 +146,7 @@ int fc_vehicles_read(const char *path, fc_diag *d, fc_vehicles **out, fc_csv_inf
     }
     vr.v->ids = vr.r.ids;
     long before = d->n_errors;
-    int st = fc_csv_read(path, vr.r.t.file, vehicle_row, &vr, d, info);
+    int st = fc_csv_read(path, vr.r.t.file, vehicle_row, &vr, d, info, 1);
     vr.v->n = fc_intern_count(vr.r.ids);
     if (st == FC_OK && vr.v->n > FC_MAX_VAN_TYPES) {
         fc_diag_at(d, FC_EDATA, vr.r.t.file, 0, 0, "at most %d van types are supported, got %d",
@@ -235,7 +235,7 @@ int fc_zips_read(const char *path, fc_diag *d, fc_zips **out, fc_csv_info *info)
     }
     zr.z->ids = zr.r.ids;
     long before = d->n_errors;
-    int st = fc_csv_read(path, zr.r.t.file, zip_row, &zr, d, info);
+    int st = fc_csv_read(path, zr.r.t.file, zip_row, &zr, d, info, 1);
     zr.z->n = fc_intern_count(zr.r.ids);
     zr.z->has_hilliness = table_has(&zr.r.t, Z_HILL);
     if (st == FC_OK && d->n_errors == before && zr.z->n == 0) {
@@ -393,7 +393,7 @@ int fc_stations_read(const char *path, const fc_vehicles *veh, fc_diag *d,
     }
     sr.s->ids = sr.r.ids;
     long before = d->n_errors;
-    int st = fc_csv_read(path, sr.r.t.file, station_row, &sr, d, info);
+    int st = fc_csv_read(path, sr.r.t.file, station_row, &sr, d, info, 1);
     sr.s->n = fc_intern_count(sr.r.ids);
     if (st == FC_OK && d->n_errors == before && sr.s->n == 0) {
         fc_diag_at(d, FC_EDATA, sr.r.t.file, 0, 0, "no stations (the file has only a header)");
@@ -498,7 +498,7 @@ int fc_fleet_read(const char *path, const fc_stations *st, const fc_vehicles *ve
         return FC_EINTERNAL;
     }
     long before = d->n_errors;
-    int stt = fc_csv_read(path, fr.r.t.file, fleet_row, &fr, d, info);
+    int stt = fc_csv_read(path, fr.r.t.file, fleet_row, &fr, d, info, 1);
     if (stt == FC_OK && d->n_errors > before) stt = FC_EDATA;
     ref_done(&fr.r);
     free(fr.line);

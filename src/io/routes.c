@@ -113,11 +113,11 @@ static int check_duplicates(route_reader *rr)
 int fc_routes_read(const char *path, const fc_stations *st, const fc_vehicles *veh,
                    fc_diag *d, fc_routes **out, fc_csv_info *info)
 {
-    return fc_routes_read_ex(path, st, veh, 0, d, out, info);
+    return fc_routes_read_ex(path, st, veh, 0, d, out, info, 1);
 }
 
 int fc_routes_read_ex(const char *path, const fc_stations *st, const fc_vehicles *veh, int flags,
-                      fc_diag *d, fc_routes **out, fc_csv_info *info)
+                      fc_diag *d, fc_routes **out, fc_csv_info *info, int threads)
 {
     route_reader rr;
     col_spec cols[R_N];
@@ -132,7 +132,7 @@ int fc_routes_read_ex(const char *path, const fc_stations *st, const fc_vehicles
     rr.r = calloc(1, sizeof *rr.r);
     if (!rr.r) return FC_EINTERNAL;
     long before = d->n_errors;
-    int stt = fc_csv_read(path, file, route_row, &rr, d, info);
+    int stt = fc_csv_read(path, file, route_row, &rr, d, info, threads);
     if (stt == FC_OK && check_duplicates(&rr)) stt = FC_EINTERNAL;
     if (stt == FC_OK && d->n_errors == before && rr.r->n == 0) {
         fc_diag_at(d, FC_EDATA, file, 0, 0, "no route rows (the file has only a header)");

@@ -336,7 +336,7 @@ static int finish_arrays(ship_reader *r, fc_shipments *s)
 }
 
 int fc_shipments_read(const char *path, const fc_zips *zips, const fc_stations *st,
-                      fc_diag *d, fc_shipments **out, fc_csv_info *info)
+                      fc_diag *d, fc_shipments **out, fc_csv_info *info, int threads)
 {
     ship_reader r;
     memset(&r, 0, sizeof r);
@@ -364,7 +364,7 @@ int fc_shipments_read(const char *path, const fc_zips *zips, const fc_stations *
     }
     for (int32_t z = 0; z < r.nz; z++) r.cur_seg[z] = -1;
     long before = d->n_errors;
-    int stt = fc_csv_read(path, file, ship_row, &r, d, info);
+    int stt = fc_csv_read(path, file, ship_row, &r, d, info, threads);
     if (stt == FC_OK && d->n_errors == before && r.rows == 0) {
         fc_diag_at(d, FC_EDATA, file, 0, 0, "no shipment rows (the file has only a header)");
         stt = FC_EDATA;

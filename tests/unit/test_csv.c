@@ -1,6 +1,9 @@
 /* test_csv.c -- the CSV reader: quoting, BOM, CRLF, gzip, long fields, line
  * numbers, and agreement with plain libcsv on random inputs. */
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 #include "check.h"
 #include "fleetcast/csv.h"
@@ -38,6 +41,57 @@ static int count_long(void *ud, const fc_csv_row *row)
     for (int i = 0; i < row->n; i++)
         if (row->len[i] > *mx) *mx = row->len[i];
     return 0;
+}
+
+/* A digest of every row: fields, lengths and physical line numbers. */
+typedef struct digest {
+    long rows, stop_at;
+    uint64_t h;
+} digest;
+
+static int digest_row(void *ud, const fc_csv_row *row)
+{
+    digest *g = ud;
+    uint64_t h = g->h ^ (uint64_t)row->line * 0x9E3779B97F4A7C15u;
+    for (int i = 0; i < row->n; i++) {
+        for (size_t k = 0; k < row->len[i]; k++) h = (h ^ (unsigned char)row->f[i][k]) * 0x100000001B3u;
+        h = (h ^ 0xFFu) * 0x100000001B3u;
+    }
+    g->h = h;
+    return ++g->rows == g->stop_at ? FC_EDATA : FC_OK;
+}
+
+static void last_message(void *ud, fc_level level, const char *msg)
+{
+    (void)level;
+    snprintf(ud, 256, "%s", msg);
+}
+
+/* Read path with 1 and with 2 threads (the read-ahead): the same rows,
+ * lines, status, message, byte count and CRC. */
+static long same_both_ways(const char *path, long stop_at, int want, const char *says)
+{
+    digest g[2];
+    fc_csv_info info[2];
+    char msg[2][256];
+    int st[2];
+    for (int k = 0; k < 2; k++) {
+        fc_diag d;
+        fc_diag_init(&d, last_message, msg[k]);
+        msg[k][0] = '\0';
+        g[k] = (digest){.stop_at = stop_at};
+        memset(&info[k], 0, sizeof info[k]);
+        st[k] = fc_csv_read(path, "big.csv.gz", digest_row, &g[k], &d, &info[k], k + 1);
+    }
+    CHECK(st[0] == want && st[1] == want);
+    CHECK(g[0].rows == g[1].rows && g[0].h == g[1].h);
+    CHECK(strcmp(msg[0], msg[1]) == 0);
+    CHECK(strstr(msg[1], says) != NULL);
+    if (want == FC_OK) {
+        CHECK(info[0].bytes == info[1].bytes && info[0].crc32 == info[1].crc32);
+        CHECK(info[1].gzip == 1 && info[1].records == g[1].rows);
+    }
+    return g[1].rows;
 }
 
 int main(void)
@@ -93,12 +147,47 @@ int main(void)
         fc_csv_info info;
         memset(&r, 0, sizeof r);
         fc_diag_init(&d, NULL, NULL);
-        CHECK(fc_csv_read(path, NULL, keep, &r, &d, &info) == 0);
+        CHECK(fc_csv_read(path, NULL, keep, &r, &d, &info, 1) == 0);
         CHECK(r.n == 2 && strcmp(r.buf[1][1], "01001") == 0);
         CHECK(info.gzip == 1 && info.bytes == strlen(text));
         CHECK(info.crc32 == (uint32_t)crc32(crc32(0, Z_NULL, 0), (const Bytef *)text, (uInt)strlen(text)));
         unlink(path);
-        CHECK(fc_csv_read(path, NULL, keep, &r, &d, &info) == FC_ENOINPUT);
+        CHECK(fc_csv_read(path, NULL, keep, &r, &d, &info, 1) == FC_ENOINPUT);
+    }
+
+    /* the read-ahead thread: a 9 MB gzip file (many 1 MB chunks, lines and
+     * quoted multi-line records across their edges) read with 1 and 2
+     * threads; then cut short (bad gzip data after the rows before the
+     * cut), and a callback that stops reading early */
+    {
+        char path[] = "/tmp/fc_test_csv_XXXXXX";
+        int fd = mkstemp(path);
+        CHECK(fd >= 0);
+        gzFile gz = gzdopen(fd, "wb1");
+        gzputs(gz, "date,zip,packages,note\n");
+        unsigned seed = 7;
+        long rows = 0;
+        for (long i = 0; i < 300000; i++, rows++) {
+            seed = seed * 1103515245u + 12345u;
+            if (seed % 97 == 0)
+                gzprintf(gz, "2024-01-%02ld,%05u,%u,\"two\nlines, \"\"quoted\"\"\"\n", i % 28 + 1, seed % 99999,
+                         seed % 500);
+            else
+                gzprintf(gz, "2024-01-%02ld,%05u,%u,%.*s\n", i % 28 + 1, seed % 99999, seed % 500,
+                         (int)(seed >> 27), "abcdefghijklmnopqrstuvwxyz012345");
+        }
+        gzclose(gz);
+        CHECK(same_both_ways(path, 0, FC_OK, "") == rows + 1);
+        CHECK(same_both_ways(path, rows / 2, FC_EDATA, "") == rows / 2);   /* the callback stops */
+        FILE *f = fopen(path, "rb");
+        CHECK(f != NULL);
+        fseek(f, 0, SEEK_END);
+        long size = ftell(f);
+        fclose(f);
+        CHECK(truncate(path, size / 2) == 0);
+        long before = same_both_ways(path, 0, FC_EDATA, "big.csv.gz: bad gzip data (truncated or corrupt)");
+        CHECK(before > rows / 4 && before < rows);
+        unlink(path);
     }
 
     /* random inputs: the split path and libcsv agree field for field */

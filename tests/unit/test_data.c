@@ -76,7 +76,7 @@ int main(void)
     CHECK(c && strstr(c->inputs[FC_IN_SHIPMENTS], "ok/shipments.csv") != NULL);
 
     fc_dataset ds;
-    CHECK(fc_dataset_load(&ds, c->inputs, &d) == FC_OK);
+    CHECK(fc_dataset_load(&ds, c->inputs, 0, &d) == FC_OK);
     CHECK(d.n_errors == 0);
     const fc_shipments *s = ds.shipments;
     CHECK(s && !s->monthly && s->nperiods == 4 && s->nzips == 4 && s->rows == 12);
@@ -123,7 +123,7 @@ int main(void)
     paths[FC_IN_SHIPMENTS] = (char *)write_file("m.csv",
         "zip,date,station,stops,packages\n01001,2023-11-01,DSP1,10,20\n01001,2024-01-01,DSP1,11,21\n"
         "01003,2024-02-01,DSP1,5,9\n");
-    CHECK(fc_dataset_load(&ds, paths, &d) == FC_OK);
+    CHECK(fc_dataset_load(&ds, paths, 0, &d) == FC_OK);
     s = ds.shipments;
     CHECK(s && s->monthly && s->nperiods == 4 && s->t0 == 2023 * 12 + 10);
     CHECK(s && s->packages[2 * 4 + 0] == 21 && s->packages[1 * 4 + 0] == -1 && s->stops[3 * 4 + 2] == 5);
@@ -132,7 +132,7 @@ int main(void)
     /* dates out of order still land in their cells */
     paths[FC_IN_SHIPMENTS] = (char *)write_file("o.csv",
         "date,zip,station,packages,stops\n2024-05-10,01001,DSP1,5,3\n2024-01-02,01001,DSP1,7,4\n");
-    CHECK(fc_dataset_load(&ds, paths, &d) == FC_OK);
+    CHECK(fc_dataset_load(&ds, paths, 0, &d) == FC_OK);
     s = ds.shipments;
     CHECK(s && !s->monthly && s->nperiods == 130 && s->packages[0] == 7 && s->packages[129 * 4] == 5);
     fc_dataset_free(&ds);

@@ -524,7 +524,7 @@ static void test_end_to_end(void)
     fc_diag d;
     fc_diag_init(&d, to_stderr, NULL);
     fc_dataset ref;
-    CHECK(fc_dataset_load(&ref, paths, &d) == FC_OK);
+    CHECK(fc_dataset_load(&ref, paths, 0, &d) == FC_OK);
     /* Shipments, then routes from the physics (rounded to whole routes). */
     FILE *fs = open_in("shipments.csv"), *fr = open_in("routes.csv");
     fprintf(fs, "date,zip,station,packages,stops\n");
@@ -561,7 +561,7 @@ static void test_end_to_end(void)
     paths[FC_IN_SHIPMENTS] = psh;
     paths[FC_IN_ROUTES] = pr;
     fc_dataset ds;
-    CHECK(fc_dataset_load(&ds, paths, &d) == FC_OK);
+    CHECK(fc_dataset_load(&ds, paths, 0, &d) == FC_OK);
     fc_spr_index *ix = NULL;
     CHECK(fc_spr_index_new(ds.shipments, ds.zips, ds.stations, &d, &ix) == FC_OK);
     fc_spr_settings s;
