@@ -220,7 +220,8 @@ int fc_vol_forecast_run(const fc_vol_history *h, const fc_vol_model *m, const fc
                         fc_vol_forecast **out) FC_MUST_CHECK;
 void fc_vol_forecast_free(fc_vol_forecast *f);
 
-/* Station of zip z in forecast month h (0-based) after the scenario. */
+/* Station of zip z in `month` (a month index as fc_month_parse gives, not
+ * the forecast's 0-based month) after the scenario's moves. */
 int32_t fc_vol_zip_station(const fc_vol_history *h, const fc_scenario *sc, int32_t zip,
                            int32_t month);
 

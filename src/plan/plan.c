@@ -167,11 +167,12 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
     int64_t sm = FC_PLAN_SM(in, s, m), k0 = FC_PLAN_SMV(in, s, m, 0);
     fc_plan_cell *c = &p->cell[sm];
     const int32_t *n = &p->vans[k0];
-    int32_t e = -1;
+    int32_t e = -1, routes = 0;
     double bc = INFINITY, cheapest_d = INFINITY;
     for (int32_t v = 0; v < w->V; v++) {
         int64_t k = k0 + v;
         if (!(w->need[k] > 0)) continue;
+        routes = 1;
         double cc = w->cost1[k] * w->need[k];
         if (in->electric[v] && w->ev[k].share > 0 && cc < bc) {
             bc = cc;
@@ -182,7 +183,9 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
     if (e < 0) /* no electric type can run here at all: say why */
         for (int32_t v = 0; v < w->V; v++)
             if (in->electric[v] && w->need[k0 + v] > 0) e = v;
-    c->binding_all = e < 0 ? 1u << FC_LIMIT_VAN_TYPES : plan_ev_room(w, p, ev_net, s, m, e);
+    /* no routes at all (a station not yet open, or with no volume): demand */
+    c->binding_all = !routes ? 1u << FC_LIMIT_DEMAND
+                     : e < 0 ? 1u << FC_LIMIT_VAN_TYPES : plan_ev_room(w, p, ev_net, s, m, e);
     /* The supply binds here also when the relaxation prices it and the
      * electric van would pay without that price: rounding electric vans
      * down leaves the network a few short of its cap, so the integer
@@ -239,7 +242,7 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
         snprintf(L, LN, "allow an electric van type");
         break;
     case FC_LIMIT_DEMAND:
-        snprintf(L, LN, "more routes: electric vans already run all of them");
+        snprintf(L, LN, routes ? "more routes: electric vans already run all of them" : "no routes this month");
         break;
     case FC_LIMIT_RANGE: {
         double want = nested + (ke >= 0 ? 1.0 / w->need[ke] : 0);

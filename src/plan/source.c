@@ -169,7 +169,7 @@ static int synth_build(const fc_dataset *ds, const fc_vol_history *h, const fc_v
     y->sh.nzips = nz;
     for (int32_t z = 0; z < nz; z++)
         for (int32_t m = 0; m < nm; m++) {
-            int32_t s = fc_vol_zip_station(h, sc, z, m);
+            int32_t s = fc_vol_zip_station(h, sc, z, f->month0 + m);
             double wz = s >= 0 && s < ns ? zip_weight(h, z, f->month0 + m) : 0;
             zst[(int64_t)z * nm + m] = wz > 0 ? s : -1;
             w[(int64_t)z * nm + m] = wz;
