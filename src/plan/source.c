@@ -298,8 +298,10 @@ int fc_plan_input_from_models(const fc_dataset *ds, const fc_spr_model *model,
     const fc_vehicles *veh = ds->vehicles;
     int32_t ns = st->n, nv = veh->n, nm = f->horizon;
     if (f->nstations > ns)
-        fc_diag_warn(d, "%d station(s) added by the scenario are not planned: they have no "
-                        "routing history to calibrate the SPR model on", (int)(f->nstations - ns));
+        fc_diag_warn(d, "%d station(s) of the scenario's new_stations are not planned, nor the routes of "
+                        "the zips they take: to plan a new station, list it in the stations file "
+                        "(location, parking, chargers, site power, van types) and move zips to it "
+                        "with the scenario's rezoning", (int)(f->nstations - ns));
     synth_day y;
     int rc = synth_build(ds, h, vm, sc, f, &y);
     if (rc) return rc;
