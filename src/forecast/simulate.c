@@ -210,13 +210,11 @@ static void sim_days(void *vctx, int64_t si, int thread)
         int32_t d0 = fc_month_first_day(mi);
         int nd = fc_month_days(mi);
         double wk[31], E = 0;
-        int work = 0;
         for (int j = 0; j < nd; j++) {
             wk[j] = w[fc_date_weekday(d0 + j)];
             E += wk[j];
-            work += wk[j] >= 0.05;
         }
-        o->work_days[(size_t)s * (size_t)H + (size_t)h] = work;
+        int work = o->work_days[(size_t)s * (size_t)H + (size_t)h];   /* set before the zips */
         size_t base = ((size_t)s * (size_t)H + (size_t)h) * (size_t)P;
         float lw[31];
         for (int j = 0; j < nd; j++) lw[j] = wk[j] > 0 ? (float)log(wk[j]) : -1e30f;
@@ -474,6 +472,21 @@ int fc_vol_forecast_run(const fc_vol_history *h, const fc_vol_model *m, const fc
         for (int32_t z = 0; z < nz; z++)
             if (h->station[z] >= 0) c.order[fill[h->station[z]]++] = z;
         free(fill);
+    }
+    /* Working days (weight >= 0.05) per station and month, before the
+     * zips: their rows' peak day is the month's quantile / working days x
+     * the zip's peak factor (they were written by sim_days, after
+     * sim_group had read zeros, so a zip's peak day was its month's total
+     * x the peak factor). */
+    for (int32_t s = 0; s <= NS; s++) {
+        double sg;
+        const double *w = pattern(&c, s, &sg);
+        for (int hh = 0; hh < H; hh++) {
+            int mi = c.fm0 + hh, nd = fc_month_days(mi), work = 0;
+            int32_t d0 = fc_month_first_day(mi);
+            for (int j = 0; j < nd; j++) work += w[fc_date_weekday(d0 + j)] >= 0.05;
+            o->work_days[(size_t)s * (size_t)H + (size_t)hh] = work;
+        }
     }
     fc_parallel_for(ns, T, sim_group, &c);
 
