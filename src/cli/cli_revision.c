@@ -2,12 +2,17 @@
  *
  * The van need of a station-month is its peak-day routes at the service
  * level times (1 + spare ratio). Its change since the previous run is split
- * by re-solving the plan with one cause switched back at a time:
- *   parameters = need(new model, forecast)      - need(old model, forecast)
- *   scenario   = need(old model, forecast)      - need(old model, forecast with rezoning only)
- *   rezoning   = need(old model, rezoning only) - need(old model, no scenario)
- *   new data   = need(old model, no scenario)   - previous need
- * so the four parts add up to the total change exactly. */
+ * by re-solving the plan with one cause switched back at a time (the
+ * previous run's scenario is read from its plan.json settings):
+ *   parameters = need(new model, forecast)   - need(old model, forecast)
+ *   scenario   = need(old model, forecast)   - need(old model, this rezoning, previous shocks)
+ *   rezoning   = need(old model, this rezoning, previous shocks)
+ *                                            - need(old model, previous scenario)
+ *   new data   = need(old model, previous scenario) - previous need
+ * so the four parts add up to the total change exactly, and a scenario
+ * that did not change since the previous run contributes nothing (the
+ * baseline used to be no scenario at all: a standing rezoning showed as
+ * "rezoning +X, new data -X" on unchanged inputs). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +59,29 @@ static int forecast_with(pipeline *p, const fc_scenario *sc, cli *c, fc_vol_fore
 
 static double r2(double x) { return round(x * 100) / 100; }
 
+/* The previous run's scenario, from the "scenario" of its plan.json
+ * settings (files from before the settings were merged hold two
+ * "settings" members; the first has it). NULL: none, or one that no longer
+ * reads against today's zips and stations (its effect then counts as new
+ * data, as before). */
+static fc_scenario *previous_scenario(cli *c, const pipeline *p, const cJSON *pp, const char *prevdir)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, pp) {
+        if (!it->string || strcmp(it->string, "settings") != 0 ||
+            !cJSON_GetObjectItemCaseSensitive(it, "scenario"))
+            continue;
+        fc_scenario *sc = NULL;
+        if (fc_scenario_parse(it, "previous plan.json", p->ds.zips, p->ds.stations, NULL, &sc) != FC_OK) {
+            fc_diag_warn(&c->diag, "%s/plan.json: the previous run's scenario does not read against "
+                                   "today's zips and stations; its removal counts as new data", prevdir);
+            return NULL;
+        }
+        return sc;
+    }
+    return NULL;
+}
+
 int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char **text)
 {
     *out = NULL;
@@ -64,7 +92,7 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
     cJSON *pp = read_json(c, prevdir, "plan.json");
     fc_spr_model *old = NULL;
     fc_vol_forecast *f_moves = NULL, *f_none = NULL;
-    fc_scenario moves_only;
+    fc_scenario moves_only, *prev_sc = NULL;
     int32_t ns = p->in->nstations, nm = p->in->nmonths;
     size_t cells = (size_t)ns * nm;
     double *n_new = calloc(cells, sizeof *n_new), *n_b = calloc(cells, sizeof *n_b);
@@ -153,8 +181,13 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
         n_new[i] = p->plan->cell[i].routes_q * (1 + p->plan_settings.spare_ratio);
         n_old[i] = NAN;
     }
-    const cJSON *ps = cJSON_GetObjectItemCaseSensitive(pp, "settings");
-    const cJSON *spare = ps ? cJSON_GetObjectItemCaseSensitive(ps, "spare_ratio") : NULL;
+    /* The previous plan's spare ratio; plan.json files written before the
+     * plan and run settings were merged hold two "settings" members, the
+     * first of them (the run's) without it. */
+    const cJSON *spare = NULL, *ps;
+    cJSON_ArrayForEach(ps, pp)
+        if (!spare && ps->string && strcmp(ps->string, "settings") == 0)
+            spare = cJSON_GetObjectItemCaseSensitive(ps, "spare_ratio");
     double old_spare = cJSON_IsNumber(spare) ? spare->valuedouble : 0.1;
     const cJSON *stations = cJSON_GetObjectItemCaseSensitive(pp, "stations"), *sj;
     cJSON_ArrayForEach(sj, stations) {
@@ -172,13 +205,16 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
             if (m >= 0 && m < nm) n_old[(size_t)s * nm + (size_t)m] = rs->valuedouble * (1 + old_spare);
         }
     }
+    /* This run's rezoning and new stations with the previous run's shocks. */
+    prev_sc = previous_scenario(c, p, pp, prevdir);
     moves_only = p->sc ? *p->sc : (fc_scenario){0};
-    moves_only.nshocks = 0;
+    moves_only.nshocks = prev_sc ? prev_sc->nshocks : 0;
+    moves_only.shocks = prev_sc ? prev_sc->shocks : NULL;
     if ((st = need_of(c, p, old, p->fc, p->sc, n_b))) goto done;
     if ((st = forecast_with(p, &moves_only, c, &f_moves))) goto done;
     if ((st = need_of(c, p, old, f_moves, &moves_only, n_moves))) goto done;
-    if ((st = forecast_with(p, NULL, c, &f_none))) goto done;
-    if ((st = need_of(c, p, old, f_none, NULL, n_none))) goto done;
+    if ((st = forecast_with(p, prev_sc, c, &f_none))) goto done;
+    if ((st = need_of(c, p, old, f_none, prev_sc, n_none))) goto done;
     cJSON *vans = cJSON_AddArrayToObject(o, "vans");
     double tot[5] = {0};
     for (int32_t s = 0; s < ns; s++)
@@ -230,6 +266,7 @@ done:
         cJSON_Delete(o);
         free(t);
     }
+    fc_scenario_free(prev_sc);
     fc_vol_forecast_free(f_moves);
     fc_vol_forecast_free(f_none);
     fc_spr_model_free(old);

@@ -64,11 +64,24 @@ cJSON *fc_plan_to_json(const fc_plan *p, const fc_plan_input *in, const cJSON *m
     fc_month_format(p->month0, mon);
     cJSON_AddStringToObject(j, "first_month", mon);
     cJSON_AddNumberToObject(j, "months", M);
+    /* meta's "settings" (horizon, paths, seed, scenario) go into the one
+     * "settings" object with the plan's: two members of that name made a
+     * document whose readers saw one or the other (cJSON the first, which
+     * has no spare_ratio; Python and jq the last, which has no scenario). */
+    const cJSON *meta_set = meta ? cJSON_GetObjectItemCaseSensitive(meta, "settings") : NULL;
     if (meta) {
         const cJSON *it;
-        cJSON_ArrayForEach(it, meta) cJSON_AddItemToObject(j, it->string, cJSON_Duplicate(it, 1));
+        cJSON_ArrayForEach(it, meta)
+            if (it != meta_set) cJSON_AddItemToObject(j, it->string, cJSON_Duplicate(it, 1));
     }
-    cJSON_AddItemToObject(j, "settings", fc_plan_settings_to_json(&p->settings));
+    cJSON *set = fc_plan_settings_to_json(&p->settings);
+    if (set && cJSON_IsObject(meta_set)) {
+        const cJSON *it;
+        cJSON_ArrayForEach(it, meta_set)
+            if (!cJSON_GetObjectItemCaseSensitive(set, it->string))
+                cJSON_AddItemToObject(set, it->string, cJSON_Duplicate(it, 1));
+    }
+    cJSON_AddItemToObject(j, "settings", set);
 
     cJSON *vt = cJSON_AddArrayToObject(j, "van_types");
     for (int32_t v = 0; v < V; v++) {

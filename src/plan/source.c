@@ -328,7 +328,7 @@ int fc_plan_input_from_models(const fc_dataset *ds, const fc_spr_model *model,
     int T = 0;
     fc_plan_input *in = NULL;
     double *skm = NULL, *shill = NULL, *sw = NULL, *circ = NULL;
-    int32_t *zst = NULL, *zoff = NULL, *zlist = NULL;
+    int32_t *zst = NULL, *zoff = NULL, *zlist = NULL, *ref_m = NULL;
     if (!g.lpk || !g.lroutes || !g.cv || !r.day || !r.station || !r.van || !r.routes || !r.packages ||
         !r.stops || !r.route_hours || !r.route_km || !cell_of) {
         rc = FC_EINTERNAL;
@@ -376,9 +376,13 @@ int fc_plan_input_from_models(const fc_dataset *ds, const fc_spr_model *model,
     const cJSON *plan_cfg = cfg_json ? cJSON_GetObjectItemCaseSensitive(cfg_json, "plan") : NULL;
     if ((rc = fc_plan_input_apply_config(in, plan_cfg, st, cfgname, d)) != FC_OK) goto done;
 
-    /* Route lengths: for the first plan month's median day, each zip's
-     * routes run the stem out and back plus the station's local km per
-     * route; weighted by the zip's share of stops. */
+    /* Route lengths: for the median day of the first plan month in which
+     * the station has routes (its zips as of that month, after the
+     * scenario's moves), each zip's routes run the stem out and back plus
+     * the station's local km per route; weighted by the zip's share of
+     * stops. (Always the first plan month once left a station that gets
+     * its zips later by rezoning with no route sample: the default route
+     * km instead of its zips' stems.) */
     int ci = circuity_index();
     int32_t nz = ds->zips->n;
     skm = malloc((size_t)nz * sizeof *skm);
@@ -388,7 +392,8 @@ int fc_plan_input_from_models(const fc_dataset *ds, const fc_spr_model *model,
     zst = malloc(((size_t)nz + 1) * sizeof *zst);
     zoff = calloc((size_t)ns + 2, sizeof *zoff);
     zlist = malloc(((size_t)nz + 1) * sizeof *zlist);
-    if (!skm || !shill || !sw || !circ || !zst || !zoff || !zlist) {
+    ref_m = malloc(((size_t)ns + 1) * sizeof *ref_m);
+    if (!skm || !shill || !sw || !circ || !zst || !zoff || !zlist || !ref_m) {
         rc = FC_EINTERNAL;
         goto done;
     }
@@ -399,45 +404,58 @@ int fc_plan_input_from_models(const fc_dataset *ds, const fc_spr_model *model,
         int32_t s = fc_intern_find(st->ids, name, strlen(name));
         if (s >= 0 && s < ns) circ[s] = model->st[j].p[ci];
     }
-    /* The zips each station serves on that day, in zip order, bucketed
-     * once (station s's are zlist[zoff[s] .. zoff[s+1]-1]): scanning every
-     * zip for every station and van type took seconds at 41,000 zips and
-     * 1,000 stations. */
-    int32_t p1 = y.level_day[1] - y.sh.t0;  /* the day of every such row */
-    for (int32_t z = 0; z < nz; z++) {
-        int32_t s = y.sh.packages[(size_t)p1 * (size_t)nz + (size_t)z] > 0
-                        ? fc_shipments_station(&y.sh, z, p1) : -1;
-        zst[z] = s >= 0 && s < ns ? s : -1;
-        if (zst[z] >= 0) zoff[s + 2]++;
+    /* The reference month of each station: the first with routes. */
+    for (int32_t s = 0; s < ns; s++) {
+        ref_m[s] = -1;
+        for (int32_t m = 0; m < nm && ref_m[s] < 0; m++)
+            if (y.target[((int64_t)s * nm + m) * NLEVEL + 1] > 0) ref_m[s] = m;
     }
-    for (int32_t s = 0; s < ns; s++) zoff[s + 2] += zoff[s + 1];
-    for (int32_t z = 0; z < nz; z++)
-        if (zst[z] >= 0) zlist[zoff[zst[z] + 1]++] = z;
-    for (int64_t i = 0; i < r.n; i++) {
-        int32_t s = r.station[i], v = r.van[i];
-        if (cell_of[i] != (((int64_t)s * nm + 0) * nv + v) * NLEVEL + 1) continue;
-        if (!(r.routes[i] > 0) || !isfinite(r.route_km[i])) continue;
-        double stops_tot = 0, stem = 0;
-        int n = 0;
-        for (int32_t j = zoff[s]; j < zoff[s + 1]; j++) {
-            int32_t z = zlist[j];
-            int32_t sp = y.sh.stops[(size_t)p1 * (size_t)nz + (size_t)z];
-            double dist = fc_geo_km(st->lat[s], st->lon[s], ds->zips->lat[z], ds->zips->lon[z]);
-            skm[n] = 2 * dist * circ[s];
-            shill[n] = ds->zips->hilliness[z];
-            sw[n] = sp;
-            stops_tot += sp;
-            n++;
+    for (int32_t m0 = 0; m0 < nm; m0++) {
+        int any_ref = 0;
+        for (int32_t s = 0; s < ns && !any_ref; s++) any_ref = ref_m[s] == m0;
+        if (!any_ref) continue;
+        /* The zips each station serves on that month's day, in zip order,
+         * bucketed once (station s's are zlist[zoff[s] .. zoff[s+1]-1]):
+         * scanning every zip for every station and van type took seconds
+         * at 41,000 zips and 1,000 stations. */
+        int32_t p1 = y.level_day[m0 * NLEVEL + 1] - y.sh.t0;  /* the day of every such row */
+        memset(zoff, 0, ((size_t)ns + 2) * sizeof *zoff);
+        for (int32_t z = 0; z < nz; z++) {
+            int32_t s = y.sh.packages[(size_t)p1 * (size_t)nz + (size_t)z] > 0
+                            ? fc_shipments_station(&y.sh, z, p1) : -1;
+            zst[z] = s >= 0 && s < ns ? s : -1;
+            if (zst[z] >= 0) zoff[s + 2]++;
         }
-        if (n == 0 || stops_tot <= 0) continue;
-        for (int k = 0; k < n; k++) stem += sw[k] / stops_tot * skm[k];
-        double local = r.route_km[i] / r.routes[i] - stem;
-        if (local < 0) local = 0;
-        for (int k = 0; k < n; k++) {
-            skm[k] += local;
-            sw[k] = sw[k] / stops_tot * r.routes[i];
+        for (int32_t s = 0; s < ns; s++) zoff[s + 2] += zoff[s + 1];
+        for (int32_t z = 0; z < nz; z++)
+            if (zst[z] >= 0) zlist[zoff[zst[z] + 1]++] = z;
+        for (int64_t i = 0; i < r.n; i++) {
+            int32_t s = r.station[i], v = r.van[i];
+            if (ref_m[s] != m0 || cell_of[i] != (((int64_t)s * nm + m0) * nv + v) * NLEVEL + 1)
+                continue;
+            if (!(r.routes[i] > 0) || !isfinite(r.route_km[i])) continue;
+            double stops_tot = 0, stem = 0;
+            int n = 0;
+            for (int32_t j = zoff[s]; j < zoff[s + 1]; j++) {
+                int32_t z = zlist[j];
+                int32_t sp = y.sh.stops[(size_t)p1 * (size_t)nz + (size_t)z];
+                double dist = fc_geo_km(st->lat[s], st->lon[s], ds->zips->lat[z], ds->zips->lon[z]);
+                skm[n] = 2 * dist * circ[s];
+                shill[n] = ds->zips->hilliness[z];
+                sw[n] = sp;
+                stops_tot += sp;
+                n++;
+            }
+            if (n == 0 || stops_tot <= 0) continue;
+            for (int k = 0; k < n; k++) stem += sw[k] / stops_tot * skm[k];
+            double local = r.route_km[i] / r.routes[i] - stem;
+            if (local < 0) local = 0;
+            for (int k = 0; k < n; k++) {
+                skm[k] += local;
+                sw[k] = sw[k] / stops_tot * r.routes[i];
+            }
+            if ((rc = fc_plan_input_set_route_sample(in, s, v, n, skm, shill, sw)) != FC_OK) goto done;
         }
-        if ((rc = fc_plan_input_set_route_sample(in, s, v, n, skm, shill, sw)) != FC_OK) goto done;
     }
 
     grid_curves(&g);
@@ -457,6 +475,7 @@ done:
     free(zst);
     free(zoff);
     free(zlist);
+    free(ref_m);
     fc_spr_predictor_free(pr);
     for (int t = 1; t < T; t++) fc_spr_predictor_free(prs[t]);
     fc_spr_index_free(ix);
