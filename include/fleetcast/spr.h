@@ -52,6 +52,10 @@ void fc_spr_settings_default(fc_spr_settings *s);
 /* Read overrides from a "model" JSON object (NULL: nothing); FC_EDATA on a
  * bad value (reported, naming the key). */
 int fc_spr_settings_from_json(fc_spr_settings *s, const cJSON *model, fc_diag *d) FC_MUST_CHECK;
+/* The same, messages naming where the object is ("config: model" above;
+ * "model.json: settings" for a model file). */
+int fc_spr_settings_from_json_at(fc_spr_settings *s, const cJSON *model, const char *where,
+                                 fc_diag *d) FC_MUST_CHECK;
 cJSON *fc_spr_settings_to_json(const fc_spr_settings *s);
 
 /* ---- station-day data ---- */
@@ -206,7 +210,8 @@ int fc_spr_predictor_new(const fc_spr_model *m, const fc_spr_index *ix, const fc
                          fc_diag *d, fc_spr_predictor **out) FC_MUST_CHECK;
 void fc_spr_predictor_free(fc_spr_predictor *p);
 /* Score row i; returns 0, or -1 when the station had no shipments that
- * day (row->nz == 0; *out is zeroed). */
+ * day (row->nz == 0; *out is zeroed). A row with no packages scores 0
+ * routes (*out zeroed, returns 0). */
 int fc_spr_predict_row(fc_spr_predictor *p, const fc_routes *r, const fc_vehicles *veh,
                        int64_t i, fc_spr_row *row, fc_spr_pred *out);
 

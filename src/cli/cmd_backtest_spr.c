@@ -128,18 +128,33 @@ static int run_split_into(bt *b, const char *split, const unsigned char *train, 
     st = fc_spr_predictor_new(m, b->ix, b->ds.stations, &b->c->diag, &pr);
     b->c->diag.verbosity = verb;
     errs e = {0};
+    int64_t unscored = 0;
     for (int64_t i = 0; st == FC_OK && i < r->n; i++) {
         if (!test[i] || !(r->routes[i] > 0)) continue;
         fc_spr_row row;
         fc_spr_pred p;
-        if (fc_spr_predict_row(pr, r, b->ds.vehicles, i, &row, &p)) continue;
+        if (fc_spr_predict_row(pr, r, b->ds.vehicles, i, &row, &p)) {
+            unscored++;     /* no shipments for its station that day */
+            continue;
+        }
         double rt[3];
         for (int v = 0; v < 3; v++) rt[v] = fc_spr_round_routes(p.routes[v], row.packages);
         if (errs_add(into ? into : &e, rt, r->routes[i], r->day[i]) ||
             (pool && errs_add(&b->pooled, rt, r->routes[i], r->day[i])))
             st = FC_EINTERNAL;
     }
-    if (st == FC_OK && !into) st = errs_report(&e, split, b->seed, rep);
+    /* test rows without shipments for their station and day cannot be
+     * scored: said, and a split left with none is skipped (not a row of
+     * NaN) */
+    if (st == FC_OK && unscored == ntest) {
+        fc_diag_note(&b->c->diag, "split %s: none of its %lld test rows has shipments for its station and day; "
+                     "skipped", split, (long long)ntest);
+    } else {
+        if (st == FC_OK && unscored)
+            fc_diag_note(&b->c->diag, "split %s: %lld of %lld test rows left out (no shipments for the station "
+                         "that day)", split, (long long)unscored, (long long)ntest);
+        if (st == FC_OK && !into) st = errs_report(&e, split, b->seed, rep);
+    }
     if (st == FC_EINTERNAL) fc_diag_error(&b->c->diag, st, "out of memory");
     errs_free(&e);
     fc_spr_predictor_free(pr);
@@ -208,6 +223,7 @@ int backtest_spr(cli *c, bt_report *rep)
      *     stations that ran only it). So the tested stations never ran
      *     the type in training, and the physics has to carry it. */
     unsigned char *other = NULL, *ran = NULL;
+    int van_splits = 0;
     if (st == FC_OK) {
         other = calloc((size_t)b.ds.stations->n + 1, 1);
         ran = calloc((size_t)b.ds.stations->n + 1, 1);
@@ -229,12 +245,15 @@ int backtest_spr(cli *c, bt_report *rep)
             n += test[i];
         }
         if (n == 0) continue;
+        van_splits++;
         char name[64];
         snprintf(name, sizeof name, "van:%s", fc_intern_name(b.ds.vehicles->ids, v));
         fc_diag_note(&c->diag, "split %s: held out at %d station(s) that also ran another van type", name,
                      nst);
         st = run_split(&b, name, train, test, 1, rep);
     }
+    if (st == FC_OK && van_splits == 0)
+        fc_diag_note(&c->diag, "split van: no station ran two van types in these data; skipped");
     free(other);
     free(ran);
     /* (d) rezoning: from the first day a zip moves to another station, at

@@ -72,9 +72,14 @@ static const setting_spec specs[] = {
 
 int fc_spr_settings_from_json(fc_spr_settings *s, const cJSON *model, fc_diag *d)
 {
+    return fc_spr_settings_from_json_at(s, model, "config: model", d);
+}
+
+int fc_spr_settings_from_json_at(fc_spr_settings *s, const cJSON *model, const char *where, fc_diag *d)
+{
     if (!model) return FC_OK;
     if (!cJSON_IsObject(model)) {
-        fc_diag_error(d, FC_EDATA, "config: 'model' must be an object");
+        fc_diag_error(d, FC_EDATA, "%s: must be an object", where);
         return FC_EDATA;
     }
     int st = FC_OK;
@@ -82,13 +87,13 @@ int fc_spr_settings_from_json(fc_spr_settings *s, const cJSON *model, fc_diag *d
         int k = 0;
         while (k < NSPECS && strcmp(specs[k].key, it->string) != 0) k++;
         if (k == NSPECS) {
-            fc_diag_warn(d, "config: model.%s: unknown setting, ignored", it->string);
+            fc_diag_warn(d, "%s.%s: unknown setting, ignored", where, it->string);
             continue;
         }
         double v = cJSON_IsNumber(it) ? it->valuedouble : NAN;
         if (!(v >= specs[k].lo && v <= specs[k].hi) || (specs[k].is_int && v != floor(v))) {
-            fc_diag_error(d, FC_EDATA, "config: model.%s: expected a%s number from %g to %g",
-                          it->string, specs[k].is_int ? " whole" : "", specs[k].lo, specs[k].hi);
+            fc_diag_error(d, FC_EDATA, "%s.%s: expected a%s number from %g to %g",
+                          where, it->string, specs[k].is_int ? " whole" : "", specs[k].lo, specs[k].hi);
             st = FC_EDATA;
             continue;
         }

@@ -360,7 +360,9 @@ int fc_spr_model_from_json(const cJSON *j, const char *name, fc_diag *d, fc_spr_
     if (!m) return FC_EINTERNAL;
     int centre_n[3] = {0, -1, 0};   /* stations with centres, their length, lengths differ */
     fc_spr_settings_default(&m->settings);
-    if (fc_spr_settings_from_json(&m->settings, cJSON_GetObjectItemCaseSensitive(j, "settings"), d))
+    char swhere[512];
+    snprintf(swhere, sizeof swhere, "%s: settings", name);
+    if (fc_spr_settings_from_json_at(&m->settings, cJSON_GetObjectItemCaseSensitive(j, "settings"), swhere, d))
         r.bad = 1;
     const cJSON *in = cJSON_GetObjectItemCaseSensitive(j, "inputs");
     if (in) m->inputs = cJSON_Duplicate(in, 1);

@@ -1167,6 +1167,11 @@ int fc_spr_predictor_new(const fc_spr_model *m, const fc_spr_index *ix, const fc
             if (strcmp(m->st[k].name, name) == 0) p->st_map[s] = k;
     }
     if (pool_unknown(p, st, d)) goto oom;
+    for (int32_t s = 0; s < st->n; s++)
+        if (p->st_map[s] < 0)
+            fc_diag_note(d, "station %s is not in the model and no fitted station of its city is; it takes the "
+                         "typical station (%d fitted station%s pooled)", fc_intern_name(st->ids, s), m->typical_n,
+                         m->typical_n == 1 ? "" : "s");
     map_features(&m->corr, ix, p->corr_map, 0, d);
     map_features(&m->ml, ix, p->ml_map, 1, d);
     p->mix_bound = log(1 + m->settings.max_correction);
@@ -1221,7 +1226,9 @@ int fc_spr_predict_row(fc_spr_predictor *p, const fc_routes *r, const fc_vehicle
     const fc_spr_model *m = p->m;
     memset(out, 0, sizeof *out);
     fc_spr_row_prepare(p->ix, r, veh, i, p->terms, p->feat, row);
-    if (row->nz == 0 || !(row->share > 0)) return -1;
+    if (row->nz == 0) return -1;
+    if (!(row->packages > 0)) return 0;     /* nothing to deliver: no routes */
+    if (!(row->share > 0)) return -1;
     int32_t ms = p->st_map[row->station];
     const fc_spr_station *S = station_of(p, ms);
     const double *par = S ? S->p : m->typical;
