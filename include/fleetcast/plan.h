@@ -188,6 +188,9 @@ typedef struct fc_plan_source {
      * day by day. */
     void (*spr_many)(void *ud, int32_t s, int32_t m, int32_t v, int n, const double *packages,
                      const double *lpk, double *out);
+    /* Packages on the month's mean working day on path p, where the month's
+     * routes are priced (NULL: month packages / 21). */
+    double (*mean_day_packages)(void *ud, int32_t s, int32_t m, int p);
 } fc_plan_source;
 
 /* Fill routes_q / _p50 / _shock / _month for every station, month and

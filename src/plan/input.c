@@ -531,7 +531,6 @@ static void fill_station(void *arg, int64_t si, int thread)
     double *spk = pk + P, *mp = spk + P, *dayp = mp + P;
     double *lpk = dayp + P, *lspk = lpk + P, *lday = lspk + P;
     double *spr = lday + P, *sspr = spr + P, *mspr = sspr + P, *r = mspr + P, *rs = r + P;
-    const double wd = 21.0;
     for (int32_t m = 0; m < in->nmonths; m++) {
         /* The paths' packages (peak, shocked peak, mean day of the month)
          * and their logs, once for all van types: the logs and the calls
@@ -542,7 +541,7 @@ static void fill_station(void *arg, int64_t si, int thread)
                                               : pk[p] * set->shock_multiplier;
             mp[p] = src->month_packages ? src->month_packages(src->ud, s, m, p)
                                         : pk[p] * 21.0 / 1.3;
-            dayp[p] = mp[p] / wd;
+            dayp[p] = src->mean_day_packages ? src->mean_day_packages(src->ud, s, m, p) : mp[p] / 21.0;
             if (!src->spr_many) continue;
             lpk[p] = pk[p] > 0 ? log(pk[p]) : 0.0;
             lspk[p] = spk[p] > 0 ? log(spk[p]) : 0.0;

@@ -39,6 +39,13 @@ static double month_pk(void *ud, int32_t s, int32_t m, int p)
     return P->packages[((int64_t)s * P->horizon + m) * P->paths + p];
 }
 
+static double mean_day(void *ud, int32_t s, int32_t m, int p)
+{
+    const grid *g = ud;
+    const fc_vol_paths *P = g->paths;
+    return P->mean_day[((int64_t)s * P->horizon + m) * P->paths + p];
+}
+
 /* The curves from the scored levels, once: spr() runs for every path of
  * every station, month and van type. */
 static void grid_curves(grid *g)
@@ -459,7 +466,7 @@ int fc_plan_input_from_models(const fc_dataset *ds, const fc_spr_model *model,
     }
 
     grid_curves(&g);
-    fc_plan_source src = {&g, f->paths->paths, peak, month_pk, NULL, spr, spr_many};
+    fc_plan_source src = {&g, f->paths->paths, peak, month_pk, NULL, spr, spr_many, mean_day};
     rc = fc_plan_input_fill_routes(in, &src, set, d);
 done:
     if (rc == FC_OK) {
