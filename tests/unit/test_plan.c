@@ -548,6 +548,35 @@ static double cb_spr(void *ud, int32_t s, int32_t m, int32_t v, double pk)
     return v == BIG ? 200 : 100;
 }
 
+/* SPR rising with the day's packages (pk / 10 routes + 2), months of
+ * 26,000 packages over 26 working days: the month's routes are priced at
+ * the mean working day (1,000 packages: SPR 1000 / 102), not at month / 21
+ * (1,238: SPR 1238 / 125.8). */
+static double cb_month(void *ud, int32_t s, int32_t m, int p)
+{
+    (void)ud;
+    (void)s;
+    (void)m;
+    (void)p;
+    return 26000;
+}
+static double cb_mean_day(void *ud, int32_t s, int32_t m, int p)
+{
+    (void)ud;
+    (void)s;
+    (void)m;
+    (void)p;
+    return 1000;
+}
+static double cb_spr_rising(void *ud, int32_t s, int32_t m, int32_t v, double pk)
+{
+    (void)ud;
+    (void)s;
+    (void)m;
+    (void)v;
+    return pk / (pk / 10 + 2);
+}
+
 static void test_fill(void)
 {
     fc_plan_input *in = mk(1, 2, 1);
@@ -562,6 +591,17 @@ static void test_fill(void)
     CHECK_NEAR(in->routes_q[FC_PLAN_SMV(in, 0, 1, BIG)], 18.91 / 2, 1e-9);
     CHECK_NEAR(in->routes_shock[FC_PLAN_SMV(in, 0, 0, DIESEL)], 18.91 * 1.3, 1e-9);
     CHECK(isnan(in->routes_q[FC_PLAN_SMV(in, 0, 0, EV)]));
+    fc_plan_input_free(in);
+    /* month routes at the mean working day's SPR */
+    in = mk(1, 1, 1);
+    in->van_types[0] = 1 << DIESEL;
+    fc_plan_source ms = {.npaths = 10, .peak_packages = cb_peak, .month_packages = cb_month,
+                         .spr = cb_spr_rising, .mean_day_packages = cb_mean_day};
+    CHECK(fc_plan_input_fill_routes(in, &ms, &set, NULL) == FC_OK);
+    CHECK_NEAR(in->routes_month[FC_PLAN_SMV(in, 0, 0, DIESEL)], 26000 / (1000.0 / 102), 1e-9);
+    ms.mean_day_packages = NULL;    /* month / 21 */
+    CHECK(fc_plan_input_fill_routes(in, &ms, &set, NULL) == FC_OK);
+    CHECK_NEAR(in->routes_month[FC_PLAN_SMV(in, 0, 0, DIESEL)], 26000 / ((26000 / 21.0) / (26000 / 210.0 + 2)), 1e-9);
     fc_plan_input_free(in);
     /* Stations are filled on threads: every station gets its routes, the
      * same with one thread as with three. */
