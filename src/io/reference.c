@@ -470,6 +470,11 @@ static int fleet_row(void *ud, const fc_csv_row *row)
             fr->line[cell] = (int32_t)row->line;
             fr->f->count[cell] = (int32_t)count;
             fr->f->total += count;
+            if (count > 0 && !(fr->st->van_types[sid] >> vid & 1))
+                fc_diag_warn(r->t.d, "%s:%ld: station '%s' has %lld van%s of type '%s', which its van_types "
+                             "in the stations file do not allow; the plan adds none of that type",
+                             r->t.file, row->line, fc_intern_name(fr->st->ids, sid), (long long)count,
+                             count == 1 ? "" : "s", fc_intern_name(fr->veh->ids, vid));
         }
     }
     return ref_end_row(r);
