@@ -14,6 +14,7 @@ typedef struct fc_csv_row {
     int n;              /* number of fields */
     char **f;           /* fields, NUL-terminated, spaces/tabs around unquoted text trimmed */
     size_t *len;        /* their lengths */
+    int non_ascii;      /* the record's lines hold a byte >= 0x80: check the text is UTF-8 */
 } fc_csv_row;
 
 /* Called for every record, the header included. Return FC_OK to go on, or a
@@ -45,7 +46,15 @@ int fc_csv_read_mem(const char *buf, size_t n, const char *name, fc_csv_row_fn f
 void fc_csv_put_field(FILE *f, const char *s);
 
 /* Format a field value for a message: at most ~40 bytes, control characters
- * escaped, quoted. Writes into out (size >= 64) and returns it. */
+ * and bytes that are not UTF-8 escaped, quoted. Writes into out (size >= 64)
+ * and returns it. */
 const char *fc_csv_quote_value(const char *s, size_t n, char *out, size_t outsz);
+
+/* The length of the well-formed UTF-8 sequence at s (1 for ASCII), or 0
+ * when the bytes there are not UTF-8 (n > 0). */
+size_t fc_utf8_seq(const char *s, size_t n);
+
+/* Is s[0, n) UTF-8 text? */
+int fc_utf8_valid(const char *s, size_t n);
 
 #endif

@@ -151,8 +151,21 @@ static cJSON *summary_json(const fc_dataset *ds, const station_sum *s, int32_t z
     return o;
 }
 
+/* A ratio for the text summary: "-" when there is nothing to divide by
+ * (a station without shipments or routes), as the CSV leaves it empty and
+ * the JSON says null, rather than "nan". */
+static const char *fmt_ratio(char *buf, size_t n, int width, int prec, double v)
+{
+    if (isfinite(v))
+        snprintf(buf, n, "%*.*f", width, prec, v);
+    else
+        snprintf(buf, n, "%*s", width, "-");
+    return buf;
+}
+
 static void print_text(FILE *f, const fc_dataset *ds, const station_sum *s, int32_t zips_seen)
 {
+    char r1[32], r2[32];
     fprintf(f, "inputs\n");
     for (int i = 0; i < FC_INPUT_N; i++) {
         if (!ds->loaded[i]) continue;
@@ -165,9 +178,10 @@ static void print_text(FILE *f, const fc_dataset *ds, const station_sum *s, int3
         char a[11], b[11];
         fc_date_format(fc_shipments_period_day(sh, 0), a);
         fc_date_format(fc_shipments_period_day(sh, sh->nperiods - 1), b);
-        fprintf(f, "shipments  %s, %s .. %s (%d %s), %d zips, %.0f packages, %.0f stops, %.3f packages/stop\n",
+        fprintf(f, "shipments  %s, %s .. %s (%d %s), %d zips, %.0f packages, %.0f stops, %s packages/stop\n",
                 sh->monthly ? "monthly" : "daily", a, b, (int)sh->nperiods, sh->monthly ? "months" : "days",
-                (int)zips_seen, sh->total_packages, sh->total_stops, ratio(sh->total_packages, sh->total_stops));
+                (int)zips_seen, sh->total_packages, sh->total_stops,
+                fmt_ratio(r1, sizeof r1, 0, 3, ratio(sh->total_packages, sh->total_stops)));
     } else if (sh) {
         fprintf(f, "shipments  no data rows\n");
     }
@@ -180,20 +194,20 @@ static void print_text(FILE *f, const fc_dataset *ds, const station_sum *s, int3
             routes += ds->routes->routes[i];
             pk += ds->routes->packages[i];
         }
-        fprintf(f, "routes     %lld rows, %.0f routes, %.0f packages, SPR %.1f\n",
-                (long long)ds->routes->n, routes, pk, ratio(pk, routes));
+        fprintf(f, "routes     %lld rows, %.0f routes, %.0f packages, SPR %s\n",
+                (long long)ds->routes->n, routes, pk, fmt_ratio(r1, sizeof r1, 0, 1, ratio(pk, routes)));
     }
     if (ds->stations && ds->stations->n) {
         fprintf(f, "\n%-12s %-12s %6s %7s %14s %9s %10s %8s\n", "station", "city", "zips",
                 sh && sh->monthly ? "months" : "days", "packages", "pkg/stop", "routes", "SPR");
         for (int32_t i = 0; i < ds->stations->n; i++) {
             int32_t c = ds->stations->city[i];
-            fprintf(f, "%-12s %-12s %6d %7d %14.0f %9.3f %10.0f %8.1f\n",
+            fprintf(f, "%-12s %-12s %6d %7d %14.0f %9s %10.0f %8s\n",
                     fc_intern_name(ds->stations->ids, i),
                     c >= 0 ? fc_intern_name(ds->stations->cities, c) : "-", (int)s[i].zips,
                     s[i].last >= s[i].first ? (int)(s[i].last - s[i].first + 1) : 0, s[i].packages,
-                    ratio(s[i].packages, s[i].stops), s[i].routes,
-                    ratio(s[i].route_packages, s[i].routes));
+                    fmt_ratio(r1, sizeof r1, 9, 3, ratio(s[i].packages, s[i].stops)), s[i].routes,
+                    fmt_ratio(r2, sizeof r2, 8, 1, ratio(s[i].route_packages, s[i].routes)));
         }
     }
 }

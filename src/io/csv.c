@@ -42,6 +42,8 @@ typedef struct reader {
     int nf;
     long line;              /* physical line of the line being processed */
     int status;             /* first non-OK status from fn or the reader */
+    int cur_high;           /* the line libcsv is parsing holds a byte >= 0x80 */
+    int rec_high;           /* an earlier line of the open libcsv record did */
     long records;
 } reader;
 
@@ -66,7 +68,13 @@ static int ensure_fields(reader *r, int n)
 static void deliver(reader *r)
 {
     r->records++;
-    if (r->status == FC_OK) r->status = r->fn(r->ud, &r->row);
+    if (r->status != FC_OK) return;
+    long before = r->d ? r->d->n_errors : 0;
+    r->status = r->fn(r->ud, &r->row);
+    /* The readers' row callbacks return FC_EINTERNAL on a failed allocation
+     * without a word: say where, or the run ends with exit 70 and no message. */
+    if (r->status == FC_EINTERNAL && r->d && r->d->n_errors == before)
+        fc_diag_at(r->d, FC_EINTERNAL, r->name, r->row.line, 0, "out of memory reading this row");
 }
 
 static void oom(reader *r)
@@ -113,8 +121,10 @@ static void on_record(int c, void *ud)
         for (int i = 0; i < r->nf; i++) r->row.f[i] = r->arena + r->offs[i];
         r->row.n = r->nf;
         r->row.line = r->record_line;
+        r->row.non_ascii = r->rec_high | r->cur_high;
         deliver(r);
     }
+    r->rec_high = 0;
     r->nf = 0;
     r->arena_len = 0;
     r->in_record = 0;
@@ -142,8 +152,26 @@ static inline char *find_byte(char *s, char *e, char c)
 #endif
 }
 
+/* The first byte >= 0x80 in [s, e), or NULL (reads like find_byte). */
+static inline char *find_high(char *s, char *e)
+{
+#ifdef __SSE2__
+    for (; s < e; s += 16) {
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)s));
+        size_t left = (size_t)(e - s);
+        if (left < 16) m &= (1u << left) - 1;
+        if (m) return s + __builtin_ctz(m);
+    }
+    return NULL;
+#else
+    for (; s < e; s++)
+        if ((unsigned char)*s >= 0x80) return s;
+    return NULL;
+#endif
+}
+
 /* Split one quote-free line [p, e) on commas, in place. */
-static void split_line(reader *r, char *p, char *e)
+static void split_line(reader *r, char *p, char *e, int high)
 {
     if (e > p && e[-1] == '\r') e--;
     char *b = p;
@@ -171,15 +199,17 @@ static void split_line(reader *r, char *p, char *e)
     }
     r->row.n = n;
     r->row.line = r->line;
+    r->row.non_ascii = high;
     deliver(r);
 }
 
-static void feed_libcsv(reader *r, const char *p, size_t n)
+static void feed_libcsv(reader *r, const char *p, size_t n, int high)
 {
     if (!r->in_record) {
         r->in_record = 1;
         r->record_line = r->line;
     }
+    r->cur_high = high;
     if (csv_parse(&r->parser, p, n, on_field, on_record, r) != n && r->status == FC_OK) {
         fc_diag_at(r->d, FC_EDATA, r->name, r->record_line, 0,
                    "malformed quoting: a quoted field must end with a quote followed by "
@@ -188,6 +218,8 @@ static void feed_libcsv(reader *r, const char *p, size_t n)
     }
     /* A lone CR ends a record mid-line, so ask libcsv where it stands. */
     r->in_record = r->parser.pstate != 0 || r->nf > 0;
+    if (r->in_record) r->rec_high |= high;
+    r->cur_high = 0;
 }
 
 /* Process the complete lines in buf[0, n), which PAD bytes follow; returns
@@ -199,6 +231,7 @@ static size_t process(reader *r, char *buf, size_t n, int eof)
      * only when passed, not per line. */
     char *quote = memchr(p, '"', n);
     char *cr = memchr(p, '\r', n);
+    char *high = find_high(p, end);
     while (p < end && r->status == FC_OK) {
         char *nl = find_byte(p, end, '\n');
         if (!nl && !eof) break;
@@ -206,11 +239,13 @@ static size_t process(reader *r, char *buf, size_t n, int eof)
         r->line++;
         if (quote && quote < p) quote = memchr(p, '"', (size_t)(end - p));
         if (cr && cr < p) cr = memchr(p, '\r', (size_t)(end - p));
+        if (high && high < p) high = find_high(p, end);
+        int line_high = high && high < e;
         char *body_end = e > p && e[-1] == '\r' ? e - 1 : e;
         if (r->in_record || (quote && quote < e) || (cr && cr < body_end))
-            feed_libcsv(r, p, (size_t)(nl ? e + 1 - p : e - p));
+            feed_libcsv(r, p, (size_t)(nl ? e + 1 - p : e - p), line_high);
         else
-            split_line(r, p, e);
+            split_line(r, p, e, line_high);
         p = nl ? nl + 1 : end;
     }
     return (size_t)(p - buf);
@@ -486,22 +521,62 @@ int fc_csv_read_mem(const char *data, size_t n, const char *name, fc_csv_row_fn 
     return reader_finish(&r, info, n, crc, 0);
 }
 
+size_t fc_utf8_seq(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n == 0) return 0;
+    if (u[0] < 0x80) return 1;
+    size_t k;
+    unsigned lo = 0x80, hi = 0xbf;
+    if (u[0] >= 0xc2 && u[0] <= 0xdf) k = 2;
+    else if (u[0] >= 0xe0 && u[0] <= 0xef) {
+        k = 3;
+        if (u[0] == 0xe0) lo = 0xa0;        /* no overlong forms */
+        if (u[0] == 0xed) hi = 0x9f;        /* no surrogates */
+    } else if (u[0] >= 0xf0 && u[0] <= 0xf4) {
+        k = 4;
+        if (u[0] == 0xf0) lo = 0x90;
+        if (u[0] == 0xf4) hi = 0x8f;        /* <= U+10FFFF */
+    } else {
+        return 0;
+    }
+    if (n < k || u[1] < lo || u[1] > hi) return 0;
+    for (size_t i = 2; i < k; i++)
+        if (u[i] < 0x80 || u[i] > 0xbf) return 0;
+    return k;
+}
+
+int fc_utf8_valid(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t k = fc_utf8_seq(s + i, n - i);
+        if (!k) return 0;
+        i += k;
+    }
+    return 1;
+}
+
 const char *fc_csv_quote_value(const char *s, size_t n, char *out, size_t outsz)
 {
     size_t o = 0, lim = outsz > 8 ? outsz - 8 : 0;
     out[o++] = '"';
-    for (size_t i = 0; i < n && o < lim; i++) {
+    for (size_t i = 0; i < n && o < lim;) {
         unsigned char c = (unsigned char)s[i];
         if (i >= 40) {
             memcpy(out + o, "...", 3);
             o += 3;
             break;
         }
-        if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+        size_t k = c >= 0x80 ? fc_utf8_seq(s + i, n - i) : 1;
+        if (c < 0x20 || c == 0x7f || c == '"' || c == '\\' || k == 0) {
             if (o + 5 >= lim) break;
             o += (size_t)snprintf(out + o, outsz - o, c == '"' ? "\\\"" : c == '\\' ? "\\\\" : "\\x%02x", c);
+            i++;
         } else {
-            out[o++] = (char)c;
+            if (o + k >= lim) break;    /* a character is copied whole or not at all */
+            memcpy(out + o, s + i, k);
+            o += k;
+            i += k;
         }
     }
     out[o++] = '"';

@@ -31,6 +31,9 @@ typedef struct ship_reader {
     int32_t t0, ndays, cap_days;
     int have_days;
     int all_first;          /* every date so far is the 1st of a month */
+    int last_is_first;      /* last_date is the 1st of a month */
+    int64_t first_rows;     /* rows dated the 1st of a month */
+    long not_first_line;    /* line of the first row dated otherwise, 0 = none */
     char last_date[10];
     int32_t last_day;
     int32_t last_station_id;
@@ -168,7 +171,11 @@ static int ship_row(void *ud, const fc_csv_row *row)
         r->last_day = day;
         int y, m, dd;
         fc_civil_from_days(day, &y, &m, &dd);
-        if (dd != 1) r->all_first = 0;
+        r->last_is_first = dd == 1;
+        if (dd != 1 && r->all_first) {
+            r->all_first = 0;
+            r->not_first_line = row->line;
+        }
     } else {
         table_bad(t, row, SH_DATE, "an ISO date YYYY-MM-DD");
     }
@@ -227,7 +234,23 @@ static int ship_row(void *ud, const fc_csv_row *row)
     }
 
     if (!t->row_bad) {
-        if (ensure_day(r, day)) return FC_EINTERNAL;
+        r->first_rows += r->last_is_first;
+        if (ensure_day(r, day)) {
+            /* The arrays are dense days x zips, so one far-off date (a typo'd
+             * year) can ask for more memory than there is: name the row. */
+            int32_t lo = r->ndays && r->t0 < day ? r->t0 : day;
+            int32_t hi = r->ndays && r->t0 + r->ndays - 1 > day ? r->t0 + r->ndays - 1 : day;
+            char a[11], b[11], q[64];
+            fc_date_format(lo, a);
+            fc_date_format(hi, b);
+            fc_diag_at(t->d, FC_EINTERNAL, t->file, row->line, cd + 1,
+                       "column 'date': out of memory: with %s the history runs from %s to %s, "
+                       "%ld days x %ld zips (%.1f GB); is the date a typo?",
+                       fc_csv_quote_value(row->f[cd], row->len[cd], q, sizeof q), a, b,
+                       (long)(hi - lo + 1), (long)r->nz,
+                       (double)(hi - lo + 1) * (double)r->nz * 8 / 1e9);
+            return FC_EINTERNAL;
+        }
         size_t cell = (size_t)(day - r->t0) * (size_t)r->nz + (size_t)zip;
         if (r->pk[cell] >= 0) {
             char ds[11];
@@ -376,6 +399,13 @@ int fc_shipments_read(const char *path, const fc_zips *zips, const fc_stations *
         s->total_packages = r.tot_pk;
         s->total_stops = r.tot_sp;
         if (finish_arrays(&r, s) || build_segments(&r, s)) stt = FC_EINTERNAL;
+        /* Monthly data with a stray day (a typo) would silently be read as
+         * daily, a month's volume on one day: say so. Daily data has about
+         * one row in 30 on the 1st. */
+        if (stt == FC_OK && !s->monthly && r.not_first_line && r.first_rows * 2 > r.rows)
+            fc_diag_warn(d, "%s:%ld: %lld of %lld rows are dated the 1st of a month, but not this "
+                         "one, so the file is read as daily data, not monthly; is the date a typo?",
+                         file, r.not_first_line, (long long)r.first_rows, (long long)r.rows);
     }
     table_free(&r.t);
     free(r.pk);

@@ -49,6 +49,13 @@ int table_header(table_ctx *t, const fc_csv_row *row)
             st = FC_EDATA;
             continue;
         }
+        if (row->non_ascii && !fc_utf8_valid(row->f[c], row->len[c])) {
+            char q[128];
+            fc_diag_at(t->d, FC_EDATA, t->file, row->line, c + 1,
+                       "column name: expected UTF-8 text (save the file as UTF-8), got %s",
+                       fc_csv_quote_value(row->f[c], row->len[c], q, sizeof q));
+            st = FC_EDATA;
+        }
         for (int p = 0; p < c; p++)
             if (strcasecmp(t->header[p], row->f[c]) == 0) {
                 fc_diag_at(t->d, FC_EDATA, t->file, row->line, c + 1,
@@ -88,7 +95,15 @@ int table_header(table_ctx *t, const fc_csv_row *row)
 
 int table_width_ok(table_ctx *t, const fc_csv_row *row)
 {
-    if (row->n == t->ncols) return 1;
+    if (row->n == t->ncols) {
+        if (!row->non_ascii) return 1;
+        /* Text that is not UTF-8 (a Latin-1 or Windows-1252 export) would
+         * pass into the JSON outputs and make them invalid. */
+        for (int c = 0; c < row->n; c++)
+            if (!fc_utf8_valid(row->f[c], row->len[c]))
+                table_bad_col(t, row, c, "UTF-8 text (save the file as UTF-8)");
+        return !t->row_bad;
+    }
     fc_diag_at(t->d, FC_EDATA, t->file, row->line, row->n < t->ncols ? row->n + 1 : t->ncols + 1,
                "expected %d fields as in the header, got %d%s", t->ncols, row->n,
                row->n < t->ncols ? " (a truncated line?)" : "");
@@ -332,18 +347,41 @@ int feat_finish(feat_builder *fb, const table_ctx *t, fc_features *out)
                          t->header[fb->col[j]], fb->bad_line[j]);
     }
     if (!keep) return 0;
-    out->names = calloc((size_t)keep, sizeof *out->names);
-    out->values = malloc((fb->rows ? fb->rows : 1) * (size_t)keep * sizeof *out->values);
-    if (!out->names || !out->values) return -1;
-    int k = 0;
+    /* Features go in name order, not the file's column order: the same
+     * columns in another order are the same data and must fit the same
+     * model (the fit's sums run in feature order). */
+    int *order = malloc((size_t)keep * sizeof *order);
+    if (!order) return -1;
+    int m = 0;
     for (int j = 0; j < fb->n; j++) {
         if (!fb->numeric[j]) continue;
-        out->names[k] = strdup(t->header[fb->col[j]]);
-        if (!out->names[k]) return -1;
-        for (size_t r = 0; r < fb->rows; r++) out->values[r * (size_t)keep + (size_t)k] = fb->vals[j][r];
-        k++;
-        out->n = k;
+        const char *nj = t->header[fb->col[j]];
+        int i = m++;
+        for (; i > 0; i--) {
+            const char *ni = t->header[fb->col[order[i - 1]]];
+            int c = strcasecmp(ni, nj);
+            if (c < 0 || (c == 0 && strcmp(ni, nj) <= 0)) break;
+            order[i] = order[i - 1];
+        }
+        order[i] = j;
     }
+    out->names = calloc((size_t)keep, sizeof *out->names);
+    out->values = malloc((fb->rows ? fb->rows : 1) * (size_t)keep * sizeof *out->values);
+    if (!out->names || !out->values) {
+        free(order);
+        return -1;
+    }
+    for (int k = 0; k < keep; k++) {
+        int j = order[k];
+        out->names[k] = strdup(t->header[fb->col[j]]);
+        if (!out->names[k]) {
+            free(order);
+            return -1;
+        }
+        for (size_t r = 0; r < fb->rows; r++) out->values[r * (size_t)keep + (size_t)k] = fb->vals[j][r];
+        out->n = k + 1;
+    }
+    free(order);
     return 0;
 }
 

@@ -38,7 +38,8 @@ void table_free(table_ctx *t);
  * required column or a duplicated one. */
 int table_header(table_ctx *t, const fc_csv_row *row);
 
-/* Check a data row has as many fields as the header (reports if not). */
+/* Check a data row has as many fields as the header and that its text is
+ * UTF-8 (reports if not). */
 int table_width_ok(table_ctx *t, const fc_csv_row *row);
 
 /* Is spec column i present in the file, and non-empty in this row? */
