@@ -107,6 +107,16 @@ extern const char cli_exit_codes_help[];
 struct fc_dataset;
 struct fc_spr_settings;
 int cli_spr_load(cli *c, struct fc_dataset *ds, struct fc_spr_settings *s, int routes_flags, int threads);
+/* The head of forecast.json (cmd_forecast.c): schema_version, kind,
+ * settings, inputs, the volume model's summary, the scenario; `forecast`
+ * and `run` write the same document. */
+struct fc_config;
+struct fc_vol_history;
+struct fc_vol_model;
+struct fc_vol_forecast;
+cJSON *cli_forecast_meta(const struct fc_dataset *ds, const struct fc_config *cfg, const struct fc_vol_history *h,
+                         const struct fc_vol_model *m, const struct fc_vol_forecast *fc, const char *level,
+                         int paths, unsigned long long seed);
 struct fc_spr_model;
 /* Report m's station fits that did not converge, if any: an error with
  * FC_ENOCONV (fit) or a warning (run, diagnose). Returns how many. */

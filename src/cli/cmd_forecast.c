@@ -43,9 +43,9 @@ static const char help[] =
 
 enum { OPT_HORIZON = 2000, OPT_PATHS, OPT_LEVEL, OPT_METHOD };
 
-static cJSON *meta_json(const fc_dataset *ds, const fc_config *cfg, const fc_vol_history *h,
-                        const fc_vol_model *m, const fc_vol_forecast *fc, const char *level,
-                        int paths, unsigned long long seed)
+cJSON *cli_forecast_meta(const fc_dataset *ds, const fc_config *cfg, const fc_vol_history *h,
+                         const fc_vol_model *m, const fc_vol_forecast *fc, const char *level,
+                         int paths, unsigned long long seed)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
@@ -179,8 +179,8 @@ int cmd_forecast(int argc, char **argv)
             if (c.format && strcmp(c.format, "csv") == 0) {
                 st = fc_vol_write_csv(out.fp, fc, level, ds.zips, ds.stations, sc);
             } else {
-                cJSON *meta = meta_json(&ds, cfg, h, m, fc, level, vo.paths,
-                                        (unsigned long long)vo.seed);
+                cJSON *meta = cli_forecast_meta(&ds, cfg, h, m, fc, level, vo.paths,
+                                                (unsigned long long)vo.seed);
                 st = meta ? fc_vol_write_json(out.fp, fc, level, ds.zips, ds.stations, sc, meta)
                           : FC_EINTERNAL;
                 cJSON_Delete(meta);

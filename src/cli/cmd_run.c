@@ -320,9 +320,14 @@ int cmd_run(int argc, char **argv)
             if (!s) st = FC_EINTERNAL;
             break;
         }
-        case OUT_FORECAST:
-            st = fc_vol_write_json(f, p.fc, "station", p.ds.zips, p.ds.stations, p.sc, meta);
+        case OUT_FORECAST: {
+            /* the same document as `fleetcast forecast` writes */
+            cJSON *fm = cli_forecast_meta(&p.ds, c.config, p.hist, p.vm, p.fc, "station", p.vo.paths,
+                                          (unsigned long long)p.vo.seed);
+            st = fm ? fc_vol_write_json(f, p.fc, "station", p.ds.zips, p.ds.stations, p.sc, fm) : FC_EINTERNAL;
+            cJSON_Delete(fm);
             break;
+        }
         case OUT_PLAN: st = fc_plan_write_json(f, p.plan, p.in, meta); break;
         case OUT_PLAN_CSV: st = fc_plan_write_csv(f, p.plan, p.in); break;
         case OUT_REVISION: s = print_json(rev); if (!s) st = FC_EINTERNAL; break;
