@@ -201,8 +201,11 @@ static int parse_shocks(sc_ctx *c, const cJSON *arr)
         } else {
             sh->multiplier = mult->valuedouble;
         }
-        month_of(c, o, "from", w, 1, &sh->from);
-        month_of(c, o, "to", w, 0, &sh->to);
+        int has_from = month_of(c, o, "from", w, 1, &sh->from) == 0;
+        if (month_of(c, o, "to", w, 0, &sh->to) == 0 && has_from && sh->to < sh->from) {
+            snprintf(ww, sizeof ww, "%s.to", w);
+            bad(c, ww, "a month \"YYYY-MM\" not before \"from\" (the shock would do nothing)");
+        }
         if (sh->scope == FC_SCOPE_ALL) continue;
         const cJSON *ids = cJSON_GetObjectItemCaseSensitive(o, "ids");
         snprintf(ww, sizeof ww, "%s.ids", w);
