@@ -75,7 +75,8 @@ void fc_plan_settings_default(fc_plan_settings *s);
  * service_level / spare_ratio (cfg_top: the whole config document or NULL;
  * its top-level values apply first, the "plan" section wins). FC_EDATA on a
  * bad value, reported naming the key. */
-int fc_plan_settings_from_json(fc_plan_settings *s, const cJSON *cfg_top, fc_diag *d) FC_MUST_CHECK;
+int fc_plan_settings_from_json(fc_plan_settings *s, const cJSON *cfg_top, const char *cfgname,
+                               fc_diag *d) FC_MUST_CHECK;
 cJSON *fc_plan_settings_to_json(const fc_plan_settings *s);
 
 /* ---- electric curves (electric.c) ---- */

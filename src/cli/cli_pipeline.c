@@ -32,8 +32,20 @@ int pipeline_load(cli *c, pipeline *p, const pipeline_opts *o)
     /* --threads reaches every stage: the fit and the plan as the forecast */
     p->spr_settings.threads = threads;
     fc_plan_settings_default(&p->plan_settings);
-    st = fc_plan_settings_from_json(&p->plan_settings, cfg->json, &c->diag);
+    st = fc_plan_settings_from_json(&p->plan_settings, cfg->json, cfg->path, &c->diag);
     p->plan_settings.threads = threads;
+    /* The plan section's station-month inputs (ev_supply, temperature_c)
+     * are checked now, on a blank input, so a bad value stops the run
+     * before the fit and the forecast rather than after them; silently,
+     * reported only when bad (the real pass later warns once). */
+    const cJSON *plan_cfg = cfg->json ? cJSON_GetObjectItemCaseSensitive(cfg->json, "plan") : NULL;
+    if (st == FC_OK && plan_cfg) {
+        fc_plan_input *chk = fc_plan_input_new(p->ds.stations->n, p->vo.horizon, p->ds.vehicles->n, 0);
+        if (!chk) return FC_EINTERNAL;
+        if (fc_plan_input_apply_config(chk, plan_cfg, p->ds.stations, cfg->path, NULL) != FC_OK)
+            st = fc_plan_input_apply_config(chk, plan_cfg, p->ds.stations, cfg->path, &c->diag);
+        fc_plan_input_free(chk);
+    }
     return st;
 }
 

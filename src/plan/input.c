@@ -34,30 +34,31 @@ void fc_plan_settings_default(fc_plan_settings *s)
     s->ncurve = 0;
 }
 
-static int bad(fc_diag *d, const char *key, const char *what)
+static int bad(fc_diag *d, const char *cfgname, const char *key, const char *what)
 {
-    fc_diag_error(d, FC_EDATA, "config: \"plan\": '%s': expected %s", key, what);
+    fc_diag_error(d, FC_EDATA, "%s: 'plan.%s': expected %s", cfgname, key, what);
     return FC_EDATA;
 }
 
 /* Number member `key` of obj into *dst when present, within [lo, hi]. */
 static int get_num(const cJSON *obj, const char *key, double lo, double hi, double *dst,
-                   fc_diag *d)
+                   const char *cfgname, fc_diag *d)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!it) return FC_OK;
     if (!cJSON_IsNumber(it) || !(it->valuedouble >= lo && it->valuedouble <= hi)) {
         char what[80];
         snprintf(what, sizeof what, "a number from %g to %g", lo, hi);
-        return bad(d, key, what);
+        return bad(d, cfgname, key, what);
     }
     *dst = it->valuedouble;
     return FC_OK;
 }
 
-int fc_plan_settings_from_json(fc_plan_settings *s, const cJSON *top, fc_diag *d)
+int fc_plan_settings_from_json(fc_plan_settings *s, const cJSON *top, const char *cfgname, fc_diag *d)
 {
     if (!top) return FC_OK;
+    if (!cfgname) cfgname = "config";
     int rc = FC_OK;
     /* Top-level service level and spare ratio first; the section wins. */
     const cJSON *sl = cJSON_GetObjectItemCaseSensitive(top, "service_level");
@@ -68,7 +69,7 @@ int fc_plan_settings_from_json(fc_plan_settings *s, const cJSON *top, fc_diag *d
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(top, "plan");
     if (!p) return FC_OK;
     if (!cJSON_IsObject(p)) {
-        fc_diag_error(d, FC_EDATA, "config: 'plan': expected an object");
+        fc_diag_error(d, FC_EDATA, "%s: 'plan': expected an object", cfgname);
         return FC_EDATA;
     }
     struct { const char *key; double lo, hi; double *dst; } nums[] = {
@@ -91,21 +92,21 @@ int fc_plan_settings_from_json(fc_plan_settings *s, const cJSON *top, fc_diag *d
         {"shock_multiplier", 0, 100, &s->shock_multiplier},
     };
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
-        int r = get_num(p, nums[i].key, nums[i].lo, nums[i].hi, nums[i].dst, d);
+        int r = get_num(p, nums[i].key, nums[i].lo, nums[i].hi, nums[i].dst, cfgname, d);
         if (r && !rc) rc = r;
     }
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(p, "scrap_from");
     if (it) {
         if (!cJSON_IsNumber(it) || it->valuedouble < -1 || it->valuedouble > 10000 ||
             it->valuedouble != floor(it->valuedouble)) {
-            if (!rc) rc = bad(d, "scrap_from", "a whole plan month (0 = first), or -1 for never");
+            if (!rc) rc = bad(d, cfgname, "scrap_from", "a whole plan month (0 = first), or -1 for never");
         } else
             s->scrap_from = (int)it->valuedouble;
     }
     it = cJSON_GetObjectItemCaseSensitive(p, "integer");
     if (it) {
         if (!cJSON_IsBool(it)) {
-            if (!rc) rc = bad(d, "integer", "true or false");
+            if (!rc) rc = bad(d, cfgname, "integer", "true or false");
         } else
             s->integer = cJSON_IsTrue(it);
     }
@@ -127,7 +128,7 @@ int fc_plan_settings_from_json(fc_plan_settings *s, const cJSON *top, fc_diag *d
         if (!ok) {
             s->ncurve = 0;
             if (!rc)
-                rc = bad(d, "temperature_curve",
+                rc = bad(d, cfgname, "temperature_curve",
                          "up to 32 [temperature_c, range retention in (0, 2]] pairs, temperatures increasing");
         } else
             s->ncurve = n;

@@ -70,14 +70,14 @@ static void test_curves(void)
     CHECK_NEAR(fc_plan_hill_factor(&set, 0, 0.3), 1.0, 0);
     /* A custom curve from the config. */
     cJSON *cfg = cJSON_Parse("{\"plan\":{\"temperature_curve\":[[-10,0.5],[20,1]],\"reserve\":0.2}}");
-    CHECK(fc_plan_settings_from_json(&set, cfg, NULL) == FC_OK);
+    CHECK(fc_plan_settings_from_json(&set, cfg, "cfg", NULL) == FC_OK);
     CHECK_NEAR(fc_plan_temp_retention(&set, 5), 0.75, 1e-12);
     CHECK_NEAR(set.reserve, 0.2, 0);
     cJSON_Delete(cfg);
     fc_diag d;
     fc_diag_init(&d, NULL, NULL);
     cfg = cJSON_Parse("{\"plan\":{\"reserve\":1.5}}");
-    CHECK(fc_plan_settings_from_json(&set, cfg, &d) == FC_EDATA && d.n_errors == 1);
+    CHECK(fc_plan_settings_from_json(&set, cfg, "cfg", &d) == FC_EDATA && d.n_errors == 1);
     cJSON_Delete(cfg);
 }
 
