@@ -614,8 +614,17 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
      * the extra columns of the zips file), at most FC_SPR_MAX_MIX. */
     int nmix = 0;
     if (s->zip_mix)
-        for (int j = 0; j < nf && nmix < FC_SPR_MAX_MIX; j++)
-            if (fc_spr_index_is_zip_feat(ix, j)) fidx[nmix++] = j;
+        for (int j = 0; j < nf; j++)
+            if (fc_spr_index_is_zip_feat(ix, j)) {
+                if (nmix < FC_SPR_MAX_MIX) {
+                    fidx[nmix++] = j;
+                } else {
+                    fc_diag_note(d, "zip attribute %s: not in the zip-mix term, which takes the first %d "
+                                 "(hilliness, then the extra columns in name order); it still enters "
+                                 "the day-level correction",
+                                 fc_spr_index_feat_name(ix, j), FC_SPR_MAX_MIX);
+                }
+            }
     if (nmix > 0) {
         fc_spr_mix *mx = &m->mix;
         mx->names = calloc((size_t)nmix, sizeof *mx->names);
