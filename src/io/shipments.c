@@ -315,6 +315,43 @@ static int build_segments(ship_reader *r, fc_shipments *s)
 }
 
 /* Move the day-major arrays into the result, compacting monthly data. */
+/* A long stretch with no rows at all inside the history is most likely a
+ * mistyped date (2203 for 2023): the history then runs to it, and the
+ * forecast starts from it. Say so, naming the stretch. */
+#define GAP_DAYS 90
+#define GAP_MONTHS 6
+
+static void warn_gap(const fc_shipments *s, const char *file, fc_diag *d)
+{
+    size_t nz = (size_t)s->nzips;
+    int32_t best0 = -1, best_len = 0, run0 = -1;
+    for (int32_t p = 0; p < s->nperiods; p++) {
+        int any = 0;
+        for (size_t z = 0; z < nz && !any; z++) any = s->packages[(size_t)p * nz + z] >= 0;
+        if (!any) {
+            if (run0 < 0) run0 = p;
+            if (p - run0 + 1 > best_len) {
+                best_len = p - run0 + 1;
+                best0 = run0;
+            }
+        } else {
+            run0 = -1;
+        }
+    }
+    if (best_len < (s->monthly ? GAP_MONTHS : GAP_DAYS)) return;
+    char a[11], b[11];
+    if (s->monthly) {
+        fc_month_format(s->t0 + best0 - 1, a);
+        fc_month_format(s->t0 + best0 + best_len, b);
+    } else {
+        fc_date_format(s->t0 + best0 - 1, a);
+        fc_date_format(s->t0 + best0 + best_len, b);
+    }
+    fc_diag_warn(d, "%s: no rows at all between %s and %s (%d %s): is a date mistyped? The history "
+                 "runs to the last date, and the forecast starts after it", file, a, b, (int)best_len,
+                 s->monthly ? "months" : "days");
+}
+
 static int finish_arrays(ship_reader *r, fc_shipments *s)
 {
     size_t nz = (size_t)r->nz;
@@ -399,6 +436,7 @@ int fc_shipments_read(const char *path, const fc_zips *zips, const fc_stations *
         s->total_packages = r.tot_pk;
         s->total_stops = r.tot_sp;
         if (finish_arrays(&r, s) || build_segments(&r, s)) stt = FC_EINTERNAL;
+        else warn_gap(s, file, d);
         /* Monthly data with a stray day (a typo) would silently be read as
          * daily, a month's volume on one day: say so. Daily data has about
          * one row in 30 on the 1st. */
