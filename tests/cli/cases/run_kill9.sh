@@ -3,8 +3,10 @@
 "$FC" synth --out d --seed 1 --cities 1 --stations 2 --zips 20 --days 420 -q
 "$FC" run d/config.json -o out -q > /dev/null
 mkdir saved && cp out/*.json out/*.csv saved/
-# A different seed: a run that finished would change the outputs.
-sed 's/"seed":.*/"seed": 99,/' d/config.json > d/config2.json
+# A different seed: a run that finished would change the outputs. Many
+# paths keep it running past the kill (about 1 s on a quiet machine; with
+# 500 paths it took 0.3 s, as long as the sleep, and sometimes finished).
+sed 's/"seed":.*/"seed": 99,/; s/"paths":.*/"paths": 50000,/' d/config.json > d/config2.json
 "$FC" run d/config2.json -o out -q > /dev/null &
 pid=$!
 sleep 0.3
