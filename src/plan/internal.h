@@ -31,8 +31,11 @@ typedef struct plan_work {
  * p->lp_status, p->mip_status, sizes and objectives. */
 int plan_lp_solve(plan_work *w, fc_plan *p, fc_diag *d);
 
-/* Coverage of vans n[v] (v = 0..V-1) at station-month (s, m). */
+/* Coverage of vans n[v] (v = 0..V-1) at station-month (s, m): sum of
+ * n[v] / need, less the share electric vans beyond their range cannot run. */
 double plan_coverage(const plan_work *w, int32_t s, int32_t m, const int32_t *n);
+/* That share (0 unless a current electric fleet exceeds the range). */
+double plan_range_lost(const plan_work *w, int32_t s, int32_t m, const int32_t *n);
 
 /* Which limits would stop one more electric van of type e at (s, m) of
  * the integer plan p: a bit per FC_LIMIT_*; ev_net[m] is the network's

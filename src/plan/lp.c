@@ -66,14 +66,53 @@ static int add_row_lo(glp_prob *lp, double lb)
     return i;
 }
 
-double plan_coverage(const plan_work *w, int32_t s, int32_t m, const int32_t *n)
+/* Coverage the electric vans of x (vans per type, as doubles) cannot
+ * give because their routes are out of range: the largest overrun of a
+ * nested range row (Hall's condition), 0 when every row holds. Only a
+ * current electric fleet above the range can make it positive (the rows
+ * are hard otherwise). */
+static double range_lost(const plan_work *w, int32_t s, int32_t m, const double *x)
+{
+    const fc_plan_input *in = w->in;
+    double lost = 0;
+    for (int32_t e = 0; e < w->V; e++) {
+        int64_t ke = FC_PLAN_SMV(in, s, m, e);
+        if (!in->electric[e] || !(w->need[ke] > 0)) continue;
+        double sum = 0;
+        for (int32_t e2 = 0; e2 < w->V; e2++) {
+            int64_t k2 = FC_PLAN_SMV(in, s, m, e2);
+            if (in->electric[e2] && w->need[k2] > 0 && w->ev[k2].threshold <= w->ev[ke].threshold)
+                sum += x[e2] / w->need[k2];
+        }
+        if (sum - w->ev[ke].share > lost) lost = sum - w->ev[ke].share;
+    }
+    return lost;
+}
+
+/* Share of the peak day's need that vans x cover: each van 1/need of it,
+ * less what electric vans beyond their range cannot run (docs/plan.md). */
+static double coverage_of(const plan_work *w, int32_t s, int32_t m, const double *x)
 {
     double cov = 0;
     for (int32_t v = 0; v < w->V; v++) {
         double nd = w->need[FC_PLAN_SMV(w->in, s, m, v)];
-        if (nd > 0) cov += n[v] / nd;
+        if (nd > 0) cov += x[v] / nd;
     }
-    return cov;
+    return cov - range_lost(w, s, m, x);
+}
+
+double plan_coverage(const plan_work *w, int32_t s, int32_t m, const int32_t *n)
+{
+    double x[FC_MAX_VAN_TYPES];
+    for (int32_t v = 0; v < w->V; v++) x[v] = n[v];
+    return coverage_of(w, s, m, x);
+}
+
+double plan_range_lost(const plan_work *w, int32_t s, int32_t m, const int32_t *n)
+{
+    double x[FC_MAX_VAN_TYPES];
+    for (int32_t v = 0; v < w->V; v++) x[v] = n[v];
+    return range_lost(w, s, m, x);
 }
 
 /* Energy a night (grid kWh) of one electric van of type e at (s, m). */
@@ -100,6 +139,8 @@ uint32_t plan_ev_room(const plan_work *w, const fc_plan *p, const double *ev_net
         if (w->need[k] > 0) ev_cov += n[v] / w->need[k];
     }
     if (!(w->need[ke] > 0)) return 1u << FC_LIMIT_VAN_TYPES;
+    /* Electric vans beyond their range run none of the routes they cannot reach. */
+    ev_cov -= plan_range_lost(w, s, m, n);
     double add = 1.0 / w->need[ke];
     if (ev_cov >= 1.0 - 1e-9) bits |= 1u << FC_LIMIT_DEMAND;
     /* Range: every nested row that type e enters. */
@@ -409,6 +450,17 @@ static int build_station(plan_work *w, glp_prob *lp, triplets *t, int32_t s)
             w->col_u[sm] = add_col(lp, 0.0, set->integer ? ceil(R) : R, P, set->integer);
             oom |= trip_add(t, r, w->col_u[sm], 1.0);
         }
+        /* A current electric fleet beyond the range: the overrun z (a share
+         * of the peak day) is run by no electric van, so the cover row
+         * loses it (Hall's condition with the overrun left out). One z
+         * for all the nested rows: the largest overrun is what is lost. */
+        int col_z = 0;
+        if (has_ev_now && R > 0)
+            for (int32_t e = 0; e < V && !col_z; e++)
+                if (in->electric[e] && w->col[k0 + e] && w->need[k0 + e] > 0) {
+                    col_z = add_col(lp, 0.0, INFINITY, P * R, 0);
+                    oom |= trip_add(t, w->row_cover[sm], col_z, -R);
+                }
         /* Parking: sum_v x_v - o <= parking (overrun cheaper than uncovered routes). */
         w->row_park[sm] = w->col_o[sm] = 0;
         if (!isnan(in->parking[s])) {
@@ -435,7 +487,7 @@ static int build_station(plan_work *w, glp_prob *lp, triplets *t, int32_t s)
                     w->ev[k2].threshold <= w->ev[ke].threshold)
                     oom |= trip_add(t, r, w->col[k2], w->need[ke] / w->need[k2]);
             }
-            if (has_ev_now) oom |= trip_add(t, r, add_col(lp, 0.0, INFINITY, P, set->integer), -1.0);
+            if (col_z) oom |= trip_add(t, r, col_z, -w->need[ke]);
         }
         w->row_chg[sm] = w->row_pow[sm] = w->row_cpow[sm] = 0;
         if (!any_ev) continue;
@@ -541,13 +593,12 @@ static void set_targets(plan_work *w, fc_plan *p)
     for (int32_t s = 0; s < w->S; s++)
         for (int32_t m = 0; m < w->M; m++) {
             int64_t k0 = FC_PLAN_SMV(in, s, m, 0);
-            double cov = 0;
             for (int32_t v = 0; v < w->V; v++) {
                 int64_t k = k0 + v;
                 if (p->x_lp[k] < 0) p->x_lp[k] = 0;
                 p->lp_objective += p->x_lp[k] * w->cost1[k];
-                if (w->need[k] > 0) cov += p->x_lp[k] / w->need[k];
             }
+            double cov = coverage_of(w, s, m, &p->x_lp[k0]);
             w->target[FC_PLAN_SM(in, s, m)] = cov > 1 - 1e-7 ? 1 : cov;
         }
 }

@@ -246,7 +246,9 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
         break;
     case FC_LIMIT_RANGE: {
         double want = nested + (ke >= 0 ? 1.0 / w->need[ke] : 0);
-        if (c->uncovered_routes > 0) want = 1.0;
+        /* Electric vans already beyond the range (a current fleet): the
+         * battery that lets them run every route they stand for. */
+        if (c->uncovered_routes > 0 || (want > 1.0 && plan_range_lost(w, s, m, n) > 0)) want = 1.0;
         double bat = e >= 0 ? battery_for_share(in, set, s, m, e, want) : NAN;
         if (isnan(bat) || !(in->battery_kwh[e] > 0))
             snprintf(L, LN, "shorter routes (no battery covers them at %.0f C)",
@@ -401,6 +403,9 @@ int fc_plan_solve(const fc_plan_input *in, const fc_plan_settings *set, fc_diag 
             fc_plan_cell *c = &p->cell[smi];
             const int32_t *n = &p->vans[k0];
             double cov = plan_coverage(&w, s, m, n), total = 0, rq = 0, r50 = 0;
+            /* Routes of the mix: each type's routes weighted by its share of
+             * the vans' coverage (before the range cut). */
+            double wsum = cov + plan_range_lost(&w, s, m, n);
             int32_t refv = -1;
             c->cost = 0;
             c->ev_vans = 0;
@@ -417,14 +422,14 @@ int fc_plan_solve(const fc_plan_input *in, const fc_plan_settings *set, fc_diag 
                 }
                 if (p->need[k] > 0) {
                     if (refv < 0 || p->need[k] < p->need[k0 + refv]) refv = v;
-                    if (cov > 0) {
-                        rq += n[v] / p->need[k] / cov * in->routes_q[k];
+                    if (wsum > 0) {
+                        rq += n[v] / p->need[k] / wsum * in->routes_q[k];
                         double p50 = in->routes_p50[k];
-                        r50 += n[v] / p->need[k] / cov * (isnan(p50) ? in->routes_q[k] : p50);
+                        r50 += n[v] / p->need[k] / wsum * (isnan(p50) ? in->routes_q[k] : p50);
                     }
                 }
             }
-            if (refv >= 0 && !(cov > 0)) {
+            if (refv >= 0 && !(wsum > 0)) {
                 rq = in->routes_q[k0 + refv];
                 r50 = isnan(in->routes_p50[k0 + refv]) ? rq : in->routes_p50[k0 + refv];
             }

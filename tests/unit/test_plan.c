@@ -531,6 +531,48 @@ static void test_infeasible(void)
     fc_plan_input_free(in);
 }
 
+/* A current electric fleet beyond the range: 10 electric vans own the
+ * station, but half its routes (400 km) are out of range. The electric
+ * vans beyond it run no route, so the plan buys the 5 diesel vans that
+ * run the long ones and names the range, with the battery that would let
+ * the electric vans run them all (400 x 0.3 / 0.85 = 141.2 kWh). It used
+ * to count all 10 electric vans as covering: coverage 1, no diesel van,
+ * "demand: electric vans already run all of them", while its own check
+ * said 5 vans short. */
+static void test_current_ev_beyond_range(void)
+{
+    for (int integer = 0; integer <= 1; integer++) {
+        fc_plan_input *in = mk(1, 2, 10 / 1.1);
+        in->van_types[0] = 1 << DIESEL | 1 << EV;
+        double km[2] = {100, 400};
+        CHECK(fc_plan_input_set_route_sample(in, 0, EV, 2, km, NULL, NULL) == 0);
+        in->current[EV] = 10;
+        fc_plan_settings set;
+        fc_plan_settings_default(&set);
+        set.integer = integer;
+        fc_plan *p = solve(in, &set);
+        for (int m = 0; m < 2; m++) {
+            CHECK(p->vans[FC_PLAN_SMV(in, 0, m, EV)] == 10);
+            CHECK(p->vans[FC_PLAN_SMV(in, 0, m, DIESEL)] == 5);
+            CHECK_NEAR(p->cell[m].coverage, 1.0, 1e-9);
+            CHECK(p->cell[m].uncovered_routes == 0);
+            CHECK_NEAR(p->check[m * FC_SCEN_N + FC_SCEN_Q].coverage, p->cell[m].coverage, 1e-9);
+            CHECK(p->check[m * FC_SCEN_N + FC_SCEN_Q].shortfall == 0);
+            CHECK(p->cell[m].binding == FC_LIMIT_RANGE);
+            CHECK(strcmp(p->cell[m].lift, "+42 kWh battery (142 kWh) or shorter routes") == 0);
+        }
+        fc_plan_free(p);
+        /* Without a combustion type the long routes stay uncovered, and say so. */
+        in->van_types[0] = 1 << EV;
+        p = solve(in, &set);
+        CHECK_NEAR(p->cell[0].uncovered_routes, 0.5 * 10 / 1.1, 1e-9);
+        CHECK(p->cell[0].binding == FC_LIMIT_RANGE);
+        CHECK(p->n_uncovered == 2);
+        fc_plan_free(p);
+        fc_plan_input_free(in);
+    }
+}
+
 /* Paths and SPR through callbacks: peak packages 1000 + 10 p, SPR 100. */
 static double cb_peak(void *ud, int32_t s, int32_t m, int p)
 {
@@ -710,6 +752,7 @@ int main(void)
     test_decomposition();
     test_supply_binding();
     test_infeasible();
+    test_current_ev_beyond_range();
     test_fill();
     test_fill_many();
     test_deterministic();
