@@ -290,7 +290,19 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
         break;
     default: {
         double extra = ke >= 0 && isfinite(cheapest_d) ? (bc - cheapest_d) / w->need[ke] : NAN;
-        if (extra > 0)
+        /* Before the scrap month no van may be given up: when the
+         * combustion vans here are all owned now (the current fleet), an
+         * electric van would replace none of them, so no price makes it
+         * pay; scrap_from does. */
+        int held = m < w->scrap, comb = 0;
+        for (int32_t v = 0; v < w->V && held; v++) {
+            if (in->electric[v] || n[v] == 0) continue;
+            comb = 1;
+            if (n[v] > in->current[FC_PLAN_SV(in, s, v)]) held = 0;
+        }
+        if (held && comb)
+            snprintf(L, LN, "retire current vans (scrap_from): they run the routes, and the fleet only grows before it");
+        else if (extra > 0)
             snprintf(L, LN, "electric van %.0f cheaper a month", ceil(extra));
         else
             snprintf(L, LN, "none: room left, held by rounding or later months");

@@ -573,6 +573,31 @@ static void test_current_ev_beyond_range(void)
     }
 }
 
+/* Ten owned diesel vans cover the station and the fleet may not shrink:
+ * an electric van would replace none of them, so the lift is scrap_from,
+ * not a price (it read "electric van 67 cheaper a month", and an
+ * electric van at 30 a day against diesel's 40 was not planned either). */
+static void test_cost_lift_owned_fleet(void)
+{
+    fc_plan_input *in = mk(1, 3, 10 / 1.1);
+    in->van_types[0] = 1 << DIESEL | 1 << EV;
+    in->cost_per_day[EV] = 52;
+    fc_plan_settings set;
+    fc_plan_settings_default(&set);
+    fc_plan *p = solve(in, &set);  /* nothing owned: the price is the lift */
+    CHECK(p->cell[0].binding == FC_LIMIT_COST && strcmp(p->cell[0].lift, "electric van 67 cheaper a month") == 0);
+    fc_plan_free(p);
+    in->current[DIESEL] = 10;
+    set.scrap_from = 2;
+    p = solve(in, &set);
+    for (int m = 0; m < 3; m++) CHECK(p->cell[m].binding == FC_LIMIT_COST);
+    CHECK(strncmp(p->cell[0].lift, "retire current vans (scrap_from)", 32) == 0);
+    CHECK(strncmp(p->cell[1].lift, "retire current vans (scrap_from)", 32) == 0);
+    CHECK(strcmp(p->cell[2].lift, "electric van 67 cheaper a month") == 0);
+    fc_plan_free(p);
+    fc_plan_input_free(in);
+}
+
 /* Paths and SPR through callbacks: peak packages 1000 + 10 p, SPR 100. */
 static double cb_peak(void *ud, int32_t s, int32_t m, int p)
 {
@@ -753,6 +778,7 @@ int main(void)
     test_supply_binding();
     test_infeasible();
     test_current_ev_beyond_range();
+    test_cost_lift_owned_fleet();
     test_fill();
     test_fill_many();
     test_deterministic();
