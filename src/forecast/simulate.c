@@ -11,6 +11,8 @@
 #include "internal.h"
 
 #define FIX 64.0            /* fixed-point units per package in the sums */
+#define ZIP_CAP 5.0         /* a zip's path never exceeds this many times (its
+                               busiest month of the history + 1), see zip_cap */
 
 enum { SALT_ZIP = 1, SALT_STATION, SALT_NETWORK, SALT_PEAK, SALT_SEASON };
 
@@ -87,6 +89,24 @@ static void step_paths(int P, const float *par, float hs, const float *restrict 
     }
 }
 
+/* Ceiling of a zip's simulated volume (standard months, or the month's
+ * figure when per_month): ZIP_CAP x (its busiest month + 1) - 1. The paths
+ * are exp of a normal on the log scale; a zip whose volume fell to zero
+ * (one-step errors of several log units, sigma ~ 2) otherwise drew months
+ * of e^20 packages, and means of billions at its station and the network. */
+static double zip_cap(const fc_vol_history *h, const fc_vol_model *m, int32_t z)
+{
+    const double *pk = h->pk + (size_t)z * (size_t)h->nmonths;
+    const double *ex = h->exposure + (size_t)z * (size_t)h->nmonths;
+    double mx = 0;
+    for (int t = 0; t < m->n_used; t++) {
+        if (isnan(pk[t]) || !(ex[t] > 0)) continue;
+        double y = m->fit[z].per_month ? pk[t] : pk[t] * FC_STD_MONTH / ex[t];
+        if (y > mx) mx = y;
+    }
+    return ZIP_CAP * (mx + 1) - 1;
+}
+
 /* Simulate every zip of one station group (the zips served by station s0
  * at the forecast origin): their innovations share that station's shock. */
 static void sim_group(void *vctx, int64_t gi, int thread)
@@ -117,6 +137,7 @@ static void sim_group(void *vctx, int64_t gi, int thread)
         float al = (float)f->alpha, be = (float)f->beta, ph = (float)f->phi, ga = (float)f->gamma;
         memset(dev, 0, (size_t)P * 14 * sizeof *dev);
         double ratio = m->stops_ratio[z];
+        float cap = (float)zip_cap(c->h, m, z);
         for (int h = 0; h < H; h++) {
             int moy = (f->last_moy + h + 1) % 12;
             float *dsm = ds + (size_t)moy * (size_t)P;
@@ -138,6 +159,7 @@ static void sim_group(void *vctx, int64_t gi, int thread)
             for (int p = 0; p < P; p++) out[p] = expf(out[p]);
             for (int p = 0; p < P; p++) {
                 float y = out[p] - 1.0f;
+                if (y > cap) y = cap;
                 out[p] = y > 0 ? (float)(y * conv) : 0.0f;
             }
             if (sm == s0) {
