@@ -65,6 +65,10 @@ typedef struct cli {
 void cli_init(cli *c, const char *cmd);
 void cli_free(cli *c);
 
+/* The command's arguments (argv of its function), for naming a bad
+ * option in a message; set by main. */
+extern char **cli_args;
+
 /* Handle an option every command shares. Returns 1 when handled, -1 on a
  * bad value or an option the command does not take (reported). */
 int cli_common_option(cli *c, int opt, const char *arg);

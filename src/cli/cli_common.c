@@ -61,6 +61,23 @@ int cli_usage_error(cli *c, const char *fmt, ...)
     return FC_EUSAGE;
 }
 
+char **cli_args;
+
+/* The option getopt_long just stopped at, for a message: a long one as
+ * written (without any "=VALUE"), a short one by its letter. */
+static void option_name(char *out, size_t n)
+{
+    const char *a = cli_args && optind > 0 ? cli_args[optind - 1] : NULL;
+    if (a && strncmp(a, "--", 2) == 0) {
+        size_t len = strcspn(a, "=");
+        snprintf(out, n, "%.*s", (int)(len < 60 ? len : 60), a);
+    } else if (optopt > 0 && optopt < 128) {
+        snprintf(out, n, "-%c", optopt);
+    } else {
+        snprintf(out, n, "%s", a ? a : "?");
+    }
+}
+
 int cli_common_option(cli *c, int opt, const char *arg)
 {
     switch (opt) {
@@ -99,15 +116,22 @@ int cli_common_option(cli *c, int opt, const char *arg)
             return -1;
         }
         return 1;
-    case '?':
-        if (optopt)
-            cli_usage_error(c, "unknown option '-%c' or missing value", optopt);
+    case '?': {
+        char name[64];
+        option_name(name, sizeof name);
+        const char *a = cli_args && optind > 0 ? cli_args[optind - 1] : NULL;
+        if (optopt && a && strncmp(a, "--", 2) == 0 && strchr(a, '='))
+            cli_usage_error(c, "option '%s' takes no value", name);
         else
-            cli_usage_error(c, "unknown option or missing value");
+            cli_usage_error(c, "unknown option '%s'", name);
         return -1;
-    case ':':
-        cli_usage_error(c, "option needs a value");
+    }
+    case ':': {
+        char name[64];
+        option_name(name, sizeof name);
+        cli_usage_error(c, "option '%s' needs a value", name);
         return -1;
+    }
     default:
         cli_usage_error(c, "unexpected option");
         return -1;

@@ -34,6 +34,16 @@ static cJSON *read_json(cli *c, const char *dir, const char *name)
     return j;
 }
 
+/* Is j the JSON object of the given kind? (Reports it when not.) */
+static int is_kind(cli *c, const cJSON *j, const char *dir, const char *name, const char *kind)
+{
+    const cJSON *k = cJSON_IsObject(j) ? cJSON_GetObjectItemCaseSensitive(j, "kind") : NULL;
+    if (cJSON_IsString(k) && strcmp(k->valuestring, kind) == 0) return 1;
+    fc_diag_error(&c->diag, FC_EDATA, "%s/%s: not a fleetcast %s (its 'kind' is not \"%s\")", dir,
+                  name, name, kind);
+    return 0;
+}
+
 /* Need per station-month of a plan solved from (model, forecast). */
 static int need_of(cli *c, pipeline *p, const fc_spr_model *m, const fc_vol_forecast *f,
                    const fc_scenario *sc, double *need)
@@ -103,6 +113,13 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
     char *t = malloc(tcap);
     if (!pm || !pf || !pp) {
         st = c->diag.status ? c->diag.status : FC_EDATA;
+        goto done;
+    }
+    /* A file that is not the document it should be would read as no rows:
+     * a revision of +0.0 everywhere, silently. */
+    if (!is_kind(c, pf, prevdir, "forecast.json", "forecast") ||
+        !is_kind(c, pp, prevdir, "plan.json", "fleetcast.plan")) {
+        st = FC_EDATA;
         goto done;
     }
     if (!n_new || !n_b || !n_moves || !n_none || !n_old || !o || !t) {
@@ -205,6 +222,11 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
             if (m >= 0 && m < nm) n_old[(size_t)s * nm + (size_t)m] = rs->valuedouble * (1 + old_spare);
         }
     }
+    size_t matched = 0;
+    for (size_t i = 0; i < cells; i++) matched += isfinite(n_old[i]) != 0;
+    if (!matched)
+        fc_diag_warn(&c->diag, "%s/plan.json: none of its station-months is one of this run's; "
+                               "the van need has nothing to compare with", prevdir);
     /* This run's rezoning and new stations with the previous run's shocks. */
     prev_sc = previous_scenario(c, p, pp, prevdir);
     moves_only = p->sc ? *p->sc : (fc_scenario){0};

@@ -256,7 +256,10 @@ int cmd_run(int argc, char **argv)
     }
     char lockpath[4096];
     snprintf(lockpath, sizeof lockpath, "%s/.fleetcast.lock", outdir);
-    int lock = open(lockpath, O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+    /* flock needs no write access: opened read-only, a lock file another
+     * user of a group-shared folder created still opens; and created 0666
+     * less the umask, like the outputs (0644 kept the group out). */
+    int lock = open(lockpath, O_CREAT | O_RDONLY | O_CLOEXEC, 0666);
     if (lock < 0) {
         fc_diag_error(&c.diag, FC_ECANTCREAT, "%s: cannot create the lock file: %s", lockpath,
                       strerror(errno));
@@ -353,6 +356,9 @@ int cmd_run(int argc, char **argv)
             if (fputs(s, f) == EOF || fputc('\n', f) == EOF) st = FC_EIO;
             free(s);
         }
+        /* the writers do not report a failed write: name the file and why
+         * (a full disk said only "run failed (I/O error)") */
+        if (st == FC_EIO) fc_diag_error(&c.diag, st, "%s: write error: %s", path, strerror(errno));
     }
     if (st == FC_OK)
         for (int k = 0; k < OUT_N && st == FC_OK; k++)
@@ -360,6 +366,15 @@ int cmd_run(int argc, char **argv)
                 st = fc_outfile_commit(&out[k], &c.diag);
                 opened[k] = 0;
             }
+    /* A revision.json from an earlier run with --previous does not describe
+     * these outputs: remove it, so the folder holds one run's files. */
+    if (st == FC_OK && !rev) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", outdir, out_names[OUT_REVISION]);
+        if (unlink(path) != 0 && errno != ENOENT)
+            fc_diag_warn(&c.diag, "%s: cannot remove the previous run's revision report: %s", path,
+                         strerror(errno));
+    }
     for (int k = 0; k < OUT_N; k++)
         if (opened[k]) fc_outfile_abort(&out[k]);
     if (st == FC_OK) {

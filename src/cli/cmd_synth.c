@@ -172,8 +172,16 @@ int cmd_synth(int argc, char **argv)
     if (have_days && have_end) return cli_exit(&c, cli_usage_error(&c, "give --days or --end, not both"));
     if (have_end) {
         if (end < p.start) return cli_exit(&c, cli_usage_error(&c, "--end is before --start"));
+        /* --end spans at most what --days may (it had no bound: an end year
+         * off by a digit routed for hours) */
+        if ((long)end - p.start + 1 > 36600)
+            return cli_exit(&c, cli_usage_error(&c, "--end: at most 36600 days after --start"));
         p.ndays = end - p.start + 1;
     }
+    /* dates are written with four-digit years: past 9999 they wrapped to
+     * year 0000, rows validate rejects */
+    if ((long)p.start + p.ndays - 1 > fc_days_from_civil(9999, 12, 31))
+        return cli_exit(&c, cli_usage_error(&c, "the days run past 9999-12-31"));
     if (p.cities > p.stations || p.stations > p.zips)
         return cli_exit(&c, cli_usage_error(&c, "need cities <= stations <= zips (got %d, %d, %d)",
                                             p.cities, p.stations, p.zips));

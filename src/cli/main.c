@@ -78,6 +78,7 @@ int main(int argc, char **argv)
             return FC_EUSAGE;
         }
         char *args[] = {(char *)c->name, "--help", NULL};
+        cli_args = args;
         return finish(c->fn(2, args));
     }
     const fc_command *c = find(name);
@@ -85,5 +86,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "fleetcast: no command '%s' (see 'fleetcast --help')\n", name);
         return FC_EUSAGE;
     }
+    cli_args = argv + 1;
     return finish(c->fn(argc - 1, argv + 1));
 }

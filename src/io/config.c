@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "fleetcast/config.h"
 
 static const char *input_names[FC_INPUT_N] = {
@@ -50,6 +51,12 @@ int fc_read_file(const char *path, fc_diag *d, char **buf, size_t *n)
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     *buf = NULL;
     *n = 0;
+    struct stat sb;
+    if (f && !is_stdin && fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(f);
+        f = NULL;
+        errno = EISDIR;
+    }
     if (!f) {
         fc_diag_error(d, FC_ENOINPUT, "%s: cannot open: %s", path, strerror(errno));
         return FC_ENOINPUT;
@@ -79,7 +86,7 @@ int fc_read_file(const char *path, fc_diag *d, char **buf, size_t *n)
     }
     if (err) {
         free(b);
-        fc_diag_error(d, FC_EIO, "%s: read error", path);
+        fc_diag_error(d, FC_EIO, "%s: read error: %s", path, strerror(errno));
         return FC_EIO;
     }
     b[len] = '\0';

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -446,6 +447,14 @@ int fc_csv_read(const char *path, const char *name, fc_csv_row_fn fn, void *ud,
     int fd = stdin_ ? dup(0) : open(path, O_RDONLY);
     if (fd < 0) {
         fc_diag_error(d, FC_ENOINPUT, "%s: cannot open: %s", name, strerror(errno));
+        return FC_ENOINPUT;
+    }
+    /* A folder opens but does not read: an unreadable input (66), not an
+     * I/O error (74) found while reading. */
+    struct stat sb;
+    if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        close(fd);
+        fc_diag_error(d, FC_ENOINPUT, "%s: cannot open: %s", name, strerror(EISDIR));
         return FC_ENOINPUT;
     }
     source src = {.gz = gzdopen(fd, "rb"), .crc = crc32(0L, Z_NULL, 0)};

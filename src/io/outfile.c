@@ -26,6 +26,13 @@ int fc_outfile_open(fc_outfile *o, const char *path, fc_diag *d)
         o->fp = stdout;
         return FC_OK;
     }
+    /* A folder can never be renamed over: say so now (73), not as a write
+     * error (74) at the end. */
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fc_diag_error(d, FC_ECANTCREAT, "%s: cannot create: %s", path, strerror(EISDIR));
+        return FC_ECANTCREAT;
+    }
     size_t n = strlen(path) + 16;
     o->path = strdup(path);
     o->tmp = malloc(n);
