@@ -98,6 +98,30 @@ static void daily_profile(const double *day, int nd, int32_t day0, double *w, do
     *sigma = 1.4826 * median(scratch, m);
 }
 
+/* Months at the end that no zip kept (a daily file that stops early in a
+ * month: the month in progress, under half covered) leave the history, so
+ * the forecast starts with them. Kept, they were in the history as missing
+ * and the forecast began after them: a batch run on the 3rd had the month
+ * it runs in neither in the history nor in the forecast and the plan. */
+static void trim_tail(fc_vol_history *h)
+{
+    int32_t nm = h->nmonths, keep = nm;
+    while (keep > 1) {
+        int any = 0;
+        for (int32_t z = 0; z < h->nzips && !any; z++) any = !isnan(h->pk[(size_t)z * (size_t)nm + (size_t)keep - 1]);
+        if (any) break;
+        keep--;
+    }
+    if (keep == nm) return;
+    for (int32_t z = 0; z < h->nzips; z++) {
+        size_t from = (size_t)z * (size_t)nm, to = (size_t)z * (size_t)keep;
+        memmove(h->pk + to, h->pk + from, (size_t)keep * sizeof *h->pk);
+        memmove(h->sp + to, h->sp + from, (size_t)keep * sizeof *h->sp);
+        memmove(h->exposure + to, h->exposure + from, (size_t)keep * sizeof *h->exposure);
+    }
+    h->nmonths = keep;
+}
+
 int fc_vol_history_build(const fc_shipments *s, int32_t nstations, fc_diag *d,
                          fc_vol_history **out)
 {
@@ -261,6 +285,7 @@ int fc_vol_history_build(const fc_shipments *s, int32_t nstations, fc_diag *d,
     free(blk);
     free(stday);
     free(scratch);
+    trim_tail(h);
     *out = h;
     return FC_OK;
 }
