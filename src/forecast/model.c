@@ -31,6 +31,20 @@ typedef struct fit_ctx {
     fc_series_prior *prior; /* per station + network */
 } fit_ctx;
 
+/* A zip with no rows in the last STALE_MONTHS months of the history has
+ * stopped (closed, or gone from the data); the ETS recursion would carry
+ * its level through the missing months and forecast it at full volume
+ * for ever. */
+#define STALE_MONTHS 3
+
+static int stopped(const double *x, int n)
+{
+    if (n <= STALE_MONTHS) return 0;
+    for (int t = n - STALE_MONTHS; t < n; t++)
+        if (!isnan(x[t])) return 0;
+    return 1;
+}
+
 static void fit_zip(void *vctx, int64_t zi, int thread)
 {
     (void)thread;
@@ -39,6 +53,7 @@ static void fit_zip(void *vctx, int64_t zi, int thread)
     int32_t st = c->h->station[z];
     if (st < 0) return;
     double *x = c->x + (size_t)z * (size_t)c->n;
+    if (stopped(x, c->n)) return;
     fc_series_fit *f = &c->m->fit[z];
     if (fc_series_fit_log(x, c->n, c->moy0, &c->prior[st], f) == 0) {
         c->m->fitted[z] = 1;
@@ -534,6 +549,14 @@ int fc_vol_model_fit(const fc_vol_history *h, int n_used, int method, int thread
 
     fit_ctx c = {h, m, x, n, moy0, prior};
     fc_parallel_for(nz, threads, fit_zip, &c);
+    {
+        int32_t nstop = 0;
+        for (int32_t z = 0; z < nz; z++) nstop += h->station[z] >= 0 && stopped(x + (size_t)z * (size_t)n, n);
+        if (nstop)
+            fc_diag_note(d, "%d zip%s with no shipments in the last %d months of the history %s not "
+                         "forecast (closed?)", (int)nstop, nstop == 1 ? "" : "s", STALE_MONTHS,
+                         nstop == 1 ? "is" : "are");
+    }
 
     /* Short zips' noise: at least their station's median zip noise. */
     double *st_sigma = malloc(((size_t)ns + 1) * sizeof *st_sigma);
