@@ -75,7 +75,7 @@ int fc_plan_settings_from_json(fc_plan_settings *s, const cJSON *top, const char
     struct { const char *key; double lo, hi; double *dst; } nums[] = {
         {"service_level", 0.01, 0.999, &s->service_level},
         {"spare_ratio", 0, 10, &s->spare_ratio},
-        {"charging_window_h", 0, 24, &s->charging_window_h},
+        {"charging_window_h", 0.5, 24, &s->charging_window_h},
         {"charger_efficiency", 0.01, 1, &s->charger_efficiency},
         {"vans_per_charger", 0.01, 100, &s->vans_per_charger},
         {"reserve", 0, 0.99, &s->reserve},
