@@ -101,7 +101,7 @@ int cmd_predict(int argc, char **argv)
         fputs("date,station,van_type,packages,stops,routes_pred,spr_pred,route_hours_pred,"
               "route_km_pred,routes_physics,routes_ml\n", f);
         double ape[3] = {0}, bias[3] = {0}, nobs = 0;
-        int64_t skipped = 0, first_skip = -1;
+        int64_t skipped = 0, first_skip = -1, capped = 0, first_cap = -1;
         for (int64_t i = 0; i < r->n; i++) {
             fc_spr_row row;
             fc_spr_pred p;
@@ -110,6 +110,7 @@ int cmd_predict(int argc, char **argv)
                 skipped++;
                 continue;
             }
+            if (row.share >= 2 && capped++ == 0) first_cap = i;
             double rt[3];
             for (int v = 0; v < 3; v++) rt[v] = fc_spr_round_routes(p.routes[v], row.packages);
             char ds_[11];
@@ -133,6 +134,14 @@ int cmd_predict(int argc, char **argv)
             fc_diag_warn(&c.diag, "%lld row%s left out: no shipments for the station that day (first: %s, %s)",
                          (long long)skipped, skipped > 1 ? "s" : "",
                          fc_intern_name(ds.stations->ids, r->station[first_skip]), d0);
+        }
+        if (capped) {
+            char d0[11];
+            fc_date_format(r->day[first_cap], d0);
+            fc_diag_warn(&c.diag, "%lld routes row%s with more than twice the packages shipped to the station's "
+                         "zips that day: the physics works those zips at twice their volume at most, so "
+                         "the routes are too few (first: %s, %s)", (long long)capped, capped > 1 ? "s" : "",
+                         fc_intern_name(ds.stations->ids, r->station[first_cap]), d0);
         }
         if (nobs > 0)
             fc_diag_note(&c.diag, "routes MAPE over %.0f observed rows: hybrid %.2f%% (bias %+.2f%%), "
