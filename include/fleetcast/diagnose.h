@@ -81,6 +81,7 @@ typedef struct fc_dx_station {
     int blocks;             /* blocks of the batch-means variance */
     double block_lost;      /* block-level degrees of freedom taken by the controls */
     fc_dx_coef recent;      /* mean residual of the last drift_weeks weeks (log) */
+    int recent_tested;      /* 0: too few days before or in the window (recent.p = 1) */
     double recent_p_adj;    /* Bonferroni across stations */
     int drift_flag;
     fc_dx_coef change;      /* the largest step of the residual at a month start */

@@ -203,6 +203,7 @@ static cJSON *to_json(const fc_diagnosis *dx, const fc_dataset *ds)
         cJSON_AddNumberToObject(o, "resid_sd", t->resid_sd);
         cJSON_AddNumberToObject(o, "blocks", t->blocks);
         cJSON_AddNumberToObject(o, "block_df_controls", t->block_lost);
+        cJSON_AddBoolToObject(o, "drift_tested", t->recent_tested);
         cJSON_AddItemToObject(o, "recent", coef_json(&t->recent));
         cJSON_AddNumberToObject(o, "recent_p_adj", t->recent_p_adj);
         cJSON_AddBoolToObject(o, "drift", t->drift_flag);

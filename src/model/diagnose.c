@@ -650,7 +650,10 @@ static int station_tests(const panel *p, const ctrl *c, int has_hours, const fc_
         for (int t = 0; t < n; t++) rs[t] = t >= t0;
         const double *r1[1] = {rs};
         fc_dx_coef cf;
-        if (test_one(p, &c->full, m, r1, 1, 0, &bm, w, &cf) == 0) out->recent = cf;
+        if (test_one(p, &c->full, m, r1, 1, 0, &bm, w, &cf) == 0) {
+            out->recent = cf;
+            out->recent_tested = 1;
+        }
         free(rs);
     }
     /* step at a month start, over the controls */
@@ -931,6 +934,12 @@ int fc_diagnosis_run(fc_spr_predictor *pr, const fc_routes *r, const fc_vehicles
         free(fill);
         if (bad) goto oom;
     }
+    int untested = 0;
+    for (int i = 0; i < dx->nstations; i++) untested += !dx->st[i].recent_tested;
+    if (untested)
+        fc_diag_warn(d, "%d station%s not tested for drift (drift_tested false): the last %d weeks leave "
+                     "fewer than %d days before them, or hold fewer than 14; a smaller --drift-weeks "
+                     "tests them", untested, untested == 1 ? "" : "s", s->drift_weeks, s->min_side);
     for (int i = 0; i < dx->nstations; i++) {
         fc_dx_station *so = &dx->st[i];
         double nd = so->change_p_adj > 0 ? so->change_p_adj : 1;
