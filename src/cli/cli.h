@@ -69,6 +69,9 @@ void cli_free(cli *c);
  * option in a message; set by main. */
 extern char **cli_args;
 
+/* mkdir -p: create dir and any missing parents (0, or -1 with errno). */
+int cli_make_dirs(const char *dir);
+
 /* Handle an option every command shares. Returns 1 when handled, -1 on a
  * bad value or an option the command does not take (reported). */
 int cli_common_option(cli *c, int opt, const char *arg);

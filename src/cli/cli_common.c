@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <cjson/cJSON.h>
 #include "cli.h"
 
@@ -219,4 +220,18 @@ int cli_int_option(cli *c, const char *name, const char *arg, long lo, long hi, 
                                hi, arg);
     *out = v;
     return FC_OK;
+}
+
+/* mkdir -p: create dir and any missing parents. */
+int cli_make_dirs(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s", dir);
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST) return -1;
+        *p = '/';
+    }
+    return mkdir(path, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }

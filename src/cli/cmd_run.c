@@ -85,20 +85,6 @@ static char *beside(const char *config, const char *name)
     return s;
 }
 
-/* mkdir -p: create dir and any missing parents. */
-static int make_dirs(const char *dir)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s", dir);
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST) return -1;
-        *p = '/';
-    }
-    return mkdir(path, 0777) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* Remove temporary files a killed run left behind (we hold the lock). */
 static void clean_stale(const char *dir)
 {
@@ -247,7 +233,7 @@ int cmd_run(int argc, char **argv)
     char *prevdir = previous ? strdup(previous)
                              : cJSON_IsString(pr) ? beside(config, pr->valuestring) : NULL;
     if (!outdir) return cli_exit(&c, FC_EINTERNAL);
-    if (make_dirs(outdir) != 0) {
+    if (cli_make_dirs(outdir) != 0) {
         fc_diag_error(&c.diag, FC_ECANTCREAT, "%s: cannot create the output folder: %s", outdir,
                       strerror(errno));
         free(outdir);

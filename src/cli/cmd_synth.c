@@ -73,7 +73,7 @@ static int make_dir(cli *c, const char *dir)
         fc_diag_error(&c->diag, FC_ECANTCREAT, "%s: not a folder", dir);
         return FC_ECANTCREAT;
     }
-    if (mkdir(dir, 0777) != 0) {
+    if (cli_make_dirs(dir) != 0) {
         fc_diag_error(&c->diag, FC_ECANTCREAT, "%s: cannot create folder: %s", dir, strerror(errno));
         return FC_ECANTCREAT;
     }
