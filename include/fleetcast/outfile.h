@@ -16,8 +16,15 @@ typedef struct fc_outfile {
 /* FC_ECANTCREAT (reported) when the temporary file cannot be made. */
 int fc_outfile_open(fc_outfile *o, const char *path, fc_diag *d) FC_MUST_CHECK;
 /* Flush, sync and rename into place; FC_EIO (reported) on any failure, and
- * the temporary file is removed. */
+ * the temporary file is removed. The same as fc_outfile_finish then
+ * fc_outfile_publish. */
 int fc_outfile_commit(fc_outfile *o, fc_diag *d) FC_MUST_CHECK;
+/* For a set of files that should replace their old versions together: the
+ * first phase flushes, syncs and closes the temporary file (where a full
+ * disk shows), the second renames it into place. Finish them all before
+ * publishing any. On failure (reported) the temporary file is removed. */
+int fc_outfile_finish(fc_outfile *o, fc_diag *d) FC_MUST_CHECK;
+int fc_outfile_publish(fc_outfile *o, fc_diag *d) FC_MUST_CHECK;
 /* Discard: remove the temporary file (no-op after commit or for stdout). */
 void fc_outfile_abort(fc_outfile *o);
 

@@ -346,12 +346,18 @@ int cmd_run(int argc, char **argv)
          * (a full disk said only "run failed (I/O error)") */
         if (st == FC_EIO) fc_diag_error(&c.diag, st, "%s: write error: %s", path, strerror(errno));
     }
-    if (st == FC_OK)
-        for (int k = 0; k < OUT_N && st == FC_OK; k++)
-            if (opened[k]) {
-                st = fc_outfile_commit(&out[k], &c.diag);
-                opened[k] = 0;
-            }
+    /* Two phases, so the outputs are replaced together: every file is
+     * written out and synced first (a full disk shows here, with nothing
+     * replaced yet), then all are renamed into place. */
+    for (int k = 0; k < OUT_N && st == FC_OK; k++)
+        if (opened[k]) st = fc_outfile_finish(&out[k], &c.diag);
+    int published = 0;
+    for (int k = 0; k < OUT_N && st == FC_OK; k++)
+        if (opened[k]) {
+            st = fc_outfile_publish(&out[k], &c.diag);
+            opened[k] = 0;
+            published += st == FC_OK;
+        }
     /* A revision.json from an earlier run with --previous does not describe
      * these outputs: remove it, so the folder holds one run's files. */
     if (st == FC_OK && !rev) {
@@ -375,6 +381,10 @@ int cmd_run(int argc, char **argv)
         }
         free(text);
         cJSON_Delete(sum);
+    } else if (published) {
+        fc_diag_error(&c.diag, st, "run failed (%s) while renaming the outputs into %s: %d of them "
+                      "were replaced, the others are the previous run's", fc_status_name(st), outdir,
+                      published);
     } else {
         fc_diag_error(&c.diag, st, "run failed (%s); the outputs in %s are unchanged",
                       fc_status_name(st), outdir);

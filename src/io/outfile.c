@@ -68,7 +68,7 @@ int fc_outfile_open(fc_outfile *o, const char *path, fc_diag *d)
     return FC_OK;
 }
 
-int fc_outfile_commit(fc_outfile *o, fc_diag *d)
+int fc_outfile_finish(fc_outfile *o, fc_diag *d)
 {
     if (!o->path) {
         if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -77,6 +77,7 @@ int fc_outfile_commit(fc_outfile *o, fc_diag *d)
         }
         return FC_OK;
     }
+    if (!o->fp) return FC_OK;   /* finished already */
     int bad = fflush(o->fp) != 0 || ferror(o->fp);
     if (!bad) bad = fsync(fileno(o->fp)) != 0 && errno != EINVAL;
     int err = errno;
@@ -85,12 +86,19 @@ int fc_outfile_commit(fc_outfile *o, fc_diag *d)
         err = errno;
     }
     o->fp = NULL;
-    if (!bad && rename(o->tmp, o->path) != 0) {
-        bad = 1;
-        err = errno;
-    }
     if (bad) {
         fc_diag_error(d, FC_EIO, "%s: write error: %s", o->path, strerror(err));
+        fc_outfile_abort(o);
+        return FC_EIO;
+    }
+    return FC_OK;
+}
+
+int fc_outfile_publish(fc_outfile *o, fc_diag *d)
+{
+    if (!o->path) return FC_OK;
+    if (rename(o->tmp, o->path) != 0) {
+        fc_diag_error(d, FC_EIO, "%s: write error: %s", o->path, strerror(errno));
         fc_outfile_abort(o);
         return FC_EIO;
     }
@@ -98,6 +106,12 @@ int fc_outfile_commit(fc_outfile *o, fc_diag *d)
     free(o->path);
     o->tmp = o->path = NULL;
     return FC_OK;
+}
+
+int fc_outfile_commit(fc_outfile *o, fc_diag *d)
+{
+    int st = fc_outfile_finish(o, d);
+    return st ? st : fc_outfile_publish(o, d);
 }
 
 void fc_outfile_abort(fc_outfile *o)

@@ -158,6 +158,26 @@ int main(void)
     char line[16] = "";
     CHECK(f && fgets(line, sizeof line, f) && strcmp(line, "hello\n") == 0);
     if (f) fclose(f);
+    /* two files replaced together: finished (written and synced) first,
+     * neither target changes until both are published */
+    {
+        fc_outfile a, b;
+        char t2[512];
+        snprintf(t2, sizeof t2, "%s/out2.txt", dir);
+        CHECK(fc_outfile_open(&a, target, &d) == FC_OK && fc_outfile_open(&b, t2, &d) == FC_OK);
+        fputs("new\n", a.fp);
+        fputs("two\n", b.fp);
+        CHECK(fc_outfile_finish(&a, &d) == FC_OK && fc_outfile_finish(&b, &d) == FC_OK);
+        f = fopen(target, "r");
+        CHECK(f && fgets(line, sizeof line, f) && strcmp(line, "hello\n") == 0);
+        if (f) fclose(f);
+        CHECK(access(t2, F_OK) != 0);
+        CHECK(fc_outfile_publish(&a, &d) == FC_OK && fc_outfile_publish(&b, &d) == FC_OK);
+        f = fopen(target, "r");
+        CHECK(f && fgets(line, sizeof line, f) && strcmp(line, "new\n") == 0);
+        if (f) fclose(f);
+        CHECK(access(t2, F_OK) == 0);
+    }
     snprintf(cmd, sizeof cmd, "ls %s | grep -c tmp >/dev/null", dir);
     CHECK(system(cmd) != 0);  /* no temporary left behind */
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
