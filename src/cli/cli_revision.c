@@ -69,27 +69,33 @@ static int forecast_with(pipeline *p, const fc_scenario *sc, cli *c, fc_vol_fore
 
 static double r2(double x) { return round(x * 100) / 100; }
 
-/* The previous run's scenario, from the "scenario" of its plan.json
- * settings (files from before the settings were merged hold two
- * "settings" members; the first has it). NULL: none, or one that no longer
- * reads against today's zips and stations (its effect then counts as new
- * data, as before). */
-static fc_scenario *previous_scenario(cli *c, const pipeline *p, const cJSON *pp, const char *prevdir)
+/* The first "settings" member of plan.json pp that holds `key`: files
+ * written before the run's and the plan's settings were merged hold two
+ * "settings" members (the run's with the scenario, then the plan's with
+ * spare_ratio). NULL when none does. */
+static const cJSON *settings_with(const cJSON *pp, const char *key)
 {
     const cJSON *it;
-    cJSON_ArrayForEach(it, pp) {
-        if (!it->string || strcmp(it->string, "settings") != 0 ||
-            !cJSON_GetObjectItemCaseSensitive(it, "scenario"))
-            continue;
-        fc_scenario *sc = NULL;
-        if (fc_scenario_parse(it, "previous plan.json", p->ds.zips, p->ds.stations, NULL, &sc) != FC_OK) {
-            fc_diag_warn(&c->diag, "%s/plan.json: the previous run's scenario does not read against "
-                                   "today's zips and stations; its removal counts as new data", prevdir);
-            return NULL;
-        }
-        return sc;
-    }
+    cJSON_ArrayForEach(it, pp)
+        if (it->string && strcmp(it->string, "settings") == 0 && cJSON_GetObjectItemCaseSensitive(it, key))
+            return it;
     return NULL;
+}
+
+/* The previous run's scenario, from the "scenario" of its plan.json
+ * settings. NULL: none, or one that no longer reads against today's zips
+ * and stations (its effect then counts as new data, as before). */
+static fc_scenario *previous_scenario(cli *c, const pipeline *p, const cJSON *pp, const char *prevdir)
+{
+    const cJSON *set = settings_with(pp, "scenario");
+    if (!set) return NULL;
+    fc_scenario *sc = NULL;
+    if (fc_scenario_parse(set, "previous plan.json", p->ds.zips, p->ds.stations, NULL, &sc) != FC_OK) {
+        fc_diag_warn(&c->diag, "%s/plan.json: the previous run's scenario does not read against "
+                               "today's zips and stations; its removal counts as new data", prevdir);
+        return NULL;
+    }
+    return sc;
 }
 
 int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char **text)
@@ -198,13 +204,9 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
         n_new[i] = p->plan->cell[i].routes_q * (1 + p->plan_settings.spare_ratio);
         n_old[i] = NAN;
     }
-    /* The previous plan's spare ratio; plan.json files written before the
-     * plan and run settings were merged hold two "settings" members, the
-     * first of them (the run's) without it. */
-    const cJSON *spare = NULL, *ps;
-    cJSON_ArrayForEach(ps, pp)
-        if (!spare && ps->string && strcmp(ps->string, "settings") == 0)
-            spare = cJSON_GetObjectItemCaseSensitive(ps, "spare_ratio");
+    /* The previous plan's spare ratio. */
+    const cJSON *ps = settings_with(pp, "spare_ratio");
+    const cJSON *spare = ps ? cJSON_GetObjectItemCaseSensitive(ps, "spare_ratio") : NULL;
     double old_spare = cJSON_IsNumber(spare) ? spare->valuedouble : 0.1;
     const cJSON *stations = cJSON_GetObjectItemCaseSensitive(pp, "stations"), *sj;
     cJSON_ArrayForEach(sj, stations) {

@@ -314,7 +314,6 @@ static int build_segments(ship_reader *r, fc_shipments *s)
     return 0;
 }
 
-/* Move the day-major arrays into the result, compacting monthly data. */
 /* A long stretch with no rows at all inside the history is most likely a
  * mistyped date (2203 for 2023): the history then runs to it, and the
  * forecast starts from it. Say so, naming the stretch. */
@@ -352,6 +351,7 @@ static void warn_gap(const fc_shipments *s, const char *file, fc_diag *d)
                  s->monthly ? "months" : "days");
 }
 
+/* Move the day-major arrays into the result, compacting monthly data. */
 static int finish_arrays(ship_reader *r, fc_shipments *s)
 {
     size_t nz = (size_t)r->nz;

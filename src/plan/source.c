@@ -387,9 +387,9 @@ int fc_plan_input_from_models(const fc_dataset *ds, const fc_spr_model *model,
      * the station has routes (its zips as of that month, after the
      * scenario's moves), each zip's routes run the stem out and back plus
      * the station's local km per route; weighted by the zip's share of
-     * stops. (Always the first plan month once left a station that gets
-     * its zips later by rezoning with no route sample: the default route
-     * km instead of its zips' stems.) */
+     * stops. (It was always the first plan month, which left a station
+     * that gets its zips later by rezoning with no route sample: the
+     * default route km instead of its zips' stems.) */
     int ci = circuity_index();
     int32_t nz = ds->zips->n;
     skm = malloc((size_t)nz * sizeof *skm);
