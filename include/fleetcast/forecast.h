@@ -65,6 +65,11 @@ typedef struct fc_series_prior {
  * (0 = January). Returns 0, or -1 when fewer than 1 value is observed. */
 int fc_series_fit_log(const double *x, int n, int moy0, const fc_series_prior *prior,
                       fc_series_fit *fit);
+/* The same with flags: FC_SERIES_NO_TREND fits level and season only (no
+ * trend, phi 0), for histories too short to tell growth from the season. */
+#define FC_SERIES_NO_TREND 1
+int fc_series_fit_log_ex(const double *x, int n, int moy0, const fc_series_prior *prior, int flags,
+                         fc_series_fit *fit);
 /* Point forecast on the log scale for h = 1..H into out[0..H-1]. */
 void fc_series_point(const fc_series_fit *fit, int method, int horizon, double *out);
 /* Convenience for volumes: forecast y (>= 0) for h = 1..H from raw
@@ -123,6 +128,11 @@ typedef struct fc_vol_model {
      * all stations. All 0 when every month was seen twice. */
     double season_var[12];
     double net_share;
+    /* Under 13 months of history (no trend fitted): a log offset common to
+     * every zip and station of a path, of s.d. growth_sd x (h + growth_mid)
+     * / 12 at horizon h (growth_mid: months from the history's centre to
+     * its last month). 0 otherwise. */
+    double growth_sd, growth_mid;
 } fc_vol_model;
 
 /* Fit every zip on the first n_used months of the history (n_used <= 0:

@@ -2,6 +2,7 @@
  * level pooled toward the one above, plus the correlation of innovations
  * within a station and across the network (docs/forecast.md). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_sort.h>
@@ -11,6 +12,13 @@
 
 #define POOL_MONTHS 24.0    /* weight of the station prior, in months of data */
 #define SHORT_MONTHS 12     /* fewer observed months: flagged as pooled */
+/* Under FLAT_MONTHS months of history no calendar month was seen twice:
+ * growth cannot be told from the season, so every fit is level + season
+ * (FC_SERIES_NO_TREND) and the paths carry an assumed growth uncertainty
+ * of FLAT_GROWTH_SD (log s.d.) per year from the history's centre
+ * (docs/forecast.md section 3, "Under 13 months"). */
+#define FLAT_MONTHS 13
+#define FLAT_GROWTH_SD 0.10
 
 void fc_vol_model_free(fc_vol_model *m)
 {
@@ -27,7 +35,7 @@ typedef struct fit_ctx {
     const fc_vol_history *h;
     fc_vol_model *m;
     double *x;              /* [z * n + t]; the chosen scale is written back */
-    int n, moy0;
+    int n, moy0, flags;
     fc_series_prior *prior; /* per station + network */
 } fit_ctx;
 
@@ -55,7 +63,7 @@ static void fit_zip(void *vctx, int64_t zi, int thread)
     double *x = c->x + (size_t)z * (size_t)c->n;
     if (stopped(x, c->n)) return;
     fc_series_fit *f = &c->m->fit[z];
-    if (fc_series_fit_log(x, c->n, c->moy0, &c->prior[st], f) == 0) {
+    if (fc_series_fit_log_ex(x, c->n, c->moy0, &c->prior[st], c->flags, f) == 0) {
         c->m->fitted[z] = 1;
         c->m->pooled[z] = f->n_obs < SHORT_MONTHS;
     } else {
@@ -70,7 +78,7 @@ static void fit_zip(void *vctx, int64_t zi, int thread)
     const double *pk = c->h->pk + (size_t)z * (size_t)c->h->nmonths;
     for (int t = 0; t < c->n; t++) xr[t] = isnan(x[t]) ? NAN : log(pk[t] + 1);
     fc_series_fit fr;
-    if (fc_series_fit_log(xr, c->n, c->moy0, &c->prior[st], &fr) == 0 && fr.sigma < f->sigma) {
+    if (fc_series_fit_log_ex(xr, c->n, c->moy0, &c->prior[st], c->flags, &fr) == 0 && fr.sigma < f->sigma) {
         *f = fr;
         f->per_month = 1;
         memcpy(x, xr, (size_t)c->n * sizeof *x);
@@ -152,13 +160,14 @@ static int build_priors(const fc_vol_history *h, const double *y, int stride, in
         rc = -1;
         goto out;
     }
-    if (fc_series_fit_log(idx + (size_t)ns * (size_t)n, n, moy0, NULL, &fits[ns])) {
+    int flags = n < FLAT_MONTHS ? FC_SERIES_NO_TREND : 0;
+    if (fc_series_fit_log_ex(idx + (size_t)ns * (size_t)n, n, moy0, NULL, flags, &fits[ns])) {
         rc = 1;
         goto out;
     }
     prior_from(&fits[ns], &prior[ns]);
     for (int32_t s = 0; s < ns; s++) {
-        if (fc_series_fit_log(idx + (size_t)s * (size_t)n, n, moy0, &prior[ns], &fits[s]) == 0)
+        if (fc_series_fit_log_ex(idx + (size_t)s * (size_t)n, n, moy0, &prior[ns], flags, &fits[s]) == 0)
             prior_from(&fits[s], &prior[s]);
         else
             prior[s] = prior[ns];
@@ -497,6 +506,47 @@ static int short_history_var(const fc_vol_history *h, fc_vol_model *m, const dou
     return 0;
 }
 
+/* Under 13 months no calendar month was seen twice, and nothing in the
+ * data can tell growth from the season: the fits have no trend (a month
+ * seen once is its own season, one never seen sits at the level), and
+ * the paths get what the data cannot measure. (1) Growth: a log offset
+ * common to every zip of a path, of s.d. FLAT_GROWTH_SD per year of
+ * distance from the history's centre, where the level was measured.
+ * (2) A calendar month never seen: its season is unknown, so it gets the
+ * variance of the seasons that were seen (on the network index), one draw
+ * per calendar month and path, common to all stations. */
+static void flat_history_var(fc_vol_model *m, int n, int moy0, fc_diag *d)
+{
+    const fc_series_fit *net = &m->station_fit[m->nstations];
+    int seen[12] = {0}, nseen = 0;
+    for (int t = 0; t < n; t++) seen[(moy0 + t) % 12] = 1;
+    double ss = 0;
+    for (int mo = 0; mo < 12; mo++)
+        if (seen[mo]) {
+            ss += net->season[mo] * net->season[mo];
+            nseen++;
+        }
+    double unseen_var = nseen > 1 ? ss / (nseen - 1) : 0;
+    char miss[64] = "";
+    static const char *abbr[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    for (int mo = 0; mo < 12; mo++) {
+        m->season_var[mo] = seen[mo] ? 0 : unseen_var;
+        if (!seen[mo]) {
+            size_t l = strlen(miss);
+            snprintf(miss + l, sizeof miss - l, "%s%s", l ? " " : "", abbr[mo]);
+        }
+    }
+    m->net_share = 1;
+    m->growth_sd = FLAT_GROWTH_SD;
+    m->growth_mid = (n - 1) / 2.0;
+    fc_diag_warn(d, "the history spans %d month%s: under 13, growth cannot be told from the "
+                 "season, so the forecast assumes no growth (interval: +-%.0f%% a year, 1 s.d.)%s%s%s; "
+                 "a scenario volume multiplier sets a growth to plan on", n, n == 1 ? "" : "s",
+                 100 * FLAT_GROWTH_SD, nseen < 12 ? "; months never seen (" : "", miss,
+                 nseen < 12 ? ") are forecast at the mean level, with the spread of the months seen" : "");
+}
+
 int fc_vol_model_fit(const fc_vol_history *h, int n_used, int method, int threads, fc_diag *d,
                      fc_vol_model **out)
 {
@@ -547,7 +597,7 @@ int fc_vol_model_fit(const fc_vol_history *h, int n_used, int method, int thread
         }
     }
 
-    fit_ctx c = {h, m, x, n, moy0, prior};
+    fit_ctx c = {h, m, x, n, moy0, n < FLAT_MONTHS ? FC_SERIES_NO_TREND : 0, prior};
     fc_parallel_for(nz, threads, fit_zip, &c);
     {
         int32_t nstop = 0;
@@ -735,6 +785,7 @@ int fc_vol_model_fit(const fc_vol_history *h, int n_used, int method, int thread
             m->vol_trend = v1 > 0 ? vt[0][1] * t1 / v1 : 0;  /* d log s.d. / dt */
         }
         if (short_history_var(h, m, y, n, moy0, d)) goto oom;
+        if (n < FLAT_MONTHS) flat_history_var(m, n, moy0, d);
         if (m->nscale > 0)
             fc_diag_debug(d, "volume model: error size trend %+.4f/month; station correlation h1 %.3f, "
                           "h%d %.3f", m->vol_trend, m->rho_station_h[0], K, m->rho_station_h[K - 1]);

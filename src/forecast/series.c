@@ -77,11 +77,14 @@ static int solve_spd(double *A, double *b, int n)
 /* Ridge regression of x on level, trend (t = 0 at the last month) and
  * nseas seasonal terms, pulled toward the prior's season and trend. */
 static void regress(const double *x, int n, int moy0, int nobs, const fc_series_prior *pr,
-                    fc_series_fit *f)
+                    int flags, fc_series_fit *f)
 {
     int nseas = nobs >= 24 ? 11 : nobs >= 12 ? 4 : 0;
-    if (pr) nseas = 11;  /* the prior keeps short series' seasons sensible */
-    int fit_trend = nobs >= 3 || pr;
+    /* The prior keeps short series' seasons sensible; without a trend
+     * every month seen is its own season (a month never seen stays at the
+     * level: the smallest season that fits). */
+    if (pr || (flags & FC_SERIES_NO_TREND)) nseas = 11;
+    int fit_trend = (nobs >= 3 || pr) && !(flags & FC_SERIES_NO_TREND);
     int p = 2 + nseas;
     double A[13 * 13], b[13];
     memset(A, 0, sizeof A);
@@ -109,7 +112,7 @@ static void regress(const double *x, int n, int moy0, int nobs, const fc_series_
     for (int j = 0; j < nseas; j++) A[(2 + j) * p + 2 + j] += pr ? 0.5 * w : 1e-3;
     if (solve_spd(A, b, p)) memset(b, 0, sizeof b);
     f->reg_level = b[0];
-    f->reg_trend = b[1] + (pr ? pr->trend : 0);
+    f->reg_trend = fit_trend ? b[1] + (pr ? pr->trend : 0) : 0;
     double mean = 0;
     for (int m = 0; m < 12; m++) {
         double s = pr ? pr->season[m] : 0;
@@ -281,6 +284,12 @@ out:
 int fc_series_fit_log(const double *x, int n, int moy0, const fc_series_prior *prior,
                       fc_series_fit *f)
 {
+    return fc_series_fit_log_ex(x, n, moy0, prior, 0, f);
+}
+
+int fc_series_fit_log_ex(const double *x, int n, int moy0, const fc_series_prior *prior, int flags,
+                         fc_series_fit *f)
+{
     memset(f, 0, sizeof *f);
     int nobs = 0, first = -1;
     for (int i = 0; i < n; i++)
@@ -292,13 +301,15 @@ int fc_series_fit_log(const double *x, int n, int moy0, const fc_series_prior *p
     f->last_moy = ((moy0 + n - 1) % 12 + 12) % 12;
     moy0 = ((moy0 % 12) + 12) % 12;
     if (nobs == 0) return -1;
-    regress(x, n, moy0, nobs, prior, f);
+    regress(x, n, moy0, nobs, prior, flags, f);
     double best = INFINITY, ba = 0.2, bb = 0, bp = 0, bg = 0;
+    /* no trend: the grid's first phi, 0, only */
+    int nphi = (flags & FC_SERIES_NO_TREND) ? 1 : NELEM(grid_phi);
     if (nobs >= 4) {
         ets_par grid[NELEM(grid_phi) * NELEM(grid_beta) * NELEM(grid_alpha) * NELEM(grid_gamma)];
         double sse[NELEM(grid)];
         int ng = 0;
-        for (int ip = 0; ip < NELEM(grid_phi); ip++)
+        for (int ip = 0; ip < nphi; ip++)
             for (int ib = 0; ib < (grid_phi[ip] > 0 ? NELEM(grid_beta) : 1); ib++)
                 for (int ia = 0; ia < NELEM(grid_alpha); ia++) {
                     if (grid_beta[ib] > grid_alpha[ia]) continue;
@@ -325,7 +336,7 @@ int fc_series_fit_log(const double *x, int n, int moy0, const fc_series_prior *p
          * is as good (docs/forecast.md) and refining would triple the bulk
          * fit time. */
         if (NM_ITER > 0 && nobs >= NM_MIN_MONTHS) refine(x, n, moy0, first, f, &best, &ba, &bb, &bp, &bg);
-    } else if (prior) {
+    } else if (prior && !(flags & FC_SERIES_NO_TREND)) {
         bp = prior->phi;
     }
     f->alpha = ba;

@@ -14,7 +14,7 @@
 #define ZIP_CAP 5.0         /* a zip's path never exceeds this many times (its
                                busiest month of the history + 1), see zip_cap */
 
-enum { SALT_ZIP = 1, SALT_STATION, SALT_NETWORK, SALT_PEAK, SALT_SEASON };
+enum { SALT_ZIP = 1, SALT_STATION, SALT_NETWORK, SALT_PEAK, SALT_SEASON, SALT_GROWTH };
 
 typedef struct sim_ctx {
     const fc_vol_history *h;
@@ -451,7 +451,7 @@ int fc_vol_forecast_run(const fc_vol_history *h, const fc_vol_model *m, const fc
      * station and path (shared by its zips), partly common to the network
      * (docs/forecast.md section 3). */
     {
-        int any = 0;
+        int any = m->growth_sd > 0;
         for (int mo = 0; mo < 12; mo++) any |= m->season_var[mo] > 0;
         if (any) {
             size_t SP = (size_t)12 * (size_t)P;
@@ -478,6 +478,19 @@ int fc_vol_forecast_run(const fc_vol_history *h, const fc_vol_model *m, const fc
                     for (int p = 0; p < P; p++)
                         o2[p] = ss * (an * sn[p] + as * sst[p]);
                 }
+            }
+            /* Under 13 months: the growth nobody could measure, one draw
+             * per path for every station, growing with the distance from
+             * the history's centre (model.c, flat_history_var). */
+            if (m->growth_sd > 0) {
+                fc_rng_seed(&r, c.seed, 0, SALT_GROWTH);
+                fc_rng_normals(&r, un, P);
+                for (int32_t s = 0; s <= ns; s++)
+                    for (int hh = 0; hh < H; hh++) {
+                        float g = (float)(m->growth_sd * (hh + 1 + m->growth_mid) / 12.0);
+                        float *o2 = c.soff + ((size_t)s * (size_t)H + (size_t)hh) * (size_t)P;
+                        for (int p = 0; p < P; p++) o2[p] += g * un[p];
+                    }
             }
             free(un);
             free(us);

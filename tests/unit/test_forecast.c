@@ -50,6 +50,28 @@ static void test_series(void)
     for (int t = 0; t < 24; t++) y[t] = t < 18 ? 100 - 5 * t : 1;
     CHECK(fc_series_forecast(y, 24, 0, FC_VOL_ETS, 16, out) == 0);
     for (int h = 0; h < 16; h++) CHECK(out[h] >= 0);
+    /* Twelve months (a season and +1% a month): without a trend every
+     * month is its own season, so next year repeats this one around its
+     * level; six months: the months never seen sit at the level. */
+    {
+        double x[12], pt[12];
+        for (int t = 0; t < 12; t++) x[t] = log(1000 * exp(0.01 * t + season12[t]) + 1);
+        fc_series_fit f;
+        CHECK(fc_series_fit_log_ex(x, 12, 0, NULL, FC_SERIES_NO_TREND, &f) == 0);
+        CHECK(f.phi == 0 && f.trend == 0 && f.reg_trend == 0);
+        fc_series_point(&f, FC_VOL_COMBO, 12, pt);
+        for (int h = 0; h < 12; h++) CHECK_NEAR(pt[h], x[h], 1e-3);  /* the season's ridge 1e-3 */
+        double mean6 = 0;
+        for (int t = 0; t < 6; t++) mean6 += x[t] / 6;
+        CHECK(fc_series_fit_log_ex(x, 6, 0, NULL, FC_SERIES_NO_TREND, &f) == 0);
+        fc_series_point(&f, FC_VOL_COMBO, 12, pt);
+        for (int h = 0; h < 6; h++) CHECK_NEAR(pt[h], mean6, 5e-3);        /* Jul..Dec */
+        for (int h = 6; h < 12; h++) CHECK_NEAR(pt[h], x[h - 6], 5e-3);    /* Jan..Jun */
+        /* with a trend, the same 12 months read the season as growth */
+        CHECK(fc_series_fit_log(x, 12, 0, NULL, &f) == 0);
+        fc_series_point(&f, FC_VOL_COMBO, 12, pt);
+        CHECK(pt[0] - x[0] > 0.2);
+    }
     /* Methods have names both ways. */
     CHECK(fc_vol_method_parse("fourier") == FC_VOL_FOURIER);
     CHECK(fc_vol_method_parse("nope") == -1);
@@ -310,8 +332,8 @@ static void test_quantiles(void)
  * with three years it does not. */
 static void test_short_history(void)
 {
-    int lens[2] = {18 * 30 + 10, 3 * 365 + 2};
-    for (int k = 0; k < 2; k++) {
+    int lens[3] = {18 * 30 + 10, 3 * 365 + 2, 365};
+    for (int k = 0; k < 3; k++) {
         world w;
         world_make(&w, 12, lens[k], -1);
         fc_diag d;
@@ -327,6 +349,11 @@ static void test_short_history(void)
                 CHECK(mx > 0);
             else
                 CHECK(mx == 0);
+            /* one year: no trend anywhere, and the growth nobody could
+             * measure goes into the paths */
+            CHECK((m->growth_sd > 0) == (k == 2));
+            if (k == 2)
+                for (int32_t s = 0; s <= m->nstations; s++) CHECK(m->station_fit[s].phi == 0);
         }
         fc_vol_model_free(m);
         fc_vol_history_free(h);
