@@ -11,6 +11,7 @@
 
 enum fc_input {
     FC_IN_SHIPMENTS, FC_IN_ROUTES, FC_IN_ZIPS, FC_IN_STATIONS, FC_IN_VEHICLES, FC_IN_FLEET,
+    FC_IN_BUDGET,   /* the fleet the scenario check tests (the fleet file's format) */
     FC_INPUT_N
 };
 

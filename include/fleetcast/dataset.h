@@ -13,6 +13,7 @@ typedef struct fc_dataset {
     fc_zips *zips;
     fc_stations *stations;
     fc_fleet *fleet;
+    fc_fleet *budget;       /* the budgeted fleet to check, in the fleet file's format */
     fc_shipments *shipments;
     fc_routes *routes;
     const char *paths[FC_INPUT_N];  /* borrowed from the caller */
@@ -22,7 +23,7 @@ typedef struct fc_dataset {
 
 /* Read every input that has a path. Inputs that others refer to must come
  * along: shipments need zips and stations; routes need stations and
- * vehicles; fleet needs stations and vehicles; stations' van_types are
+ * vehicles; fleet and budget need stations and vehicles; stations' van_types are
  * checked against vehicles when given. Every file is read even after an
  * error in another, so one run lists all problems. Returns the first
  * status; ds holds what loaded (free with fc_dataset_free either way).

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli_pipeline.h"
+#include "fleetcast/date.h"
 #include "fleetcast/parallel.h"
 #include "fleetcast/plan_source.h"
 
@@ -11,13 +12,15 @@ int pipeline_load(cli *c, pipeline *p, const pipeline_opts *o)
 {
     int st = cli_spr_load(c, &p->ds, &p->spr_settings, 0, o ? (int)o->threads : 0);
     if (st) return st;
-    const char *fleet = c->config->inputs[FC_IN_FLEET];
-    if (fleet) {
-        p->ds.paths[FC_IN_FLEET] = fleet;
-        st = fc_fleet_read(fleet, p->ds.stations, p->ds.vehicles, &c->diag, &p->ds.fleet,
-                           &p->ds.info[FC_IN_FLEET]);
+    /* the current fleet, and the budgeted one the scenario check tests */
+    for (int which = FC_IN_FLEET; which <= FC_IN_BUDGET; which++) {
+        const char *path = c->config->inputs[which];
+        if (!path) continue;
+        p->ds.paths[which] = path;
+        st = fc_fleet_read(path, p->ds.stations, p->ds.vehicles, &c->diag,
+                           which == FC_IN_FLEET ? &p->ds.fleet : &p->ds.budget, &p->ds.info[which]);
         if (st) return st;
-        p->ds.loaded[FC_IN_FLEET] = 1;
+        p->ds.loaded[which] = 1;
     }
     fc_config *cfg = c->config;
     int threads = fc_parallel_threads(o ? (int)o->threads : 0);
@@ -85,6 +88,57 @@ int pipeline_plan(cli *c, pipeline *p)
         fc_diag_warn(&c->diag, "%lld station-months cannot cover their demand (see 'uncovered_routes')",
                      (long long)p->plan->n_uncovered);
     return st;
+}
+
+int pipeline_budget_summary(const pipeline *p, char *text, size_t n, cJSON *o)
+{
+    static const char *names[FC_SCEN_N] = {"p50", "service", "shock"};
+    if (n) text[0] = 0;
+    const fc_plan_input *in = p->in;
+    const fc_plan *pl = p->plan;
+    if (!in || !pl || !in->budget) return 0;
+    int32_t S = in->nstations, M = in->nmonths;
+    cJSON *b = o ? cJSON_AddObjectToObject(o, "budget") : NULL;
+    if (b) cJSON_AddStringToObject(b, "path", p->ds.paths[FC_IN_BUDGET]);
+    size_t len = (size_t)snprintf(text, n, "  budgeted fleet (%s):", p->ds.paths[FC_IN_BUDGET]);
+    for (int sc = 0; sc < FC_SCEN_N; sc++) {
+        if (sc == FC_SCEN_SHOCK && !pl->has_shock) continue;
+        int64_t worst = 0, short_sm = 0;
+        int32_t worst_m = 0;
+        for (int32_t m = 0; m < M; m++) {
+            int64_t tot = 0;
+            for (int32_t s = 0; s < S; s++) {
+                int32_t sf = pl->check[FC_PLAN_SM(in, s, m) * FC_SCEN_N + sc].shortfall;
+                tot += sf;
+                short_sm += sf > 0;
+            }
+            if (tot > worst) {
+                worst = tot;
+                worst_m = m;
+            }
+        }
+        char mon[8];
+        fc_month_format(in->month0 + worst_m, mon);
+        const char *label = sc == FC_SCEN_P50 ? "at P50" : sc == FC_SCEN_Q ? "at the service level"
+                                                                         : "under the shock";
+        if (len < n)
+            len += (size_t)snprintf(text + len, n - len, "%s %s ", sc ? ";" : "", label);
+        if (len < n) {
+            if (worst > 0)
+                len += (size_t)snprintf(text + len, n - len, "short %lld vans in %s (%lld station-months short)",
+                                        (long long)worst, mon, (long long)short_sm);
+            else
+                len += (size_t)snprintf(text + len, n - len, "enough");
+        }
+        if (b) {
+            cJSON *x = cJSON_AddObjectToObject(b, names[sc]);
+            cJSON_AddNumberToObject(x, "worst_shortfall", (double)worst);
+            if (worst > 0) cJSON_AddStringToObject(x, "worst_month", mon);
+            else cJSON_AddNullToObject(x, "worst_month");
+            cJSON_AddNumberToObject(x, "station_months_short", (double)short_sm);
+        }
+    }
+    return 1;
 }
 
 cJSON *pipeline_meta(const cli *c, const pipeline *p)

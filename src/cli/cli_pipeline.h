@@ -40,6 +40,13 @@ int pipeline_forecast(cli *c, pipeline *p);
 int pipeline_plan(cli *c, pipeline *p);
 void pipeline_free(pipeline *p);
 
+/* The scenario check of a budgeted fleet (input "budget") in one line:
+ * for P50, the service level and the shock, the worst month's network
+ * shortfall and the station-months short. Writes text (may be "") and,
+ * when o is given, a "budget" object into it. Returns 1 when there is a
+ * budget. */
+int pipeline_budget_summary(const pipeline *p, char *text, size_t n, cJSON *o);
+
 /* Settings and inputs shared by the JSON outputs (caller frees). */
 cJSON *pipeline_meta(const cli *c, const pipeline *p);
 

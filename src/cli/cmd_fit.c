@@ -77,6 +77,7 @@ int cli_spr_load(cli *c, fc_dataset *ds, fc_spr_settings *s, int routes_flags, i
     char *paths[FC_INPUT_N];
     memcpy(paths, c->config->inputs, sizeof paths);
     paths[FC_IN_FLEET] = NULL;
+    paths[FC_IN_BUDGET] = NULL;
     paths[FC_IN_ROUTES] = NULL;
     st = fc_dataset_load(ds, paths, threads, &c->diag);
     ds->paths[FC_IN_ROUTES] = c->config->inputs[FC_IN_ROUTES];

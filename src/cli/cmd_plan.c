@@ -8,6 +8,7 @@
 static const char help[] =
     "Usage: fleetcast plan --config FILE [--model model.json] [--shipments F] [--routes F]\n"
     "                      [--zips F] [--stations F] [--vehicles F] [--fleet F]\n"
+    "                      [--budget F]\n"
     "                      [--horizon N] [--paths N] [--seed N] [--threads N]\n"
     "                      [--format json|csv] [-o FILE]\n\n"
     "How many vans of each type every station needs each month of the horizon,\n"
@@ -22,6 +23,10 @@ static const char help[] =
     "  --config FILE      run configuration (JSON) naming the inputs\n"
     "  --model FILE       use this model.json instead of fitting one\n"
     "  --shipments F ...  input files (override the config)\n"
+    "  --budget F         a budgeted fleet to check (the fleet file's format:\n"
+    "                     station,van_type,count): the plan's \"check\" then says\n"
+    "                     whether it serves at P50, the service level and the\n"
+    "                     shock (config key \"budget\"; default: the plan's fleet)\n"
     "  --horizon N        months to plan (default: config, 16)\n"
     "  --paths N          Monte Carlo sample paths (default: config, 500)\n"
     "  --seed N           random seed (default: config)\n"
@@ -34,13 +39,14 @@ static const char help[] =
     "  --log-format FMT   messages on stderr as text (default) or json lines\n"
     "  -h, --help         this help\n";
 
-enum { OPT_MODEL = 2000, OPT_HORIZON, OPT_PATHS };
+enum { OPT_MODEL = 2000, OPT_HORIZON, OPT_PATHS, OPT_BUDGET };
 
 int cmd_plan(int argc, char **argv)
 {
     static const struct option longopts[] = {
         CLI_COMMON_LONGOPTS, CLI_INPUT_LONGOPTS,
         {"model", required_argument, NULL, OPT_MODEL},
+        {"budget", required_argument, NULL, OPT_BUDGET},
         {"horizon", required_argument, NULL, OPT_HORIZON},
         {"paths", required_argument, NULL, OPT_PATHS},
         {"seed", required_argument, NULL, OPT_SEED},
@@ -57,6 +63,7 @@ int cmd_plan(int argc, char **argv)
         int bad = 0;
         switch (opt) {
         case OPT_MODEL: model_path = optarg; break;
+        case OPT_BUDGET: c.input_arg[FC_IN_BUDGET] = optarg; break;
         case OPT_HORIZON: bad = cli_int_option(&c, "horizon", optarg, 1, 120, &po.horizon); break;
         case OPT_PATHS: bad = cli_int_option(&c, "paths", optarg, 10, 100000, &po.paths); break;
         case OPT_SEED: bad = cli_int_option(&c, "seed", optarg, 0, 2147483647L, &po.seed); break;
@@ -76,6 +83,9 @@ int cmd_plan(int argc, char **argv)
     if (st == FC_OK) st = pipeline_model(&c, &p, model_path);
     if (st == FC_OK) st = pipeline_forecast(&c, &p);
     if (st == FC_OK) st = pipeline_plan(&c, &p);
+    char btxt[1024];
+    if (st == FC_OK && pipeline_budget_summary(&p, btxt, sizeof btxt, NULL))
+        fc_diag_note(&c.diag, "%s", btxt + 2);
     if (st == FC_OK) {
         fc_outfile out;
         if ((st = fc_outfile_open(&out, c.output, &c.diag)) == FC_OK) {

@@ -174,6 +174,8 @@ static cJSON *summary(const pipeline *p, const char *outdir, const char *revtext
             bl += (size_t)snprintf(binds + bl, sizeof binds - bl, "%s%s %d", bl ? ", " : "",
                                    fc_plan_limit_name(k), bind[k]);
         }
+    char btxt[1024];
+    if (pipeline_budget_summary(p, btxt, sizeof btxt - 1, o)) strcat(btxt, "\n");
     size_t cap = 4096 + (revtext ? strlen(revtext) : 0);
     char *t = malloc(cap);
     if (t)
@@ -183,9 +185,9 @@ static cJSON *summary(const pipeline *p, const char *outdir, const char *revtext
                  "%lld electric vans by %s\n"
                  "  what binds in %s: %s\n"
                  "  cost over the horizon %.0f; SPR model in-sample routes error %.2f%%\n"
-                 "%s",
+                 "%s%s",
                  m0, m1, (int)ns, outdir, peak_vans, mp, buy, (long long)ev_total, m1, m1, binds,
-                 cost, p->model->train.mape[FC_VAR_HYBRID], revtext ? revtext : "");
+                 cost, p->model->train.mape[FC_VAR_HYBRID], btxt, revtext ? revtext : "");
     *text = t;
     return o;
 }

@@ -8,7 +8,7 @@
 #include "fleetcast/config.h"
 
 static const char *input_names[FC_INPUT_N] = {
-    "shipments", "routes", "zips", "stations", "vehicles", "fleet"};
+    "shipments", "routes", "zips", "stations", "vehicles", "fleet", "budget"};
 
 const char *fc_input_name(int which)
 {

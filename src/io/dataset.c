@@ -42,6 +42,15 @@ int fc_dataset_load(fc_dataset *ds, char *const paths[FC_INPUT_N], int threads, 
                  FC_IN_FLEET);
         }
     }
+    if (paths[FC_IN_BUDGET]) {
+        if (!need(ds, FC_IN_BUDGET, FC_IN_STATIONS, d) || !need(ds, FC_IN_BUDGET, FC_IN_VEHICLES, d)) {
+            if (first == FC_OK) first = FC_EUSAGE;
+        } else if (ds->stations && ds->vehicles) {
+            KEEP(fc_fleet_read(paths[FC_IN_BUDGET], ds->stations, ds->vehicles, d, &ds->budget,
+                               &ds->info[FC_IN_BUDGET]),
+                 FC_IN_BUDGET);
+        }
+    }
     if (paths[FC_IN_SHIPMENTS]) {
         if (!need(ds, FC_IN_SHIPMENTS, FC_IN_ZIPS, d) || !need(ds, FC_IN_SHIPMENTS, FC_IN_STATIONS, d)) {
             if (first == FC_OK) first = FC_EUSAGE;
@@ -70,6 +79,7 @@ void fc_dataset_free(fc_dataset *ds)
     fc_routes_free(ds->routes);
     fc_shipments_free(ds->shipments);
     fc_fleet_free(ds->fleet);
+    fc_fleet_free(ds->budget);
     fc_stations_free(ds->stations);
     fc_zips_free(ds->zips);
     fc_vehicles_free(ds->vehicles);

@@ -82,6 +82,8 @@ cJSON *fc_plan_to_json(const fc_plan *p, const fc_plan_input *in, const cJSON *m
                 cJSON_AddItemToObject(set, it->string, cJSON_Duplicate(it, 1));
     }
     cJSON_AddItemToObject(j, "settings", set);
+    /* whose fleet the station-months' "check" tests */
+    cJSON_AddStringToObject(j, "check_fleet", in->budget ? "budget" : "plan");
 
     cJSON *vt = cJSON_AddArrayToObject(j, "van_types");
     for (int32_t v = 0; v < V; v++) {
@@ -130,12 +132,14 @@ cJSON *fc_plan_to_json(const fc_plan *p, const fc_plan_input *in, const cJSON *m
             for (int32_t v = 0; v < V; v++) {
                 int64_t k = FC_PLAN_SMV(in, s, m, v);
                 int32_t n = p->vans[k], prev = prev_vans(p, in, s, m, v);
-                if (n == 0 && prev == 0 && !(p->need[k] > 0)) continue;
+                int32_t bud = in->budget ? in->budget[FC_PLAN_SV(in, s, v)] : 0;
+                if (n == 0 && prev == 0 && bud == 0 && !(p->need[k] > 0)) continue;
                 cJSON *x = cJSON_CreateObject();
                 van_name(in, v, name, sizeof name);
                 cJSON_AddStringToObject(x, "van_type", name);
                 cJSON_AddNumberToObject(x, "needed", n);
                 cJSON_AddNumberToObject(x, "current", in->current[FC_PLAN_SV(in, s, v)]);
+                if (in->budget) cJSON_AddNumberToObject(x, "budget", bud);
                 cJSON_AddNumberToObject(x, "to_buy", n > prev ? n - prev : 0);
                 cJSON_AddNumberToObject(x, "to_retire", prev > n ? prev - n : 0);
                 cJSON_AddNumberToObject(x, "lp", r3(p->x_lp[k]));

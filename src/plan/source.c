@@ -380,6 +380,18 @@ int fc_plan_input_from_models(const fc_dataset *ds, const fc_spr_model *model,
         goto done;
     }
     if ((rc = fc_plan_input_from_data(in, st, veh, ds->fleet, d)) != FC_OK) goto done;
+    if (ds->budget) {
+        /* the budgeted fleet the scenario check tests, the same every month */
+        size_t nb = (size_t)ns * (size_t)nv;
+        in->budget = malloc((nb ? nb : 1) * sizeof *in->budget);
+        if (!in->budget) {
+            rc = FC_EINTERNAL;
+            goto done;
+        }
+        for (int32_t s = 0; s < ns; s++)
+            for (int32_t v = 0; v < nv; v++)
+                in->budget[FC_PLAN_SV(in, s, v)] = ds->budget->count[(int64_t)s * nv + v];
+    }
     const cJSON *plan_cfg = cfg_json ? cJSON_GetObjectItemCaseSensitive(cfg_json, "plan") : NULL;
     if ((rc = fc_plan_input_apply_config(in, plan_cfg, st, cfgname, d)) != FC_OK) goto done;
 
