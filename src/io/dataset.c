@@ -33,22 +33,15 @@ int fc_dataset_load(fc_dataset *ds, char *const paths[FC_INPUT_N], int threads, 
         KEEP(fc_stations_read(paths[FC_IN_STATIONS], ds->vehicles, d, &ds->stations,
                               &ds->info[FC_IN_STATIONS]),
              FC_IN_STATIONS);
-    if (paths[FC_IN_FLEET]) {
-        if (!need(ds, FC_IN_FLEET, FC_IN_STATIONS, d) || !need(ds, FC_IN_FLEET, FC_IN_VEHICLES, d)) {
+    /* the current fleet, and the budgeted one (same format) */
+    for (int w = FC_IN_FLEET; w <= FC_IN_BUDGET; w++) {
+        if (!paths[w]) continue;
+        if (!need(ds, w, FC_IN_STATIONS, d) || !need(ds, w, FC_IN_VEHICLES, d)) {
             if (first == FC_OK) first = FC_EUSAGE;
         } else if (ds->stations && ds->vehicles) {
-            KEEP(fc_fleet_read(paths[FC_IN_FLEET], ds->stations, ds->vehicles, d, &ds->fleet,
-                               &ds->info[FC_IN_FLEET]),
-                 FC_IN_FLEET);
-        }
-    }
-    if (paths[FC_IN_BUDGET]) {
-        if (!need(ds, FC_IN_BUDGET, FC_IN_STATIONS, d) || !need(ds, FC_IN_BUDGET, FC_IN_VEHICLES, d)) {
-            if (first == FC_OK) first = FC_EUSAGE;
-        } else if (ds->stations && ds->vehicles) {
-            KEEP(fc_fleet_read(paths[FC_IN_BUDGET], ds->stations, ds->vehicles, d, &ds->budget,
-                               &ds->info[FC_IN_BUDGET]),
-                 FC_IN_BUDGET);
+            KEEP(fc_fleet_read(paths[w], ds->stations, ds->vehicles, d,
+                               w == FC_IN_FLEET ? &ds->fleet : &ds->budget, &ds->info[w]),
+                 w);
         }
     }
     if (paths[FC_IN_SHIPMENTS]) {
