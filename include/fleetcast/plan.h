@@ -236,6 +236,8 @@ typedef struct fc_plan_cell {
     double parking_over;       /* vans beyond the parking spaces */
     double ev_share;           /* electric-feasible share of routes (best electric type) */
     double ev_energy_kwh;      /* grid kWh a night for the planned electric vans */
+    double ev_idle;            /* electric vans (owned now) the station cannot charge in a
+                                  night: they run no route and count for no coverage */
     int32_t ev_vans;           /* electric vans planned */
     int binding;               /* FC_LIMIT_*: what stops one more electric van */
     uint32_t binding_all;      /* bit per FC_LIMIT_* that would stop it */

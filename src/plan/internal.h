@@ -36,6 +36,14 @@ int plan_lp_solve(plan_work *w, fc_plan *p, fc_diag *d);
 double plan_coverage(const plan_work *w, int32_t s, int32_t m, const int32_t *n);
 /* That share (0 unless a current electric fleet exceeds the range). */
 double plan_range_lost(const plan_work *w, int32_t s, int32_t m, const int32_t *n);
+/* The share electric vans n cannot run because the station cannot charge
+ * them in a night (chargers, charger power, site power); *which (or NULL)
+ * gets the limit, FC_LIMIT_CHARGERS or FC_LIMIT_SITE_POWER. _x: vans as
+ * doubles. */
+double plan_charge_lost(const plan_work *w, int32_t s, int32_t m, const int32_t *n, int *which);
+double plan_charge_lost_x(const plan_work *w, int32_t s, int32_t m, const double *x, int *which);
+/* The larger of the two: what plan_coverage leaves out. */
+double plan_ev_lost(const plan_work *w, int32_t s, int32_t m, const int32_t *n);
 
 /* Which limits would stop one more electric van of type e at (s, m) of
  * the integer plan p: a bit per FC_LIMIT_*; ev_net[m] is the network's

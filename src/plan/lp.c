@@ -66,11 +66,66 @@ static int add_row_lo(glp_prob *lp, double lb)
     return i;
 }
 
+/* Energy a night (grid kWh) of one electric van of type e at (s, m). */
+static double night_kwh(const plan_work *w, int64_t k)
+{
+    return w->ev[k].energy / w->set->charger_efficiency;
+}
+
+/* Of the electric types that can run at (s, m): the largest need (vans
+ * per peak day) and the largest need x night kWh. A van the station
+ * cannot charge is counted as one of the type that covers least per van
+ * (per kWh for the energy limits): the operator leaves those idle. */
+static void charge_scales(const plan_work *w, int32_t s, int32_t m, double *vans, double *kwh)
+{
+    *vans = *kwh = 0;
+    for (int32_t e = 0; e < w->V; e++) {
+        int64_t k = FC_PLAN_SMV(w->in, s, m, e);
+        if (!w->in->electric[e] || !w->has[FC_PLAN_SV(w->in, s, e)] || !(w->need[k] > 0)) continue;
+        if (w->need[k] > *vans) *vans = w->need[k];
+        if (w->need[k] * night_kwh(w, k) > *kwh) *kwh = w->need[k] * night_kwh(w, k);
+    }
+}
+
+/* Coverage the electric vans of x cannot give because the station cannot
+ * charge them all in a night: vans beyond chargers x vans_per_charger, or
+ * kWh beyond the charger power or the site power over the charging
+ * window, as a share of the peak day; the largest of the three. *which
+ * (may be NULL) gets FC_LIMIT_CHARGERS or FC_LIMIT_SITE_POWER. */
+double plan_charge_lost_x(const plan_work *w, int32_t s, int32_t m, const double *x, int *which)
+{
+    const fc_plan_input *in = w->in;
+    const fc_plan_settings *set = w->set;
+    double sv, sk, evs = 0, kwh = 0, lost = 0;
+    charge_scales(w, s, m, &sv, &sk);
+    int lim = FC_LIMIT_CHARGERS;
+    if (which) *which = lim;
+    if (!(sv > 0)) return 0;
+    for (int32_t e = 0; e < w->V; e++)
+        if (in->electric[e] && x[e] > 0) {
+            evs += x[e];
+            kwh += x[e] * night_kwh(w, FC_PLAN_SMV(in, s, m, e));
+        }
+    if (!(evs > 0)) return 0;
+    double ch = in->chargers[s], ckw = in->charger_kw[s], site = in->site_power_kw[s];
+    double win = set->charging_window_h;
+    if (!isnan(ch) && evs - ch * set->vans_per_charger > 1e-9) lost = (evs - ch * set->vans_per_charger) / sv;
+    if (sk > 0 && !isnan(ch) && !isnan(ckw) && (kwh - ch * ckw * win) / sk > lost + 1e-12)
+        lost = (kwh - ch * ckw * win) / sk;
+    if (sk > 0 && !isnan(site) && (kwh - site * win) / sk > lost + 1e-12) {
+        lost = (kwh - site * win) / sk;
+        lim = FC_LIMIT_SITE_POWER;
+    }
+    if (which) *which = lim;
+    return lost;
+}
+
 /* Coverage the electric vans of x (vans per type, as doubles) cannot
- * give because their routes are out of range: the largest overrun of a
- * nested range row (Hall's condition), 0 when every row holds. Only a
- * current electric fleet above the range can make it positive (the rows
- * are hard otherwise). */
+ * give: routes out of range (the largest overrun of a nested range row,
+ * Hall's condition) or vans the station cannot charge, whichever loses
+ * more (for one electric type, exactly min(x/need, share, chargeable /
+ * need) is what they cover); 0 when every row holds. Only a current
+ * electric fleet can make it positive (the rows are hard otherwise). */
 static double range_lost(const plan_work *w, int32_t s, int32_t m, const double *x)
 {
     const fc_plan_input *in = w->in;
@@ -89,6 +144,12 @@ static double range_lost(const plan_work *w, int32_t s, int32_t m, const double 
     return lost;
 }
 
+static double ev_lost(const plan_work *w, int32_t s, int32_t m, const double *x)
+{
+    double r = range_lost(w, s, m, x), c = plan_charge_lost_x(w, s, m, x, NULL);
+    return r > c ? r : c;
+}
+
 /* Share of the peak day's need that vans x cover: each van 1/need of it,
  * less what electric vans beyond their range cannot run (docs/plan.md). */
 static double coverage_of(const plan_work *w, int32_t s, int32_t m, const double *x)
@@ -98,7 +159,7 @@ static double coverage_of(const plan_work *w, int32_t s, int32_t m, const double
         double nd = w->need[FC_PLAN_SMV(w->in, s, m, v)];
         if (nd > 0) cov += x[v] / nd;
     }
-    return cov - range_lost(w, s, m, x);
+    return cov - ev_lost(w, s, m, x);
 }
 
 double plan_coverage(const plan_work *w, int32_t s, int32_t m, const int32_t *n)
@@ -115,10 +176,18 @@ double plan_range_lost(const plan_work *w, int32_t s, int32_t m, const int32_t *
     return range_lost(w, s, m, x);
 }
 
-/* Energy a night (grid kWh) of one electric van of type e at (s, m). */
-static double night_kwh(const plan_work *w, int64_t k)
+double plan_ev_lost(const plan_work *w, int32_t s, int32_t m, const int32_t *n)
 {
-    return w->ev[k].energy / w->set->charger_efficiency;
+    double x[FC_MAX_VAN_TYPES];
+    for (int32_t v = 0; v < w->V; v++) x[v] = n[v];
+    return ev_lost(w, s, m, x);
+}
+
+double plan_charge_lost(const plan_work *w, int32_t s, int32_t m, const int32_t *n, int *which)
+{
+    double x[FC_MAX_VAN_TYPES];
+    for (int32_t v = 0; v < w->V; v++) x[v] = n[v];
+    return plan_charge_lost_x(w, s, m, x, which);
 }
 
 uint32_t plan_ev_room(const plan_work *w, const fc_plan *p, const double *ev_net, int32_t s,
@@ -139,8 +208,9 @@ uint32_t plan_ev_room(const plan_work *w, const fc_plan *p, const double *ev_net
         if (w->need[k] > 0) ev_cov += n[v] / w->need[k];
     }
     if (!(w->need[ke] > 0)) return 1u << FC_LIMIT_VAN_TYPES;
-    /* Electric vans beyond their range run none of the routes they cannot reach. */
-    ev_cov -= plan_range_lost(w, s, m, n);
+    /* Electric vans beyond their range run none of the routes they cannot
+     * reach, nor those the station cannot charge any route. */
+    ev_cov -= plan_ev_lost(w, s, m, n);
     double add = 1.0 / w->need[ke];
     if (ev_cov >= 1.0 - 1e-9) bits |= 1u << FC_LIMIT_DEMAND;
     /* Range: every nested row that type e enters. */
@@ -450,10 +520,12 @@ static int build_station(plan_work *w, glp_prob *lp, triplets *t, int32_t s)
             w->col_u[sm] = add_col(lp, 0.0, set->integer ? ceil(R) : R, P, set->integer);
             oom |= trip_add(t, r, w->col_u[sm], 1.0);
         }
-        /* A current electric fleet beyond the range: the overrun z (a share
-         * of the peak day) is run by no electric van, so the cover row
-         * loses it (Hall's condition with the overrun left out). One z
-         * for all the nested rows: the largest overrun is what is lost. */
+        /* A current electric fleet beyond the range or beyond what the
+         * station can charge: the overrun z (a share of the peak day) is
+         * run by no electric van, so the cover row loses it (Hall's
+         * condition with the overrun left out). One z for all the nested
+         * range rows and the charging rows: the largest overrun is what is
+         * lost (ev_lost). */
         int col_z = 0;
         if (has_ev_now && R > 0)
             for (int32_t e = 0; e < V && !col_z; e++)
@@ -492,13 +564,16 @@ static int build_station(plan_work *w, glp_prob *lp, triplets *t, int32_t s)
         w->row_chg[sm] = w->row_pow[sm] = w->row_cpow[sm] = 0;
         if (!any_ev) continue;
         double ch = in->chargers[s], ckw = in->charger_kw[s], site = in->site_power_kw[s];
-        double win = set->charging_window_h;
+        double win = set->charging_window_h, zv = 0, zk = 0;
+        if (col_z) charge_scales(w, s, m, &zv, &zk);
         if (!isnan(ch)) {
             int r = add_row_up(lp, ch * set->vans_per_charger);
             w->row_chg[sm] = r;
             for (int32_t e = 0; e < V; e++)
                 if (in->electric[e] && w->col[k0 + e]) oom |= trip_add(t, r, w->col[k0 + e], 1.0);
-            if (has_ev_now) oom |= trip_add(t, r, add_col(lp, 0.0, INFINITY, P, set->integer), -1.0);
+            /* (with no routes this month, no z: a plain penalised slack) */
+            if (col_z && zv > 0) oom |= trip_add(t, r, col_z, -zv);
+            else if (has_ev_now) oom |= trip_add(t, r, add_col(lp, 0.0, INFINITY, P, set->integer), -1.0);
         }
         for (int which = 0; which < 2; which++) {
             double cap = which == 0 ? site * win : ch * ckw * win;
@@ -511,7 +586,8 @@ static int build_station(plan_work *w, glp_prob *lp, triplets *t, int32_t s)
                 if (in->electric[e] && w->col[ke] && night_kwh(w, ke) > 0)
                     oom |= trip_add(t, r, w->col[ke], night_kwh(w, ke));
             }
-            if (has_ev_now) oom |= trip_add(t, r, add_col(lp, 0.0, INFINITY, P, set->integer), -1.0);
+            if (col_z && zk > 0) oom |= trip_add(t, r, col_z, -zk);
+            else if (has_ev_now) oom |= trip_add(t, r, add_col(lp, 0.0, INFINITY, P, set->integer), -1.0);
         }
     }
     /* Purchases only before the scrap month: x[m] >= x[m-1]. */

@@ -202,6 +202,18 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
             c->binding = order[i];
             break;
         }
+    /* Electric vans owned now that the station cannot charge in a night
+     * run no route (plan_coverage leaves them out): where that loses more
+     * than the range, the charging limit is what binds. */
+    int chw;
+    double chl = plan_charge_lost(w, s, m, n, &chw), maxneed = 0;
+    for (int32_t v = 0; v < w->V; v++)
+        if (in->electric[v] && w->need[k0 + v] > maxneed) maxneed = w->need[k0 + v];
+    c->ev_idle = chl > 1e-9 ? chl * maxneed : 0;
+    if (c->binding != FC_LIMIT_VAN_TYPES && chl > 1e-9 && chl >= plan_range_lost(w, s, m, n)) {
+        c->binding = chw;
+        c->binding_all |= 1u << chw;
+    }
     /* Routes left uncovered: name what stops covering them. Combustion
      * vans have no limit but the parking, so where a combustion type may
      * serve, the parking (with the fleet kept before the scrap month) is
@@ -282,7 +294,8 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
     }
     case FC_LIMIT_PARKING:
         if (c->parking_over > 0)
-            snprintf(L, LN, "+%.0f parking spaces", ceil(c->parking_over - 1e-9));
+            snprintf(L, LN, "+%.0f parking space%s", ceil(c->parking_over - 1e-9),
+                     ceil(c->parking_over - 1e-9) > 1 ? "s" : "");
         else if (park_short > 0)
             snprintf(L, LN, "+%d parking space%s", park_short, park_short > 1 ? "s" : "");
         else
@@ -307,6 +320,11 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
         else
             snprintf(L, LN, "none: room left, held by rounding or later months");
     }
+    }
+    if (c->ev_idle >= 0.5 && c->binding != FC_LIMIT_CHARGERS && c->binding != FC_LIMIT_SITE_POWER) {
+        size_t len = strlen(L);
+        snprintf(L + len, LN - len, "; %.0f electric van%s cannot charge here (%s)", round(c->ev_idle),
+                 round(c->ev_idle) > 1 ? "s" : "", fc_plan_limit_name(chw));
     }
     if (c->uncovered_routes > 0) {
         size_t len = strlen(L);
@@ -417,7 +435,7 @@ int fc_plan_solve(const fc_plan_input *in, const fc_plan_settings *set, fc_diag 
             double cov = plan_coverage(&w, s, m, n), total = 0, rq = 0, r50 = 0;
             /* Routes of the mix: each type's routes weighted by its share of
              * the vans' coverage (before the range cut). */
-            double wsum = cov + plan_range_lost(&w, s, m, n);
+            double wsum = cov + plan_ev_lost(&w, s, m, n);
             int32_t refv = -1;
             c->cost = 0;
             c->ev_vans = 0;
@@ -463,13 +481,19 @@ int fc_plan_solve(const fc_plan_input *in, const fc_plan_settings *set, fc_diag 
         for (int32_t m = 0; m < M; m++) {
             int64_t smi = FC_PLAN_SM(in, s, m), k0 = FC_PLAN_SMV(in, s, m, 0);
             int32_t b[FC_MAX_VAN_TYPES];
-            double maxshare = 0;
+            double maxshare = 0, bx[FC_MAX_VAN_TYPES], idle = 0, needq_max = 0;
             int32_t main = -1;
             for (int32_t v = 0; v < V; v++) {
                 b[v] = in->budget ? in->budget[FC_PLAN_SV(in, s, v)] : p->vans[k0 + v];
                 if (in->electric[v] && p->need[k0 + v] > 0 && w.ev[k0 + v].share > maxshare)
                     maxshare = w.ev[k0 + v].share;
+                bx[v] = b[v];
+                if (in->electric[v] && p->need[k0 + v] > needq_max) needq_max = p->need[k0 + v];
             }
+            /* Electric vans the station cannot charge in a night run
+             * nothing: as vans (at the service level's needs), then as a
+             * share of each scenario's need below. */
+            idle = plan_charge_lost_x(&w, s, m, bx, NULL) * needq_max;
             for (int32_t v = 0; v < V; v++) {
                 double r = in->routes_q[k0 + v];
                 if (!(need_of(in, set, s, v, r) > 0)) continue;
@@ -482,6 +506,7 @@ int fc_plan_solve(const fc_plan_input *in, const fc_plan_settings *set, fc_diag 
                 fc_plan_check *ck = &p->check[smi * FC_SCEN_N + sc];
                 double cov_d = 0, cov_e = 0, need_main = 0;
                 int any = 0;
+                double nde_max = 0;
                 for (int32_t v = 0; v < V; v++) {
                     int64_t k = k0 + v;
                     double r = sc == FC_SCEN_P50 ? in->routes_p50[k]
@@ -494,8 +519,12 @@ int fc_plan_solve(const fc_plan_input *in, const fc_plan_settings *set, fc_diag 
                     if (!(nd > 0)) continue;
                     any = 1;
                     if (v == main) need_main = nd;
-                    if (in->electric[v]) cov_e += b[v] / nd;
-                    else cov_d += b[v] / nd;
+                    if (in->electric[v]) {
+                        cov_e += b[v] / nd;
+                        if (nd > nde_max) nde_max = nd;
+                    } else {
+                        cov_d += b[v] / nd;
+                    }
                 }
                 if (sc == FC_SCEN_SHOCK && any) p->has_shock = 1;
                 int32_t tot = 0;
@@ -506,7 +535,9 @@ int fc_plan_solve(const fc_plan_input *in, const fc_plan_settings *set, fc_diag 
                     ck->surplus = tot;
                     continue;
                 }
-                /* Electric vans cover only the routes in range. */
+                /* Electric vans cover only the routes in range, and only
+                 * those the station can charge. */
+                if (idle > 0 && nde_max > 0) cov_e = cov_e - idle / nde_max > 0 ? cov_e - idle / nde_max : 0;
                 ck->coverage = cov_d + (cov_e < maxshare ? cov_e : maxshare);
                 double gap = (ck->coverage - 1.0) * need_main;
                 ck->shortfall = gap < 0 ? (int32_t)ceil(-gap - 1e-9) : 0;

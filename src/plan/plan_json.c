@@ -151,6 +151,7 @@ cJSON *fc_plan_to_json(const fc_plan *p, const fc_plan_input *in, const cJSON *m
             cJSON_AddNumberToObject(ev, "allocated", c->ev_vans);
             cJSON_AddNumberToObject(ev, "feasible_share", r3(c->ev_share));
             cJSON_AddNumberToObject(ev, "night_kwh", r3(c->ev_energy_kwh));
+            cJSON_AddNumberToObject(ev, "cannot_charge", r3(c->ev_idle));
             cJSON_AddStringToObject(o, "binding", fc_plan_limit_name(c->binding));
             cJSON *ba = cJSON_AddArrayToObject(o, "binding_all");
             for (int l = 1; l < FC_LIMIT_N; l++)

@@ -573,6 +573,46 @@ static void test_current_ev_beyond_range(void)
     }
 }
 
+/* Ten electric vans owned at a station with 4 chargers (one van each a
+ * night): 6 cannot charge and run nothing, so 6 diesel vans are bought,
+ * the chargers bind, and the lift says what lets the owned vans run. They
+ * used to count as running all the routes (coverage 1 with no diesel). The
+ * same with site power for none of them: all 10 idle, 10 diesel. */
+static void test_current_ev_beyond_chargers(void)
+{
+    for (int integer = 0; integer <= 1; integer++) {
+        fc_plan_input *in = mk(1, 2, 10 / 1.1);
+        in->van_types[0] = 1 << DIESEL | 1 << EV;
+        in->current[EV] = 10;
+        in->chargers[0] = 4;
+        fc_plan_settings set;
+        fc_plan_settings_default(&set);
+        set.integer = integer;
+        fc_plan *p = solve(in, &set);
+        for (int m = 0; m < 2; m++) {
+            CHECK(p->vans[FC_PLAN_SMV(in, 0, m, EV)] == 10);
+            CHECK(p->vans[FC_PLAN_SMV(in, 0, m, DIESEL)] == 6);
+            CHECK_NEAR(p->cell[m].coverage, 1.0, 1e-9);
+            CHECK(p->cell[m].uncovered_routes == 0);
+            CHECK_NEAR(p->cell[m].ev_idle, 6, 1e-9);
+            CHECK_NEAR(p->check[m * FC_SCEN_N + FC_SCEN_Q].coverage, 1.0, 1e-9);
+            CHECK(p->check[m * FC_SCEN_N + FC_SCEN_Q].shortfall == 0);
+            CHECK(p->cell[m].binding == FC_LIMIT_CHARGERS);
+            CHECK(strcmp(p->cell[m].lift, "+7 chargers") == 0);
+        }
+        fc_plan_free(p);
+        in->chargers[0] = NAN;
+        in->site_power_kw[0] = 0;
+        p = solve(in, &set);
+        CHECK(p->vans[FC_PLAN_SMV(in, 0, 0, DIESEL)] == 10);
+        CHECK_NEAR(p->cell[0].ev_idle, 10, 1e-9);
+        CHECK(p->cell[0].binding == FC_LIMIT_SITE_POWER);
+        CHECK_NEAR(p->cell[0].coverage, 1.0, 1e-9);
+        fc_plan_free(p);
+        fc_plan_input_free(in);
+    }
+}
+
 /* Ten owned diesel vans cover the station and the fleet may not shrink:
  * an electric van would replace none of them, so the lift is scrap_from,
  * not a price (it read "electric van 67 cheaper a month", and an
@@ -778,6 +818,7 @@ int main(void)
     test_supply_binding();
     test_infeasible();
     test_current_ev_beyond_range();
+    test_current_ev_beyond_chargers();
     test_cost_lift_owned_fleet();
     test_fill();
     test_fill_many();
