@@ -35,10 +35,13 @@ static cJSON *read_json(cli *c, const char *dir, const char *name)
 }
 
 /* Is j the JSON object of the given kind? (Reports it when not.) */
-static int is_kind(cli *c, const cJSON *j, const char *dir, const char *name, const char *kind)
+static int is_kind(cli *c, const cJSON *j, const char *dir, const char *name, const char *kind,
+                   const char *older)
 {
     const cJSON *k = cJSON_IsObject(j) ? cJSON_GetObjectItemCaseSensitive(j, "kind") : NULL;
-    if (cJSON_IsString(k) && strcmp(k->valuestring, kind) == 0) return 1;
+    if (cJSON_IsString(k) &&
+        (strcmp(k->valuestring, kind) == 0 || (older && strcmp(k->valuestring, older) == 0)))
+        return 1;
     fc_diag_error(&c->diag, FC_EDATA, "%s/%s: not a fleetcast %s (its 'kind' is not \"%s\")", dir,
                   name, name, kind);
     return 0;
@@ -123,8 +126,10 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
     }
     /* A file that is not the document it should be would read as no rows:
      * a revision of +0.0 everywhere, silently. */
-    if (!is_kind(c, pf, prevdir, "forecast.json", "forecast") ||
-        !is_kind(c, pp, prevdir, "plan.json", "fleetcast.plan")) {
+    /* (forecast.json before schema version 2 said "forecast": last
+     * month's folder may hold one) */
+    if (!is_kind(c, pf, prevdir, "forecast.json", "fleetcast.forecast", "forecast") ||
+        !is_kind(c, pp, prevdir, "plan.json", "fleetcast.plan", NULL)) {
         st = FC_EDATA;
         goto done;
     }

@@ -49,8 +49,10 @@ cJSON *cli_forecast_meta(const fc_dataset *ds, const fc_config *cfg, const fc_vo
 {
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
-    cJSON_AddStringToObject(o, "schema_version", "1");
-    cJSON_AddStringToObject(o, "kind", "forecast");
+    /* 2: schema_version a number and kind "fleetcast.forecast", as the
+     * other outputs (version 1 had "1" and "forecast") */
+    cJSON_AddNumberToObject(o, "schema_version", 2);
+    cJSON_AddStringToObject(o, "kind", "fleetcast.forecast");
     cJSON_AddStringToObject(o, "generated_by", "fleetcast " FC_VERSION);
     cJSON *s = cJSON_AddObjectToObject(o, "settings");
     char first[8], last[8], h0[8], h1[8];
