@@ -44,6 +44,22 @@ void cli_init(cli *c, const char *cmd)
     memset(c, 0, sizeof *c);
     c->cmd = cmd;
     fc_diag_init(&c->diag, sink_text, c);
+    /* --log-format json applies to every message, also those about the
+     * options before it: read it ahead of the option parser (the last one
+     * given wins, as there; a bad value is reported there). */
+    for (int i = 0; cli_args && cli_args[i]; i++) {
+        const char *a = cli_args[i], *v = NULL;
+        if (strcmp(a, "--") == 0) break;
+        if (strcmp(a, "--log-format") == 0) v = cli_args[i + 1];
+        else if (strncmp(a, "--log-format=", 13) == 0) v = a + 13;
+        if (v && strcmp(v, "json") == 0) {
+            c->log_json = 1;
+            c->diag.sink = sink_json;
+        } else if (v && strcmp(v, "text") == 0) {
+            c->log_json = 0;
+            c->diag.sink = sink_text;
+        }
+    }
     c->diag.max_errors = 20;
     optind = 0;  /* reset getopt for each command (glibc) */
     opterr = 0;
@@ -106,13 +122,8 @@ int cli_common_option(cli *c, int opt, const char *arg)
         return 1;
     }
     case OPT_LOG_FORMAT:
-        if (strcmp(arg, "json") == 0) {
-            c->log_json = 1;
-            c->diag.sink = sink_json;
-        } else if (strcmp(arg, "text") == 0) {
-            c->log_json = 0;
-            c->diag.sink = sink_text;
-        } else {
+        /* cli_init set the format from the last --log-format already */
+        if (strcmp(arg, "json") != 0 && strcmp(arg, "text") != 0) {
             cli_usage_error(c, "--log-format: expected text or json, got \"%s\"", arg);
             return -1;
         }
