@@ -110,10 +110,23 @@ static char *print_json(cJSON *j)
     return s;
 }
 
-static void iso_time(char out[32], int reproducible)
+static void iso_time(cli *c, char out[32], int reproducible)
 {
     const char *sde = getenv("SOURCE_DATE_EPOCH");
-    time_t t = reproducible ? 0 : sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+    time_t t = time(NULL);
+    if (reproducible) {
+        t = 0;
+    } else if (sde && *sde) {
+        /* seconds since 1970 (reproducible-builds.org); anything else
+         * read as 0 and stamped the run 1970-01-01 */
+        char *end;
+        errno = 0;
+        long long v = strtoll(sde, &end, 10);
+        if (errno || *end || v < 0)
+            fc_diag_warn(&c->diag, "SOURCE_DATE_EPOCH=\"%s\" is not a whole number of seconds: ignored", sde);
+        else
+            t = (time_t)v;
+    }
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -324,7 +337,7 @@ int cmd_run(int argc, char **argv)
         case OUT_REVISION: s = print_json(rev); if (!s) st = FC_EINTERNAL; break;
         case OUT_RUN: {
             char when[32];
-            iso_time(when, reproducible);
+            iso_time(&c, when, reproducible);
             cJSON *j = cJSON_CreateObject();
             cJSON_AddNumberToObject(j, "schema_version", 1);
             cJSON_AddStringToObject(j, "kind", "fleetcast.run");
