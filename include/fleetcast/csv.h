@@ -1,6 +1,8 @@
 /* csv.h -- streaming CSV reading: plain, gzip (.csv.gz, detected from the
- * bytes) or stdin ("-"), RFC 4180 quoting through libcsv, UTF-8 BOM and CRLF
- * tolerated. Rows are handed to a callback one at a time; nothing is kept. */
+ * bytes; concatenated members read as one) or stdin ("-"), RFC 4180 quoting
+ * through libcsv, UTF-8 BOM tolerated, lines ending in LF, CRLF or a lone CR
+ * (the first line break tells). Rows are handed to a callback one at a
+ * time; nothing is kept. */
 #ifndef FLEETCAST_CSV_H
 #define FLEETCAST_CSV_H
 
@@ -30,8 +32,9 @@ typedef struct fc_csv_info {
 
 /* Read the file at `path` ("-" = stdin). `name` is used in messages (NULL:
  * path, or "<stdin>"). Errors go to d: FC_ENOINPUT when the file cannot be
- * opened, FC_EDATA for an empty file, an unterminated quote or bad gzip
- * data, FC_EIO for a read error. info may be NULL. threads >= 2 gunzips
+ * opened, FC_EDATA for an empty file, an unterminated quote, a NUL byte, bad
+ * gzip data or bytes after the gzip stream that are not another member,
+ * FC_EIO for a read error. info may be NULL. threads >= 2 gunzips
  * and fingerprints the bytes on a read-ahead thread while this one parses
  * them (same rows, lines and messages as threads 1; for large files). */
 int fc_csv_read(const char *path, const char *name, fc_csv_row_fn fn, void *ud,

@@ -6,7 +6,9 @@
  * grammar. Both paths trim spaces and tabs around unquoted fields the way
  * libcsv does, and a test checks they agree field for field. The split path
  * is what lets validate read at > 200 MB/s: libcsv alone tops out near
- * 180 MB/s on this machine before any field is looked at. */
+ * 180 MB/s on this machine before any field is looked at. Lines end in LF
+ * (or CRLF) or, in old Mac files, a lone CR: whichever the first line
+ * break outside quotes is. A NUL byte stops the read: the file is not text. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -46,6 +48,7 @@ typedef struct reader {
     int cur_high;           /* the line libcsv is parsing holds a byte >= 0x80 */
     int rec_high;           /* an earlier line of the open libcsv record did */
     long records;
+    int eol;                /* line break: '\n' (LF, CRLF) or '\r' (CR only); 0 = not known yet */
 } reader;
 
 static int ensure_fields(reader *r, int n)
@@ -153,12 +156,15 @@ static inline char *find_byte(char *s, char *e, char c)
 #endif
 }
 
-/* The first byte >= 0x80 in [s, e), or NULL (reads like find_byte). */
-static inline char *find_high(char *s, char *e)
+/* The first byte >= 0x80 or NUL in [s, e), or NULL (reads like find_byte):
+ * the bytes that need a closer look, found in one pass. */
+static inline char *find_odd(char *s, char *e)
 {
 #ifdef __SSE2__
+    const __m128i zero = _mm_setzero_si128();
     for (; s < e; s += 16) {
-        unsigned m = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)s));
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(x, _mm_cmpeq_epi8(x, zero)));
         size_t left = (size_t)(e - s);
         if (left < 16) m &= (1u << left) - 1;
         if (m) return s + __builtin_ctz(m);
@@ -166,7 +172,7 @@ static inline char *find_high(char *s, char *e)
     return NULL;
 #else
     for (; s < e; s++)
-        if ((unsigned char)*s >= 0x80) return s;
+        if ((unsigned char)*s >= 0x80 || *s == '\0') return s;
     return NULL;
 #endif
 }
@@ -223,27 +229,75 @@ static void feed_libcsv(reader *r, const char *p, size_t n, int high)
     r->cur_high = 0;
 }
 
+/* The line break of a file, from its first one outside quotes: '\r' when
+ * that is a CR not followed by LF (old Mac exports), else '\n'. 0 while
+ * [p, end) holds none yet and more data may come (sure: decide now). */
+static int detect_eol(const char *p, const char *end, int sure)
+{
+    int inq = 0;
+    for (; p < end; p++) {
+        if (*p == '"') inq = !inq;
+        else if (inq) continue;
+        else if (*p == '\n') return '\n';
+        else if (*p == '\r') {
+            if (p + 1 < end) return p[1] == '\n' ? '\n' : '\r';
+            return sure ? '\r' : 0;
+        }
+    }
+    return sure ? '\n' : 0;
+}
+
+/* A NUL at nul on the line starting at p: report it with its field. */
+static void bad_nul(reader *r, const char *p, const char *nul)
+{
+    /* a line that continues a record continues a quoted field */
+    int col = r->in_record ? r->nf + 1 : 1, inq = r->in_record;
+    for (; p < nul; p++) {
+        if (*p == '"') inq = !inq;
+        else if (*p == ',' && !inq) col++;
+    }
+    fc_diag_at(r->d, FC_EDATA, r->name, r->line, col,
+               "NUL byte: the file is not text (binary or damaged, or UTF-16: save it as UTF-8)");
+    r->status = FC_EDATA;
+}
+
+/* Don't wait longer than this for a file's first line break. */
+#define EOL_LOOK (1 << 20)
+
 /* Process the complete lines in buf[0, n), which PAD bytes follow; returns
  * bytes consumed. When eof, the final unterminated line is processed too. */
 static size_t process(reader *r, char *buf, size_t n, int eof)
 {
     char *p = buf, *end = buf + n;
-    /* The next quote and the next CR in the buffer, looked up once and again
-     * only when passed, not per line. */
+    if (!r->eol && !(r->eol = detect_eol(p, end, eof || n >= EOL_LOOK))) return 0;
+    /* Lines end at eol; a line holding the other break character (a CR
+     * that is not part of CRLF, a LF in a CR file) goes to libcsv, which
+     * takes both as a record end. */
+    const char eol = (char)r->eol, other = eol == '\n' ? '\r' : '\n';
+    /* The next quote, other break and odd byte in the buffer, looked up
+     * once and again only when passed, not per line. */
     char *quote = memchr(p, '"', n);
-    char *cr = memchr(p, '\r', n);
-    char *high = find_high(p, end);
+    char *brk = memchr(p, other, n);
+    char *odd = find_odd(p, end);
     while (p < end && r->status == FC_OK) {
-        char *nl = find_byte(p, end, '\n');
+        char *nl = find_byte(p, end, eol);
         if (!nl && !eof) break;
         char *e = nl ? nl : end;
         r->line++;
         if (quote && quote < p) quote = memchr(p, '"', (size_t)(end - p));
-        if (cr && cr < p) cr = memchr(p, '\r', (size_t)(end - p));
-        if (high && high < p) high = find_high(p, end);
-        int line_high = high && high < e;
-        char *body_end = e > p && e[-1] == '\r' ? e - 1 : e;
-        if (r->in_record || (quote && quote < e) || (cr && cr < body_end))
+        if (brk && brk < p) brk = memchr(p, other, (size_t)(end - p));
+        if (odd && odd < p) odd = find_odd(p, end);
+        int line_high = 0;
+        if (odd && odd < e) {
+            char *nul = memchr(p, '\0', (size_t)(e - p));
+            if (nul) {
+                bad_nul(r, p, nul);
+                break;
+            }
+            line_high = 1;
+        }
+        char *body_end = eol == '\n' && e > p && e[-1] == '\r' ? e - 1 : e;
+        if (r->in_record || (quote && quote < e) || (brk && brk < body_end))
             feed_libcsv(r, p, (size_t)(nl ? e + 1 - p : e - p), line_high);
         else
             split_line(r, p, e, line_high);
@@ -302,15 +356,29 @@ static size_t skip_bom(const char *buf, size_t n)
  * it). The parse sees the same bytes in the same order as a serial read,
  * so rows, line numbers and messages do not change; a read error or bad
  * gzip data is reported once every byte before it has been parsed, as
- * the serial read does. */
+ * the serial read does.
+ *
+ * zlib's inflate is driven directly rather than through gzread, which
+ * silently drops whatever follows the last gzip member: here a file is
+ * gzip members one after another (RFC 1952; what `cat a.gz b.gz` makes),
+ * and any other bytes after them are an error. */
 
 #define CHUNK (1 << 20)
 #define NCHUNK 4
+#define INBUF (1 << 17)
 
 typedef struct source {
-    gzFile gz;
+    int fd;
+    int gzip;               /* 1: gzip members, 0: plain bytes, -1: not looked yet */
+    z_stream zs;            /* its next_in/avail_in are the unused input in both modes */
+    int zs_init;
+    int member_end;         /* a member ended: next comes another or the end */
+    unsigned char *in;      /* INBUF bytes of file input */
+    int in_eof;
+    uint64_t raw;           /* file bytes read */
     uLong crc;
     uint64_t total;
+    int pend;               /* an end found while bytes were still to hand out */
     /* the end: 0 = not yet, 1 = clean end of data, else a status with msg */
     int end;
     char msg[200];
@@ -326,28 +394,156 @@ typedef struct source {
     int stop;               /* the parser has stopped: read no more */
 } source;
 
-/* gzread up to n bytes into dst, keeping the CRC and the count. Returns the
- * bytes read (> 0), or 0 with *end set (1, or a status with s->msg). */
+static int is_gzip_magic(const unsigned char *p) { return p[0] == 0x1f && p[1] == 0x8b; }
+
+/* Have at least want bytes of input unused, unless the file ends first.
+ * Returns 0, or FC_EIO with s->msg. */
+static int source_input(source *s, size_t want)
+{
+    if (s->zs.avail_in >= want || s->in_eof) return 0;
+    if (s->zs.avail_in) memmove(s->in, s->zs.next_in, s->zs.avail_in);
+    s->zs.next_in = s->in;
+    while (s->zs.avail_in < want) {
+        ssize_t k = read(s->fd, s->in + s->zs.avail_in, INBUF - s->zs.avail_in);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) {
+            snprintf(s->msg, sizeof s->msg, "read error: %s", strerror(errno));
+            return FC_EIO;
+        }
+        if (k == 0) {
+            s->in_eof = 1;
+            break;
+        }
+        s->zs.avail_in += (uInt)k;
+        s->raw += (uint64_t)k;
+    }
+    return 0;
+}
+
+/* Plain bytes: what is left of the first look, then straight from the file. */
+static size_t plain_fill(source *s, char *dst, size_t n, int *end)
+{
+    size_t got = 0;
+    while (got < n && !*end) {
+        if (s->zs.avail_in) {
+            size_t k = s->zs.avail_in < n - got ? s->zs.avail_in : n - got;
+            memcpy(dst + got, s->zs.next_in, k);
+            s->zs.next_in += k;
+            s->zs.avail_in -= (uInt)k;
+            got += k;
+            continue;
+        }
+        ssize_t k = read(s->fd, dst + got, n - got);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) {
+            snprintf(s->msg, sizeof s->msg, "read error: %s", strerror(errno));
+            *end = FC_EIO;
+        } else if (k == 0) {
+            *end = 1;
+        } else {
+            got += (size_t)k;
+            s->raw += (uint64_t)k;
+        }
+    }
+    return got;
+}
+
+/* Gzip members: inflate into dst until it is full or the data ends. */
+static size_t gzip_fill(source *s, char *dst, size_t n, int *end)
+{
+    size_t got = 0;
+    while (got < n && !*end) {
+        if (s->member_end) {
+            if ((*end = source_input(s, 2))) break;
+            if (s->zs.avail_in == 0) {
+                *end = 1;
+            } else if (s->zs.next_in[0] == 0) {
+                /* zero padding (block devices, some transfers): skipped, as
+                 * gzip does ("trailing zero bytes ignored"), if nothing
+                 * else follows */
+                while (s->zs.avail_in && s->zs.next_in[0] == 0) {
+                    s->zs.next_in++;
+                    s->zs.avail_in--;
+                }
+                if (s->zs.avail_in == 0 && (*end = source_input(s, 1))) break;
+                if (s->zs.avail_in == 0) *end = 1;
+                else if (s->zs.next_in[0] != 0) {
+                    snprintf(s->msg, sizeof s->msg,
+                             "trailing data after the gzip stream: the bytes from offset %llu on "
+                             "are not gzip data (a damaged file, or something appended to it)",
+                             (unsigned long long)(s->raw - s->zs.avail_in));
+                    *end = FC_EDATA;
+                }
+            } else if (s->zs.avail_in >= 2 && is_gzip_magic(s->zs.next_in)) {
+                if (inflateReset(&s->zs) != Z_OK) {
+                    snprintf(s->msg, sizeof s->msg, "bad gzip data (cannot restart inflate)");
+                    *end = FC_EINTERNAL;
+                }
+                s->member_end = 0;
+            } else {
+                snprintf(s->msg, sizeof s->msg,
+                         "trailing data after the gzip stream: the bytes from offset %llu on "
+                         "are not gzip data (a damaged file, or something appended to it)",
+                         (unsigned long long)(s->raw - s->zs.avail_in));
+                *end = FC_EDATA;
+            }
+            continue;
+        }
+        if (s->zs.avail_in == 0) {
+            if ((*end = source_input(s, 1))) break;
+            if (s->zs.avail_in == 0) {  /* the file ends inside a member */
+                snprintf(s->msg, sizeof s->msg, "bad gzip data (truncated or corrupt)");
+                *end = FC_EDATA;
+                break;
+            }
+        }
+        s->zs.next_out = (Bytef *)dst + got;
+        s->zs.avail_out = (uInt)(n - got);
+        int ret = inflate(&s->zs, Z_NO_FLUSH);
+        got = n - s->zs.avail_out;
+        if (ret == Z_STREAM_END) {
+            s->member_end = 1;
+        } else if (ret == Z_MEM_ERROR) {
+            snprintf(s->msg, sizeof s->msg, "out of memory");
+            *end = FC_EINTERNAL;
+        } else if (ret != Z_OK && ret != Z_BUF_ERROR) {
+            snprintf(s->msg, sizeof s->msg, "bad gzip data: %s",
+                     s->zs.msg ? s->zs.msg : "corrupt");
+            *end = FC_EDATA;
+        }
+    }
+    return got;
+}
+
+/* Up to n bytes of content into dst, keeping the CRC and the count. Returns
+ * the bytes read (> 0), or 0 with *end set (1, or a status with s->msg). An
+ * end found after some bytes waits for the next call, so the bytes before
+ * a bad spot are all handed out first. */
 static size_t source_fill(source *s, char *dst, size_t n, int *end)
 {
-    int got = gzread(s->gz, dst, (unsigned)n);
-    if (got > 0) {
+    int e = s->pend;
+    size_t got = 0;
+    if (!e && s->gzip < 0) {
+        if (!(e = source_input(s, 2))) {
+            s->gzip = s->zs.avail_in >= 2 && is_gzip_magic(s->zs.next_in);
+            if (s->gzip) {
+                if (inflateInit2(&s->zs, 16 + MAX_WBITS) == Z_OK) {
+                    s->zs_init = 1;
+                } else {
+                    snprintf(s->msg, sizeof s->msg, "out of memory");
+                    e = FC_EINTERNAL;
+                }
+            }
+        }
+    }
+    if (!e) got = s->gzip ? gzip_fill(s, dst, n, &e) : plain_fill(s, dst, n, &e);
+    if (got) {
         s->crc = crc32(s->crc, (const Bytef *)dst, (uInt)got);
         s->total += (uint64_t)got;
-        return (size_t)got;
+        s->pend = e;
+        return got;
     }
-    int zerr;
-    const char *msg = gzerror(s->gz, &zerr);
-    if (got < 0) {
-        *end = zerr == Z_ERRNO ? FC_EIO : FC_EDATA;
-        snprintf(s->msg, sizeof s->msg, "%s: %s", *end == FC_EIO ? "read error" : "bad gzip data",
-                 zerr == Z_ERRNO ? strerror(errno) : msg);
-    } else if (zerr != Z_OK) {  /* a truncated or corrupt gzip stream */
-        *end = FC_EDATA;
-        snprintf(s->msg, sizeof s->msg, "bad gzip data (truncated or corrupt)");
-    } else {
-        *end = 1;
-    }
+    *end = e;
     return 0;
 }
 
@@ -457,13 +653,12 @@ int fc_csv_read(const char *path, const char *name, fc_csv_row_fn fn, void *ud,
         fc_diag_error(d, FC_ENOINPUT, "%s: cannot open: %s", name, strerror(EISDIR));
         return FC_ENOINPUT;
     }
-    source src = {.gz = gzdopen(fd, "rb"), .crc = crc32(0L, Z_NULL, 0)};
-    if (!src.gz) {
+    source src = {.fd = fd, .gzip = -1, .in = malloc(INBUF), .crc = crc32(0L, Z_NULL, 0)};
+    if (!src.in) {
         close(fd);
         fc_diag_error(d, FC_EINTERNAL, "%s: out of memory", name);
         return FC_EINTERNAL;
     }
-    gzbuffer(src.gz, 1 << 17);
     reader r;
     reader_init(&r, name, fn, ud, d);
     size_t cap = 1 << 20, have = 0;
@@ -504,10 +699,11 @@ int fc_csv_read(const char *path, const char *name, fc_csv_row_fn fn, void *ud,
         have -= used;
     }
     source_close(&src);
-    int gzip = !gzdirect(src.gz);
-    gzclose(src.gz);
+    if (src.zs_init) inflateEnd(&src.zs);
+    free(src.in);
+    close(fd);
     free(buf);
-    return reader_finish(&r, info, src.total, (uint32_t)src.crc, gzip);
+    return reader_finish(&r, info, src.total, (uint32_t)src.crc, src.gzip == 1);
 }
 
 int fc_csv_read_mem(const char *data, size_t n, const char *name, fc_csv_row_fn fn,

@@ -69,9 +69,12 @@ int csv_differential(const char *data, size_t n, char *why, size_t whysz)
     csv_free(&p);
     int bad = 0;
     if (ref_ok && st == 0 && strcmp(a.s, b.s) != 0) bad = 1;
-    /* An unterminated quote is an error for both; an empty input only for us. */
+    /* An unterminated quote is an error for both; an empty input or a NUL
+     * byte only for us. */
     if (!ref_ok && st == 0) bad = 2;
-    if (ref_ok && st != 0 && b.n > 0) bad = 3;
+    int nul = memchr(data, '\0', n) != NULL;
+    if (ref_ok && st != 0 && b.n > 0 && !nul) bad = 3;
+    if (nul && st == 0) bad = 4;
     if (bad && why) snprintf(why, whysz, "case %d: ours [%s] libcsv [%s]", bad, a.s, b.s);
     free(a.s);
     free(b.s);

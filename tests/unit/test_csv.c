@@ -1,5 +1,6 @@
-/* test_csv.c -- the CSV reader: quoting, BOM, CRLF, gzip, long fields, line
- * numbers, and agreement with plain libcsv on random inputs. */
+/* test_csv.c -- the CSV reader: quoting, BOM, CRLF and CR-only lines, NUL
+ * bytes, gzip (members, trailing data), long fields, line numbers, and
+ * agreement with plain libcsv on random inputs. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -67,6 +68,31 @@ static void last_message(void *ud, fc_level level, const char *msg)
     snprintf(ud, 256, "%s", msg);
 }
 
+/* Read n bytes (they may hold NULs); the last message goes to msg. */
+static int read_n(const char *s, size_t n, rows *r, fc_diag *d, char *msg)
+{
+    memset(r, 0, sizeof *r);
+    msg[0] = '\0';
+    fc_diag_init(d, last_message, msg);
+    return fc_csv_read_mem(s, n, "t.csv", keep, r, d, NULL);
+}
+#define READ_N(lit, r, d, msg) read_n(lit, sizeof lit - 1, r, d, msg)
+
+/* A gzip file holding text, then the n bytes of tail; returns its path. */
+static const char *gzip_file(char *path, const char *text, const char *tail, size_t n)
+{
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    gzFile gz = gzdopen(fd, "wb");
+    gzputs(gz, text);
+    gzclose(gz);
+    FILE *f = fopen(path, "ab");
+    CHECK(f != NULL);
+    fwrite(tail, 1, n, f);
+    fclose(f);
+    return path;
+}
+
 /* Read path with 1 and with 2 threads (the read-ahead): the same rows,
  * lines, status, message, byte count and CRC. */
 static long same_both_ways(const char *path, long stop_at, int want, const char *says)
@@ -114,6 +140,28 @@ int main(void)
     CHECK(r.n == 3 && strcmp(r.buf[0][0], "zip") == 0 && strcmp(r.buf[1][0], "01001") == 0);
     CHECK(strcmp(r.buf[1][1], "3") == 0 && r.line[2] == 4);
 
+    /* CR-only line breaks (old Mac exports): lines counted by CR, a CR
+     * inside quotes kept, a blank line skipped */
+    CHECK(read_str("a,b\r1,2\r\"x\ry\",3\r\r4,5", &r, &d) == 0);
+    CHECK(r.n == 4 && r.nf[1] == 2 && strcmp(r.buf[1][1], "2") == 0);
+    CHECK(strcmp(r.buf[2][0], "x\ry") == 0 && strcmp(r.buf[3][1], "5") == 0);
+    CHECK(r.line[0] == 1 && r.line[1] == 2 && r.line[2] == 3 && r.line[3] == 6);
+    /* ... decided by the first break outside quotes: a CRLF file whose
+     * header holds a quoted CR is still CRLF */
+    CHECK(read_str("\"a\rb\",c\r\n1,2\r\n3,4\r\n", &r, &d) == 0);
+    CHECK(r.n == 3 && strcmp(r.buf[0][0], "a\rb") == 0 && r.line[2] == 3);
+
+    /* a NUL byte is an error naming its line and field, quoted or not */
+    {
+        char msg[256];
+        CHECK(READ_N("a,b\n1,2\n3,4\0\n", &r, &d, msg) == FC_EDATA && d.n_errors == 1);
+        CHECK(r.n == 2 && strstr(msg, "t.csv:3:2: NUL byte") == msg);
+        CHECK(READ_N("a,b,c\n1,\"x,\n\0\",2\n", &r, &d, msg) == FC_EDATA);
+        CHECK(r.n == 1 && strstr(msg, "t.csv:3:2: NUL byte") == msg);
+        CHECK(READ_N("\xff\xfe" "a\0", &r, &d, msg) == FC_EDATA);     /* UTF-16 */
+        CHECK(r.n == 0 && strstr(msg, "t.csv:1:1: NUL byte") == msg && strstr(msg, "UTF-16"));
+    }
+
     /* truncated last line (no newline) */
     CHECK(read_str("a,b\n1,2\n3", &r, &d) == 0);
     CHECK(r.n == 3 && r.nf[2] == 1 && strcmp(r.buf[2][0], "3") == 0);
@@ -155,6 +203,32 @@ int main(void)
         CHECK(fc_csv_read(path, NULL, keep, &r, &d, &info, 1) == FC_ENOINPUT);
     }
 
+    /* after a gzip member: another member is read on, zero padding is
+     * skipped (as gzip does), anything else is an error (gzread dropped it
+     * silently), even one byte */
+    {
+        const char *text = "date,zip\n2024-01-01,01001\n";
+        static const struct {
+            const char *tail;
+            size_t n;
+            int want;
+        } tails[] = {{"", 0, FC_OK}, {"junk\n", 5, FC_EDATA}, {"\0\0\0\0", 4, FC_OK},
+                     {"\0\0x", 3, FC_EDATA}, {"\x1f", 1, FC_EDATA}, {"\x1f\x8b", 2, FC_EDATA}};
+        for (size_t k = 0; k < sizeof tails / sizeof *tails; k++) {
+            char path[] = "/tmp/fc_test_csv_XXXXXX", msg[256] = "";
+            gzip_file(path, text, tails[k].tail, tails[k].n);
+            memset(&r, 0, sizeof r);
+            fc_diag_init(&d, last_message, msg);
+            CHECK(fc_csv_read(path, "t.csv.gz", keep, &r, &d, NULL, 1) == tails[k].want);
+            CHECK(r.n == 2);    /* the rows before the bad spot */
+            if (tails[k].want == FC_EDATA && tails[k].n > 2)
+                CHECK(strstr(msg, "t.csv.gz: trailing data after the gzip stream") == msg);
+            if (tails[k].n == 2)    /* a header cut short */
+                CHECK(strstr(msg, "t.csv.gz: bad gzip data") == msg);
+            unlink(path);
+        }
+    }
+
     /* the read-ahead thread: a 9 MB gzip file (many 1 MB chunks, lines and
      * quoted multi-line records across their edges) read with 1 and 2
      * threads; then cut short (bad gzip data after the rows before the
@@ -179,6 +253,19 @@ int main(void)
         gzclose(gz);
         CHECK(same_both_ways(path, 0, FC_OK, "") == rows + 1);
         CHECK(same_both_ways(path, rows / 2, FC_EDATA, "") == rows / 2);   /* the callback stops */
+        /* a second gzip member (cat a.gz b.gz) is read on as one stream */
+        gz = gzopen(path, "ab1");
+        CHECK(gz != NULL);
+        for (long i = 0; i < 1000; i++, rows++) gzprintf(gz, "2024-02-01,%05ld,1,two\n", i);
+        gzclose(gz);
+        CHECK(same_both_ways(path, 0, FC_OK, "") == rows + 1);
+        /* then bytes that are not gzip: an error, after every row */
+        FILE *j = fopen(path, "ab");
+        CHECK(j != NULL);
+        fputs("trailing junk\n", j);
+        fclose(j);
+        CHECK(same_both_ways(path, 0, FC_EDATA, "big.csv.gz: trailing data after the gzip stream") ==
+              rows + 1);
         FILE *f = fopen(path, "rb");
         CHECK(f != NULL);
         fseek(f, 0, SEEK_END);
