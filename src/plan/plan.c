@@ -208,7 +208,8 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
     int chw;
     double chl = plan_charge_lost(w, s, m, n, &chw), maxneed = 0;
     for (int32_t v = 0; v < w->V; v++)
-        if (in->electric[v] && w->need[k0 + v] > maxneed) maxneed = w->need[k0 + v];
+        if (in->electric[v] && w->has[FC_PLAN_SV(in, s, v)] && w->need[k0 + v] > maxneed)
+            maxneed = w->need[k0 + v];
     c->ev_idle = chl > 1e-9 ? chl * maxneed : 0;
     if (c->binding != FC_LIMIT_VAN_TYPES && chl > 1e-9 && chl >= plan_range_lost(w, s, m, n)) {
         c->binding = chw;
@@ -488,7 +489,8 @@ int fc_plan_solve(const fc_plan_input *in, const fc_plan_settings *set, fc_diag 
                 if (in->electric[v] && p->need[k0 + v] > 0 && w.ev[k0 + v].share > maxshare)
                     maxshare = w.ev[k0 + v].share;
                 bx[v] = b[v];
-                if (in->electric[v] && p->need[k0 + v] > needq_max) needq_max = p->need[k0 + v];
+                if (in->electric[v] && w.has[FC_PLAN_SV(in, s, v)] && p->need[k0 + v] > needq_max)
+                    needq_max = p->need[k0 + v];
             }
             /* Electric vans the station cannot charge in a night run
              * nothing: as vans (at the service level's needs), then as a
