@@ -19,6 +19,9 @@
  * (docs/forecast.md section 3, "Under 13 months"). */
 #define FLAT_MONTHS 13
 #define FLAT_GROWTH_SD 0.10
+/* One calendar month seen: the seasons have no spread to measure, and the
+ * months never seen get this assumed season s.d. (log) instead of none. */
+#define FLAT_SEASON_SD 0.15
 
 void fc_vol_model_free(fc_vol_model *m)
 {
@@ -526,7 +529,10 @@ static void flat_history_var(fc_vol_model *m, int n, int moy0, fc_diag *d)
             ss += net->season[mo] * net->season[mo];
             nseen++;
         }
-    double unseen_var = nseen > 1 ? ss / (nseen - 1) : 0;
+    /* With one month seen there is no spread: it was 0, and a history of
+     * one December forecast every month at December's level with an 80%
+     * interval of +-4% for the network a month ahead. */
+    double unseen_var = nseen > 1 ? ss / (nseen - 1) : FLAT_SEASON_SD * FLAT_SEASON_SD;
     char miss[64] = "";
     static const char *abbr[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -540,11 +546,17 @@ static void flat_history_var(fc_vol_model *m, int n, int moy0, fc_diag *d)
     m->net_share = 1;
     m->growth_sd = FLAT_GROWTH_SD;
     m->growth_mid = (n - 1) / 2.0;
+    char spread[64] = "";
+    if (nseen == 1)
+        snprintf(spread, sizeof spread, "an assumed season spread of +-%.0f%% (1 s.d.)", 100 * FLAT_SEASON_SD);
     fc_diag_warn(d, "the history spans %d month%s: under 13, growth cannot be told from the "
-                 "season, so the forecast assumes no growth (interval: +-%.0f%% a year, 1 s.d.)%s%s%s; "
+                 "season, so the forecast assumes no growth (interval: +-%.0f%% a year, 1 s.d.)%s%s%s%s; "
                  "a scenario volume multiplier sets a growth to plan on", n, n == 1 ? "" : "s",
                  100 * FLAT_GROWTH_SD, nseen < 12 ? "; months never seen (" : "", miss,
-                 nseen < 12 ? ") are forecast at the mean level, with the spread of the months seen" : "");
+                 nseen < 12 ? (nseen > 1 ? ") are forecast at the mean level, with the spread of the months seen"
+                                         : ") are forecast at the level of the one month seen, with ")
+                            : "",
+                 spread);
 }
 
 int fc_vol_model_fit(const fc_vol_history *h, int n_used, int method, int threads, fc_diag *d,
@@ -608,18 +620,27 @@ int fc_vol_model_fit(const fc_vol_history *h, int n_used, int method, int thread
                          nstop == 1 ? "is" : "are");
     }
 
-    /* Short zips' noise: at least their station's median zip noise. */
+    /* Short zips' noise: at least their station's median zip noise. When
+     * no zip has SHORT_MONTHS months (the whole history is shorter), the
+     * medians are of the short zips' own noise: it was a fixed 0.3, ten
+     * times a zip's monthly noise, so under 12 months every zip's 80%
+     * interval was about +-40% a month ahead (zip coverage 100% on the
+     * example cut at 6 and 11 months) and the station medians rose ~4%. */
     double *st_sigma = malloc(((size_t)ns + 1) * sizeof *st_sigma);
     if (!st_sigma) goto oom;
-    int cnt = 0;
+    int cnt = 0, all_short = 1;
     for (int32_t z = 0; z < nz; z++)
-        if (m->fitted[z] && !m->pooled[z] && isfinite(m->fit[z].sigma)) tmp[cnt++] = m->fit[z].sigma;
+        if (m->fitted[z] && !m->pooled[z] && isfinite(m->fit[z].sigma)) all_short = 0;
+    for (int32_t z = 0; z < nz; z++)
+        if (m->fitted[z] && (all_short || !m->pooled[z]) && isfinite(m->fit[z].sigma))
+            tmp[cnt++] = m->fit[z].sigma;
     gsl_sort(tmp, 1, (size_t)cnt);
     double net_sigma = cnt ? tmp[cnt / 2] : 0.3;
     for (int32_t s = 0; s < ns; s++) {
         cnt = 0;
         for (int32_t z = 0; z < nz; z++)
-            if (h->station[z] == s && m->fitted[z] && !m->pooled[z] && isfinite(m->fit[z].sigma))
+            if (h->station[z] == s && m->fitted[z] && (all_short || !m->pooled[z]) &&
+                isfinite(m->fit[z].sigma))
                 tmp[cnt++] = m->fit[z].sigma;
         gsl_sort(tmp, 1, (size_t)cnt);
         st_sigma[s] = cnt >= 3 ? tmp[cnt / 2] : net_sigma;

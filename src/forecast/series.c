@@ -345,8 +345,10 @@ int fc_series_fit_log_ex(const double *x, int n, int moy0, const fc_series_prior
     f->gamma = bg;
     double sse = ets_run(x, n, moy0, first, f, ba, bb, bp, bg, 1);
     /* Degrees of freedom: level, trend and the four smoothing parameters;
-     * the season is mostly carried by the regression (and its prior). */
-    int dof = nobs - 6;
+     * the season is mostly carried by the regression (and its prior).
+     * Without a trend, beta and phi are fixed: level, alpha and gamma (so
+     * a zip of a 6-month history has a noise of its own). */
+    int dof = nobs - ((flags & FC_SERIES_NO_TREND) ? 3 : 6);
     f->sigma = dof >= 2 ? sqrt(sse / dof) : NAN;
     return 0;
 }

@@ -206,11 +206,18 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
      * run no route (plan_coverage leaves them out): where that loses more
      * than the range, the charging limit is what binds. */
     int chw;
-    double chl = plan_charge_lost(w, s, m, n, &chw), maxneed = 0;
-    for (int32_t v = 0; v < w->V; v++)
+    double chl = plan_charge_lost(w, s, m, n, &chw), maxneed = 0, held_ev = 0;
+    for (int32_t v = 0; v < w->V; v++) {
+        if (in->electric[v]) held_ev += n[v];
         if (in->electric[v] && w->has[FC_PLAN_SV(in, s, v)] && w->need[k0 + v] > maxneed)
             maxneed = w->need[k0 + v];
+    }
+    /* The lost share in vans of the type that covers least per van; never
+     * more vans than the station holds (with two electric types the kWh
+     * limits' share, taken from the type that covers least per kWh, read
+     * 2.7 idle vans at a station holding 2). */
     c->ev_idle = chl > 1e-9 ? chl * maxneed : 0;
+    if (c->ev_idle > held_ev) c->ev_idle = held_ev;
     if (c->binding != FC_LIMIT_VAN_TYPES && chl > 1e-9 && chl >= plan_range_lost(w, s, m, n)) {
         c->binding = chw;
         c->binding_all |= 1u << chw;

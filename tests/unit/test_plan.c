@@ -613,6 +613,31 @@ static void test_current_ev_beyond_chargers(void)
     }
 }
 
+/* Two electric types, none chargeable (0 chargers of 10 kW): 2 owned EV
+ * vans (need 10, 33 kWh a night) and a second electric type covering less
+ * per van (need 15, 11 kWh a night). The kWh limit's lost share, 2 x 33 /
+ * (10 x 33) = 0.2, was turned into vans at the second type's need: 3
+ * electric vans that cannot charge at a station holding 2. */
+static void test_cannot_charge_two_electric_types(void)
+{
+    fc_plan_input *in = mk(1, 1, 10 / 1.1);
+    in->electric[BIG] = 1;
+    in->battery_kwh[BIG] = 100;
+    in->kwh_per_km[BIG] = 0.1;
+    in->routes_q[FC_PLAN_SMV(in, 0, 0, BIG)] = 15 / 1.1;
+    in->current[FC_PLAN_SV(in, 0, EV)] = 2;
+    in->chargers[0] = 0;
+    in->charger_kw[0] = 10;
+    fc_plan_settings set;
+    fc_plan_settings_default(&set);
+    fc_plan *p = solve(in, &set);
+    CHECK(p->vans[FC_PLAN_SMV(in, 0, 0, EV)] == 2);
+    CHECK_NEAR(p->cell[0].ev_idle, 2, 1e-9);
+    CHECK_NEAR(p->cell[0].coverage, 1.0, 1e-9);
+    fc_plan_free(p);
+    fc_plan_input_free(in);
+}
+
 /* Ten owned diesel vans cover the station and the fleet may not shrink:
  * an electric van would replace none of them, so the lift is scrap_from,
  * not a price (it read "electric van 67 cheaper a month", and an
@@ -819,6 +844,7 @@ int main(void)
     test_infeasible();
     test_current_ev_beyond_range();
     test_current_ev_beyond_chargers();
+    test_cannot_charge_two_electric_types();
     test_cost_lift_owned_fleet();
     test_fill();
     test_fill_many();
