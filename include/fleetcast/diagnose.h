@@ -18,6 +18,11 @@
 
 enum { FC_DX_BH, FC_DX_BONFERRONI };            /* correction across zips */
 enum { FC_DX_HOURS, FC_DX_ROUTES, FC_DX_NMEASURE }; /* which residual */
+/* Why a station's drift test was not made: too few 28-day blocks for the
+ * batch-means standard error (then no step is tested either), the window
+ * (too few days before or in the last drift_weeks weeks), or a regression
+ * that could not be solved (the window collinear with the controls). */
+enum { FC_DX_TESTED, FC_DX_UNTESTED_BLOCKS, FC_DX_UNTESTED_WINDOW, FC_DX_UNTESTED_SINGULAR };
 /* What a zip's flagged effect is measured against:
  *  SHARE  (only in fc_dx_zip.share) the whole time at the station, from
  *         day-to-day share variation;
@@ -81,7 +86,8 @@ typedef struct fc_dx_station {
     int blocks;             /* blocks of the batch-means variance */
     double block_lost;      /* block-level degrees of freedom taken by the controls */
     fc_dx_coef recent;      /* mean residual of the last drift_weeks weeks (log) */
-    int recent_tested;      /* 0: too few days before or in the window (recent.p = 1) */
+    int recent_tested;      /* 0: not tested (recent.p = 1), for the reason in untested */
+    int untested;           /* FC_DX_UNTESTED_*: why recent (and maybe change) was not tested */
     double recent_p_adj;    /* Bonferroni across stations */
     int drift_flag;
     fc_dx_coef change;      /* the largest step of the residual at a month start */
@@ -106,7 +112,7 @@ typedef struct fc_diagnosis {
  * FC_OK with *out set; FC_EDATA (reported) when no station-day has an
  * observed route count; FC_EINTERNAL on out of memory. */
 int fc_diagnosis_run(fc_spr_predictor *pr, const fc_routes *r, const fc_vehicles *veh,
-                     const fc_shipments *sh, int nstations, const fc_dx_settings *s,
+                     const fc_shipments *sh, const fc_stations *stations, const fc_dx_settings *s,
                      fc_diag *d, fc_diagnosis **out) FC_MUST_CHECK;
 void fc_diagnosis_free(fc_diagnosis *dx);
 

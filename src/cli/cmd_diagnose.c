@@ -297,7 +297,7 @@ int cmd_diagnose(int argc, char **argv)
     }
     if (st == FC_OK) st = fc_spr_predictor_new(m, ix, ds.stations, &c.diag, &pr);
     if (st == FC_OK)
-        st = fc_diagnosis_run(pr, ds.routes, ds.vehicles, ds.shipments, ds.stations->n, &set, &c.diag, &dx);
+        st = fc_diagnosis_run(pr, ds.routes, ds.vehicles, ds.shipments, ds.stations, &set, &c.diag, &dx);
     fc_outfile out;
     if (st == FC_OK && (st = fc_outfile_open(&out, c.output, &c.diag)) == FC_OK) {
         const char *fmt = c.format ? c.format : "text";

@@ -219,12 +219,15 @@ static int ship_row(void *ud, const fc_csv_row *row)
 
     int64_t pk = 0, sp = 0;
     int cp = t->col[SH_PKG], cst = t->col[SH_STOPS];
+    /* stored as int32: a larger count is named as too large, not as not a number */
     if (parse_whole(row->f[cp], row->len[cp], &pk) || pk > INT32_MAX) {
-        table_bad(t, row, SH_PKG, "a whole number >= 0");
+        table_bad(t, row, SH_PKG, pk > INT32_MAX || parse_is_digits(row->f[cp], row->len[cp])
+                                      ? "a whole number >= 0, at most 2147483647" : "a whole number >= 0");
         pk = -1;
     }
     if (parse_whole(row->f[cst], row->len[cst], &sp) || sp > INT32_MAX) {
-        table_bad(t, row, SH_STOPS, "a whole number >= 0");
+        table_bad(t, row, SH_STOPS, sp > INT32_MAX || parse_is_digits(row->f[cst], row->len[cst])
+                                        ? "a whole number >= 0, at most 2147483647" : "a whole number >= 0");
     } else if (pk >= 0 && sp > pk) {
         char what[96];
         snprintf(what, sizeof what, "at most as many stops as packages (%lld)", (long long)pk);

@@ -202,6 +202,13 @@ int parse_real(const char *s, size_t n, double *out)
     return 0;
 }
 
+int parse_is_digits(const char *s, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if ((unsigned)((unsigned char)s[k] - '0') > 9) return 0;
+    return n > 0;
+}
+
 int table_count(table_ctx *t, const fc_csv_row *row, int i, int64_t dflt, int64_t *out)
 {
     int c = t->col[i];
@@ -210,7 +217,9 @@ int table_count(table_ctx *t, const fc_csv_row *row, int i, int64_t dflt, int64_
         return 0;
     }
     if (parse_whole(row->f[c], row->len[c], out) == 0) return 0;
-    table_bad(t, row, i, "a whole number >= 0");
+    /* digits only, but too many: say so, it is a whole number >= 0 */
+    table_bad(t, row, i, parse_is_digits(row->f[c], row->len[c]) ? "a whole number >= 0, at most 18 digits"
+                                                            : "a whole number >= 0");
     return -1;
 }
 
@@ -223,9 +232,19 @@ int table_real(table_ctx *t, const fc_csv_row *row, int i, double lo, double hi,
         return 0;
     }
     double v;
-    if (parse_real(row->f[c], row->len[c], &v) == 0 && v >= lo && v <= hi) {
+    int ok = parse_real(row->f[c], row->len[c], &v) == 0;
+    if (ok && v >= lo && v <= hi) {
         *out = v;
         return 0;
+    }
+    /* A number beyond a bound the description does not show ("> 0" with a
+     * floor of 1e-9, no ceiling named): name the bound, or the message
+     * would say "expected > 0, got 1e-300". Descriptions with their range
+     * in brackets already say it. */
+    char msg[192];
+    if (ok && !strchr(what, '[') && (v > hi || (v < lo && v > 0 && lo > 0))) {
+        snprintf(msg, sizeof msg, "%s, %s %g", what, v > hi ? "at most" : "at least", v > hi ? hi : lo);
+        what = msg;
     }
     table_bad(t, row, i, what);
     return -1;

@@ -65,6 +65,8 @@ int table_id(table_ctx *t, const fc_csv_row *row, int i, const char **s, size_t 
 /* Low-level number parsing, shared with other readers: whole number >= 0
  * (digits only) and a finite real. Return 0 on success. */
 int parse_whole(const char *s, size_t n, int64_t *out);
+/* s[0..n-1] is one or more digits and nothing else. */
+int parse_is_digits(const char *s, size_t n);
 int parse_real(const char *s, size_t n, double *out);
 
 #endif

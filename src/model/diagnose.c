@@ -641,7 +641,12 @@ static int station_tests(const panel *p, const ctrl *c, int has_hours, const fc_
     int32_t from = p->day[n - 1] - 7 * set->drift_weeks + 1;
     int t0 = 0;
     while (t0 < n && p->day[t0] < from) t0++;
-    if (n - t0 >= 14 && t0 >= set->min_side) {
+    /* a test needs 4 block-level df (ols_hac): with fewer blocks neither
+     * the drift nor any step can be tested; say so rather than read p = 1 */
+    const int few_blocks = !(nblk - bm.lost - 1 >= 4);
+    out->untested = few_blocks ? FC_DX_UNTESTED_BLOCKS
+                    : !(n - t0 >= 14 && t0 >= set->min_side) ? FC_DX_UNTESTED_WINDOW : FC_DX_TESTED;
+    if (out->untested == FC_DX_TESTED) {
         double *rs = malloc(sizeof(double) * n);
         if (!rs) {
             free(blk);
@@ -653,6 +658,8 @@ static int station_tests(const panel *p, const ctrl *c, int has_hours, const fc_
         if (test_one(p, &c->full, m, r1, 1, 0, &bm, w, &cf) == 0) {
             out->recent = cf;
             out->recent_tested = 1;
+        } else {
+            out->untested = FC_DX_UNTESTED_SINGULAR;
         }
         free(rs);
     }
@@ -808,11 +815,52 @@ out:
     panel_free(&p);
 }
 
+/* One warning per reason a station's drift test was not made, naming the
+ * stations (drift_tested false in the JSON; the text table shows p 1). */
+static int warn_untested(const fc_diagnosis *dx, const fc_stations *stations, const fc_dx_settings *s,
+                         fc_diag *d)
+{
+    for (int why = FC_DX_UNTESTED_BLOCKS; why <= FC_DX_UNTESTED_SINGULAR; why++) {
+        int n = 0;
+        size_t len = 1;
+        for (int i = 0; i < dx->nstations; i++)
+            if (!dx->st[i].recent_tested && dx->st[i].untested == why) {
+                n++;
+                len += strlen(fc_intern_name(stations->ids, dx->st[i].station)) + 2;
+            }
+        if (n == 0) continue;
+        char *names = malloc(len);
+        if (!names) return -1;
+        names[0] = 0;
+        for (int i = 0; i < dx->nstations; i++)
+            if (!dx->st[i].recent_tested && dx->st[i].untested == why) {
+                if (names[0]) strcat(names, ", ");
+                strcat(names, fc_intern_name(stations->ids, dx->st[i].station));
+            }
+        const char *pl = n == 1 ? "" : "s";
+        if (why == FC_DX_UNTESTED_BLOCKS)
+            fc_diag_warn(d, "%d station%s not tested for drift nor for a step (drift_tested false): %s; "
+                         "%s %d-day blocks leave fewer than 4 degrees of freedom for the standard "
+                         "error (about 8 blocks, 7-8 months of days, are needed)",
+                         n, pl, names, n == 1 ? "its" : "their", s->block_days > 0 ? s->block_days : 28);
+        else if (why == FC_DX_UNTESTED_WINDOW)
+            fc_diag_warn(d, "%d station%s not tested for drift (drift_tested false): %s; the last %d weeks "
+                         "leave fewer than %d days before them, or hold fewer than 14; a smaller "
+                         "--drift-weeks tests them", n, pl, names, s->drift_weeks, s->min_side);
+        else
+            fc_diag_warn(d, "%d station%s not tested for drift (drift_tested false): %s; the last %d weeks "
+                         "cannot be told from the controls", n, pl, names, s->drift_weeks);
+        free(names);
+    }
+    return 0;
+}
+
 int fc_diagnosis_run(fc_spr_predictor *pr, const fc_routes *r, const fc_vehicles *veh,
-                     const fc_shipments *sh, int nstations, const fc_dx_settings *s,
+                     const fc_shipments *sh, const fc_stations *stations, const fc_dx_settings *s,
                      fc_diag *d, fc_diagnosis **out)
 {
     *out = NULL;
+    const int nstations = stations->n;
     if (r->n == 0 || !r->has_routes) {
         fc_diag_error(d, FC_EDATA, "diagnose needs observed route counts");
         return FC_EDATA;
@@ -913,7 +961,9 @@ int fc_diagnosis_run(fc_spr_predictor *pr, const fc_routes *r, const fc_vehicles
             if (rs->state < 0) {
                 bad = 1;
             } else if (rs->state == 1) {
-                if (rs->n > 0) fc_diag_note(d, "station %d: %d usable days, too few to diagnose", (int)sid, rs->n);
+                if (rs->n > 0)
+                    fc_diag_note(d, "station %s: %d usable days, too few to diagnose (it needs %d)",
+                                 fc_intern_name(stations->ids, sid), rs->n, 2 * s->min_side);
             } else {
                 fc_dx_station *so = &dx->st[dx->nstations++];
                 *so = rs->so;
@@ -934,12 +984,7 @@ int fc_diagnosis_run(fc_spr_predictor *pr, const fc_routes *r, const fc_vehicles
         free(fill);
         if (bad) goto oom;
     }
-    int untested = 0;
-    for (int i = 0; i < dx->nstations; i++) untested += !dx->st[i].recent_tested;
-    if (untested)
-        fc_diag_warn(d, "%d station%s not tested for drift (drift_tested false): the last %d weeks leave "
-                     "fewer than %d days before them, or hold fewer than 14; a smaller --drift-weeks "
-                     "tests them", untested, untested == 1 ? "" : "s", s->drift_weeks, s->min_side);
+    if (warn_untested(dx, stations, s, d)) goto oom;
     for (int i = 0; i < dx->nstations; i++) {
         fc_dx_station *so = &dx->st[i];
         double nd = so->change_p_adj > 0 ? so->change_p_adj : 1;

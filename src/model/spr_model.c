@@ -452,6 +452,19 @@ static void mix_centre(const fc_spr_mix *mx, const int *fidx, const fc_spr_index
     }
 }
 
+/* Whether zip feature j takes at least two values over the zips. */
+static int zip_feat_varies(const fc_spr_index *ix, int j)
+{
+    double first = NAN;
+    for (int32_t z = 0; z < fc_spr_index_nzips(ix); z++) {
+        double a = fc_spr_index_zip_value(ix, j, z);
+        if (!isfinite(a)) continue;
+        if (!isfinite(first)) first = a;
+        else if (a != first) return 1;
+    }
+    return 0;
+}
+
 /* One station's calibration (rows k0..k1-1 of the gathered rows), for
  * fc_parallel_for. */
 typedef struct station_fit {
@@ -616,7 +629,12 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
     if (s->zip_mix)
         for (int j = 0; j < nf; j++)
             if (fc_spr_index_is_zip_feat(ix, j)) {
-                if (nmix < FC_SPR_MAX_MIX) {
+                /* an empty or constant column has no slope to fit, and
+                 * would take the place of a real attribute */
+                if (!zip_feat_varies(ix, j)) {
+                    fc_diag_note(d, "zip attribute %s: empty or one value for every zip; not in the zip-mix "
+                                 "term", fc_spr_index_feat_name(ix, j));
+                } else if (nmix < FC_SPR_MAX_MIX) {
                     fidx[nmix++] = j;
                 } else {
                     fc_diag_note(d, "zip attribute %s: not in the zip-mix term, which takes the first %d "
@@ -1136,7 +1154,11 @@ oom:
     return FC_EINTERNAL;
 }
 
-static int map_features(const fc_ridge *rg, const fc_spr_index *ix, int *map, int extras, fc_diag *d)
+/* map[j]: the data's feature for the model's feature j of rg. A missing
+ * one is noted, once: not again when it is a feature of noted (the
+ * correction and the ML-only baseline share most features). */
+static int map_features(const fc_ridge *rg, const fc_spr_index *ix, int *map, int extras,
+                        const fc_ridge *noted, fc_diag *d)
 {
     int nf = fc_spr_index_nfeat(ix);
     for (int j = 0; j < rg->p; j++) {
@@ -1145,7 +1167,9 @@ static int map_features(const fc_ridge *rg, const fc_spr_index *ix, int *map, in
             if (strcmp(rg->names[j], fc_spr_index_feat_name(ix, k)) == 0) map[j] = k;
         for (int k = 0; extras && k < ML_EXTRA; k++)
             if (strcmp(rg->names[j], ml_extra_names[k]) == 0) map[j] = -2 - k;
-        if (map[j] == -1)
+        int seen = 0;
+        for (int k = 0; noted && k < noted->p && !seen; k++) seen = strcmp(rg->names[j], noted->names[k]) == 0;
+        if (map[j] == -1 && !seen)
             fc_diag_note(d, "feature '%s' of the model is not in these data; its training mean is used",
                          rg->names[j]);
     }
@@ -1181,8 +1205,8 @@ int fc_spr_predictor_new(const fc_spr_model *m, const fc_spr_index *ix, const fc
             fc_diag_note(d, "station %s is not in the model and no fitted station of its city is; it takes the "
                          "typical station (%d fitted station%s pooled)", fc_intern_name(st->ids, s), m->typical_n,
                          m->typical_n == 1 ? "" : "s");
-    map_features(&m->corr, ix, p->corr_map, 0, d);
-    map_features(&m->ml, ix, p->ml_map, 1, d);
+    map_features(&m->corr, ix, p->corr_map, 0, NULL, d);
+    map_features(&m->ml, ix, p->ml_map, 1, &m->corr, d);
     p->mix_bound = log(1 + m->settings.max_correction);
     for (int j = 0; j < m->mix.n && j < FC_SPR_MAX_MIX; j++) {
         p->mix_map[j] = -1;
