@@ -97,6 +97,12 @@ int fc_stations_read(const char *path, const fc_vehicles *veh, fc_diag *d,
                      fc_stations **out, fc_csv_info *info) FC_MUST_CHECK;
 int fc_fleet_read(const char *path, const fc_stations *st, const fc_vehicles *veh,
                   fc_diag *d, fc_fleet **out, fc_csv_info *info) FC_MUST_CHECK;
+/* The budgeted fleet the plan's scenario check tests: the fleet file's
+ * format and checks, its messages as a budget's. */
+int fc_budget_read(const char *path, const fc_stations *st, const fc_vehicles *veh,
+                   fc_diag *d, fc_fleet **out, fc_csv_info *info) FC_MUST_CHECK;
+/* Largest van count of one station and type (fleet, budget). */
+#define FC_MAX_VANS 1000000
 /* threads >= 2: the file is gunzipped on a read-ahead thread (fc_csv_read). */
 int fc_shipments_read(const char *path, const fc_zips *zips, const fc_stations *st,
                       fc_diag *d, fc_shipments **out, fc_csv_info *info, int threads) FC_MUST_CHECK;

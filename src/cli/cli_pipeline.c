@@ -17,8 +17,11 @@ int pipeline_load(cli *c, pipeline *p, const pipeline_opts *o)
         const char *path = c->config->inputs[which];
         if (!path) continue;
         p->ds.paths[which] = path;
-        st = fc_fleet_read(path, p->ds.stations, p->ds.vehicles, &c->diag,
-                           which == FC_IN_FLEET ? &p->ds.fleet : &p->ds.budget, &p->ds.info[which]);
+        st = which == FC_IN_FLEET
+                 ? fc_fleet_read(path, p->ds.stations, p->ds.vehicles, &c->diag, &p->ds.fleet,
+                                 &p->ds.info[which])
+                 : fc_budget_read(path, p->ds.stations, p->ds.vehicles, &c->diag, &p->ds.budget,
+                                  &p->ds.info[which]);
         if (st) return st;
         p->ds.loaded[which] = 1;
     }
@@ -119,8 +122,12 @@ int pipeline_budget_summary(const pipeline *p, char *text, size_t n, cJSON *o)
         }
         char mon[8];
         fc_month_format(in->month0 + worst_m, mon);
-        const char *label = sc == FC_SCEN_P50 ? "at P50" : sc == FC_SCEN_Q ? "at the service level"
-                                                                         : "under the shock";
+        char label[96];
+        if (sc == FC_SCEN_SHOCK)  /* on top of the forecast, scenario shocks included */
+            snprintf(label, sizeof label, "under a %+.0f%% shock (plan shock_multiplier)",
+                     100 * (p->plan_settings.shock_multiplier - 1));
+        else
+            snprintf(label, sizeof label, "%s", sc == FC_SCEN_P50 ? "at P50" : "at the service level");
         if (len < n)
             len += (size_t)snprintf(text + len, n - len, "%s %s ", sc ? ";" : "", label);
         if (len < n) {
@@ -136,6 +143,8 @@ int pipeline_budget_summary(const pipeline *p, char *text, size_t n, cJSON *o)
             if (worst > 0) cJSON_AddStringToObject(x, "worst_month", mon);
             else cJSON_AddNullToObject(x, "worst_month");
             cJSON_AddNumberToObject(x, "station_months_short", (double)short_sm);
+            if (sc == FC_SCEN_SHOCK)
+                cJSON_AddNumberToObject(x, "shock_multiplier", p->plan_settings.shock_multiplier);
         }
     }
     return 1;

@@ -142,6 +142,7 @@ static cJSON *summary(const pipeline *p, const char *outdir, const char *revtext
     double peak_vans = 0, buy = 0, cost = 0;
     int peak_m = 0;
     int64_t ev_total = 0;
+    double ev_idle = 0;
     int bind[FC_LIMIT_N] = {0};
     for (int32_t m = 0; m < nm; m++) {
         double vans = 0;
@@ -150,6 +151,7 @@ static cJSON *summary(const pipeline *p, const char *outdir, const char *revtext
             cost += pl->cell[FC_PLAN_SM(in, s, m)].cost;
             if (m == nm - 1) {
                 ev_total += pl->cell[FC_PLAN_SM(in, s, m)].ev_vans;
+                ev_idle += pl->cell[FC_PLAN_SM(in, s, m)].ev_idle;
                 bind[pl->cell[FC_PLAN_SM(in, s, m)].binding]++;
             }
         }
@@ -176,6 +178,10 @@ static cJSON *summary(const pipeline *p, const char *outdir, const char *revtext
     cJSON_AddStringToObject(o, "peak_month", mp);
     cJSON_AddNumberToObject(o, "vans_to_buy", buy);
     cJSON_AddNumberToObject(o, "electric_vans_last_month", (double)ev_total);
+    cJSON_AddNumberToObject(o, "electric_vans_cannot_charge_last_month", round(ev_idle));
+    char idle[96] = "";
+    if (ev_idle >= 0.5)
+        snprintf(idle, sizeof idle, " (%.0f of them cannot charge at their station)", round(ev_idle));
     cJSON_AddNumberToObject(o, "cost", round(cost));
     cJSON_AddNumberToObject(o, "hybrid_mape_in_sample", round(p->model->train.mape[FC_VAR_HYBRID] * 100) / 100);
     cJSON *b = cJSON_AddObjectToObject(o, "binding_last_month");
@@ -195,11 +201,11 @@ static cJSON *summary(const pipeline *p, const char *outdir, const char *revtext
         snprintf(t, cap,
                  "plan %s .. %s for %d stations (%s/plan.json, plan.csv)\n"
                  "  peak fleet %.0f vans in %s; %.0f vans to buy over the horizon; "
-                 "%lld electric vans by %s\n"
+                 "%lld electric vans by %s%s\n"
                  "  what binds in %s: %s\n"
                  "  cost over the horizon %.0f; SPR model in-sample routes error %.2f%%\n"
                  "%s%s",
-                 m0, m1, (int)ns, outdir, peak_vans, mp, buy, (long long)ev_total, m1, m1, binds,
+                 m0, m1, (int)ns, outdir, peak_vans, mp, buy, (long long)ev_total, m1, idle, m1, binds,
                  cost, p->model->train.mape[FC_VAR_HYBRID], btxt, revtext ? revtext : "");
     *text = t;
     return o;

@@ -39,8 +39,10 @@ int fc_dataset_load(fc_dataset *ds, char *const paths[FC_INPUT_N], int threads, 
         if (!need(ds, w, FC_IN_STATIONS, d) || !need(ds, w, FC_IN_VEHICLES, d)) {
             if (first == FC_OK) first = FC_EUSAGE;
         } else if (ds->stations && ds->vehicles) {
-            KEEP(fc_fleet_read(paths[w], ds->stations, ds->vehicles, d,
-                               w == FC_IN_FLEET ? &ds->fleet : &ds->budget, &ds->info[w]),
+            KEEP(w == FC_IN_FLEET ? fc_fleet_read(paths[w], ds->stations, ds->vehicles, d, &ds->fleet,
+                                                  &ds->info[w])
+                                  : fc_budget_read(paths[w], ds->stations, ds->vehicles, d, &ds->budget,
+                                                   &ds->info[w]),
                  w);
         }
     }

@@ -440,6 +440,7 @@ typedef struct fleet_reader {
     const fc_stations *st;
     const fc_vehicles *veh;
     int32_t *line;  /* line of each (station, van) cell, 0 = unset */
+    int budget;     /* the budget file (the fleet file's format) */
 } fleet_reader;
 
 static int fleet_row(void *ud, const fc_csv_row *row)
@@ -456,8 +457,10 @@ static int fleet_row(void *ud, const fc_csv_row *row)
     if (table_id(&r->t, row, F_VAN, &s, &n) == 0 && (vid = fc_intern_find(fr->veh->ids, s, n)) < 0)
         table_bad(&r->t, row, F_VAN, "a van type listed in the vehicles file");
     int64_t count;
-    if (table_count(&r->t, row, F_COUNT, 0, &count) == 0 && count > INT32_MAX) {
-        table_bad(&r->t, row, F_COUNT, "a van count below 2^31");
+    /* at most a million: the plan sums a station's types in 32 bits (a
+     * budget of 2^31 - 1 vans in three types read a surplus of -2^31) */
+    if (table_count(&r->t, row, F_COUNT, 0, &count) == 0 && count > FC_MAX_VANS) {
+        table_bad(&r->t, row, F_COUNT, "a van count of at most 1000000");
     }
     if (!r->t.row_bad && sid >= 0 && vid >= 0) {
         size_t cell = (size_t)sid * (size_t)fr->f->nvans + (size_t)vid;
@@ -471,22 +474,26 @@ static int fleet_row(void *ud, const fc_csv_row *row)
             fr->f->count[cell] = (int32_t)count;
             fr->f->total += count;
             if (count > 0 && !(fr->st->van_types[sid] >> vid & 1))
-                fc_diag_warn(r->t.d, "%s:%ld: station '%s' has %lld van%s of type '%s', which its van_types "
-                             "in the stations file do not allow; the plan adds none of that type",
+                fc_diag_warn(r->t.d, "%s:%ld: station '%s' has %lld %svan%s of type '%s', which its van_types "
+                             "in the stations file do not allow; %s",
                              r->t.file, row->line, fc_intern_name(fr->st->ids, sid), (long long)count,
-                             count == 1 ? "" : "s", fc_intern_name(fr->veh->ids, vid));
+                             fr->budget ? "budgeted " : "", count == 1 ? "" : "s",
+                             fc_intern_name(fr->veh->ids, vid),
+                             fr->budget ? "the scenario check counts them, but the plan would run none"
+                                        : "the plan adds none of that type");
         }
     }
     return ref_end_row(r);
 }
 
-int fc_fleet_read(const char *path, const fc_stations *st, const fc_vehicles *veh,
-                  fc_diag *d, fc_fleet **out, fc_csv_info *info)
+static int fleet_read(const char *path, int budget, const fc_stations *st, const fc_vehicles *veh,
+                      fc_diag *d, fc_fleet **out, fc_csv_info *info)
 {
     fleet_reader fr;
     memset(&fr, 0, sizeof fr);
     *out = NULL;
-    ref_init(&fr.r, path, "fleet", d, fleet_cols, F_N);
+    ref_init(&fr.r, path, budget ? "budget" : "fleet", d, fleet_cols, F_N);
+    fr.budget = budget;
     fr.st = st;
     fr.veh = veh;
     fr.f = calloc(1, sizeof *fr.f);
@@ -513,6 +520,18 @@ int fc_fleet_read(const char *path, const fc_stations *st, const fc_vehicles *ve
     }
     *out = fr.f;
     return FC_OK;
+}
+
+int fc_fleet_read(const char *path, const fc_stations *st, const fc_vehicles *veh,
+                  fc_diag *d, fc_fleet **out, fc_csv_info *info)
+{
+    return fleet_read(path, 0, st, veh, d, out, info);
+}
+
+int fc_budget_read(const char *path, const fc_stations *st, const fc_vehicles *veh,
+                   fc_diag *d, fc_fleet **out, fc_csv_info *info)
+{
+    return fleet_read(path, 1, st, veh, d, out, info);
 }
 
 void fc_fleet_free(fc_fleet *f)

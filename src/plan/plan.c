@@ -218,6 +218,8 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
      * 2.7 idle vans at a station holding 2). */
     c->ev_idle = chl > 1e-9 ? chl * maxneed : 0;
     if (c->ev_idle > held_ev) c->ev_idle = held_ev;
+    /* the night's energy is that of the vans that can charge */
+    if (c->ev_idle > 0 && held_ev > 0) c->ev_energy_kwh *= (held_ev - c->ev_idle) / held_ev;
     if (c->binding != FC_LIMIT_VAN_TYPES && chl > 1e-9 && chl >= plan_range_lost(w, s, m, n)) {
         c->binding = chw;
         c->binding_all |= 1u << chw;

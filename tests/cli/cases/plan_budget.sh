@@ -16,7 +16,7 @@ grep -q '"check_fleet":	"budget"' half.json
 grep -q '"budget":' half.json
 ! grep -q '"budget":' own.json
 grep -q 'note: budgeted fleet (half.csv): at P50 short [1-9][0-9]* vans in' half.err
-grep -q 'note: budgeted fleet (big.csv): at P50 enough; at the service level enough; under the shock enough' big.err
+grep -q 'note: budgeted fleet (big.csv): at P50 enough; at the service level enough; under a +30% shock (plan shock_multiplier) enough' big.err
 # the vans needed do not depend on the budget
 test "$(grep '"needed"' half.json | md5sum)" = "$(grep '"needed"' own.json | md5sum)"
 # a budget row naming an unknown station is an error naming the file
@@ -31,3 +31,13 @@ sed -i 's/"horizon_months":\t16/"horizon_months": 4/; s/"paths":\t500/"paths": 5
 grep -q '^  budgeted fleet (.*half.csv): at P50 short' run.txt
 "$FC" run d/config.json -o r -q --format json > run.json
 grep -q '"worst_shortfall":' run.json
+# a count beyond a million is refused (three types of 2^31 - 1 summed to
+# a surplus of -2^31), and a budget of a type the station may not run says
+# what the check does with it
+printf 'station,van_type,count\nBOS1,medium,2147483647\n' > huge.csv
+! "$FC" plan --config d/config.json --model model.json --horizon 4 --paths 50 --budget huge.csv -o x.json 2> huge.err
+grep -q 'huge.csv:2:3: .*a van count of at most 1000000' huge.err
+sed 's/^BOS1,\(.*\),small;medium;large;ev$/BOS1,\1,medium/' d/stations.csv > st.csv
+printf 'station,van_type,count\nBOS1,large,3\n' > nolarge.csv
+"$FC" plan --config d/config.json --model model.json --stations st.csv --horizon 2 --paths 20 --budget nolarge.csv -o x.json 2> nolarge.err
+grep -q "nolarge.csv:2: station 'BOS1' has 3 budgeted vans of type 'large'.*the scenario check counts them, but the plan would run none" nolarge.err
