@@ -1214,11 +1214,16 @@ int fc_spr_predictor_new(const fc_spr_model *m, const fc_spr_index *ix, const fc
             if (fc_spr_index_is_zip_feat(ix, k) && strcmp(m->mix.names[j], fc_spr_index_feat_name(ix, k)) == 0)
                 p->mix_map[j] = k;
         if (p->mix_map[j] < 0)
-            fc_diag_note(d, "zip attribute '%s' of the model is not in these data; its zip-mix term is off",
-                         m->mix.names[j]);
+            fc_diag_note(d, "zip attribute '%s' of the model is not in these data: the hybrid takes its "
+                         "calibration without the zip-mix term", m->mix.names[j]);
     }
+    /* The zip-mix term needs every attribute it was fitted with: the
+     * stations' parameters were fitted beside all of its slopes, and with
+     * one attribute gone the rest gave a hybrid biased -1.3% (1.48% error
+     * against the physics' 0.99%). Without one, the plain calibration. */
+    p->mix_on = m->mix.n > 0;
     for (int j = 0; j < m->mix.n && j < FC_SPR_MAX_MIX; j++)
-        if (p->mix_map[j] >= 0) p->mix_on = 1;
+        if (p->mix_map[j] < 0) p->mix_on = 0;
     if (p->mix_on) {
         const fc_spr_mix *mx = &m->mix;
         int32_t nzip = fc_spr_index_nzips(ix);
