@@ -41,6 +41,10 @@ void fc_config_free(fc_config *c);
 /* Set an input path (copied); used for command-line overrides. */
 int fc_config_set_input(fc_config *c, int which, const char *path) FC_MUST_CHECK;
 
+/* Parse JSON text; on a syntax error report "NAME:LINE:COL: not valid JSON
+ * here" (FC_EDATA) and return NULL. */
+cJSON *fc_json_parse(const char *text, size_t n, const char *name, fc_diag *d);
+
 /* Read a whole file ("-" = stdin) into a NUL-terminated buffer (caller frees). */
 int fc_read_file(const char *path, fc_diag *d, char **buf, size_t *n) FC_MUST_CHECK;
 

@@ -28,9 +28,8 @@ static cJSON *read_json(cli *c, const char *dir, const char *name)
     char *text;
     size_t n;
     if (fc_read_file(path, &c->diag, &text, &n)) return NULL;
-    cJSON *j = cJSON_ParseWithLength(text, n);
+    cJSON *j = fc_json_parse(text, n, path, &c->diag);
     free(text);
-    if (!j) fc_diag_error(&c->diag, FC_EDATA, "%s: not valid JSON", path);
     return j;
 }
 

@@ -45,12 +45,8 @@ int cli_spr_model_read(cli *c, const char *path, fc_spr_model **m)
     *m = NULL;
     int st = fc_read_file(path, &c->diag, &text, &n);
     if (st) return st;
-    const char *end = NULL;
-    cJSON *j = cJSON_ParseWithLengthOpts(text, n, &end, 0);
+    cJSON *j = fc_json_parse(text, n, path, &c->diag);
     if (!j) {
-        long line = 1;
-        for (const char *p = text; end && p < end; p++) line += *p == '\n';
-        fc_diag_at(&c->diag, FC_EDATA, path, line, 0, "not valid JSON");
         free(text);
         return FC_EDATA;
     }

@@ -192,15 +192,8 @@ int cmd_synth(int argc, char **argv)
         char *text;
         size_t n;
         if ((st = fc_read_file(scenario_path, &c.diag, &text, &n))) return cli_exit(&c, st);
-        const char *err = NULL;
-        scenario = cJSON_ParseWithLengthOpts(text, n, &err, 0);
+        scenario = fc_json_parse(text, n, scenario_path, &c.diag);
         if (!scenario) {
-            long line = 1, col = 1;
-            for (const char *q = text; err && q < err; q++) {
-                if (*q == '\n') line++, col = 1;
-                else col++;
-            }
-            fc_diag_at(&c.diag, FC_EDATA, scenario_path, line, (int)col, "not valid JSON");
             free(text);
             return cli_exit(&c, FC_EDATA);
         }

@@ -133,18 +133,24 @@ static int get_number(const cJSON *root, const char *key, double lo, double hi, 
     return 0;
 }
 
-int fc_config_parse(const char *text, size_t n, const char *name, const char *dir,
-                    fc_diag *d, fc_config **out)
+cJSON *fc_json_parse(const char *text, size_t n, const char *name, fc_diag *d)
 {
-    *out = NULL;
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, n, &end, 0);
     if (!root) {
         long line, col;
         where(text, end ? end : text, &line, &col);
         fc_diag_at(d, FC_EDATA, name, line, (int)col, "not valid JSON here");
-        return FC_EDATA;
     }
+    return root;
+}
+
+int fc_config_parse(const char *text, size_t n, const char *name, const char *dir,
+                    fc_diag *d, fc_config **out)
+{
+    *out = NULL;
+    cJSON *root = fc_json_parse(text, n, name, d);
+    if (!root) return FC_EDATA;
     if (!cJSON_IsObject(root)) {
         fc_diag_at(d, FC_EDATA, name, 0, 0, "expected a JSON object at the top level");
         cJSON_Delete(root);

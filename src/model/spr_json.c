@@ -407,6 +407,14 @@ int fc_spr_model_from_json(const cJSON *j, const char *name, fc_diag *d, fc_spr_
                     r.bad = 1;
                     break;
                 }
+                /* two entries of one station: the last silently won */
+                for (int k = 0; k < s && !r.bad; k++)
+                    if (strcmp(m->st[k].name, nm->valuestring) == 0) {
+                        fc_diag_error(d, FC_EDATA, "%s: physics.stations[%d]: station '%s' appears twice "
+                                      "(first at physics.stations[%d])", name, s, nm->valuestring, k);
+                        r.bad = 1;
+                    }
+                if (r.bad) break;
                 if (!(t->name = strdup(nm->valuestring))) r.bad = 2;
                 t->status = -1;
                 for (int k = 0; k < 3; k++)
