@@ -13,6 +13,11 @@ typedef struct fc_outfile {
     char *tmp;          /* temporary name */
 } fc_outfile;
 
+/* Whether path (NULL or "-": stdout) could be created, before any work:
+ * not a folder, in a folder that exists and is writable. FC_ECANTCREAT
+ * (reported) otherwise; commands check it before reading and fitting, so
+ * a typo in -o does not cost the whole run first. */
+int fc_outfile_check(const char *path, fc_diag *d) FC_MUST_CHECK;
 /* FC_ECANTCREAT (reported) when the temporary file cannot be made. */
 int fc_outfile_open(fc_outfile *o, const char *path, fc_diag *d) FC_MUST_CHECK;
 /* Flush, sync and rename into place; FC_EIO (reported) on any failure, and

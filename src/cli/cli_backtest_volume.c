@@ -75,6 +75,7 @@ int cli_backtest_volume(int argc, char **argv)
     }
     if (cli_options_done(&c, cli_backtest_volume_help, argc, argv, 0)) return cli_exit(&c, c.status);
     if (cli_check_format(&c, "csv")) return cli_exit(&c, FC_EUSAGE);
+    if (fc_outfile_check(c.output, &c.diag)) return cli_exit(&c, FC_ECANTCREAT);
     int st = cli_load_config(&c);
     if (st) return cli_exit(&c, st);
     static const int need[] = {FC_IN_SHIPMENTS, FC_IN_ZIPS, FC_IN_STATIONS};

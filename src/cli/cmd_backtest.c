@@ -156,6 +156,7 @@ int cmd_backtest(int argc, char **argv)
     }
     if (cli_options_done(&c, help, argc, argv, 0)) return cli_exit(&c, c.status);
     if (cli_check_format(&c, "text|csv|json")) return cli_exit(&c, FC_EUSAGE);
+    if (fc_outfile_check(c.output, &c.diag)) return cli_exit(&c, FC_ECANTCREAT);
     if (!what) return cli_exit(&c, cli_usage_error(&c, "--what is needed (spr or volume)"));
     int k = -1;
     for (int i = 0; i < (int)(sizeof whats / sizeof whats[0]); i++)

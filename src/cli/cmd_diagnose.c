@@ -278,6 +278,7 @@ int cmd_diagnose(int argc, char **argv)
     }
     if (cli_options_done(&c, help, argc, argv, 0)) return cli_exit(&c, c.status);
     if (cli_check_format(&c, "text|csv|json")) return cli_exit(&c, FC_EUSAGE);
+    if (fc_outfile_check(c.output, &c.diag)) return cli_exit(&c, FC_ECANTCREAT);
     int st = cli_load_config(&c);
     if (st) return cli_exit(&c, st);
     fc_spr_model *m = NULL;

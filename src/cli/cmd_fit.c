@@ -123,6 +123,7 @@ int cmd_fit(int argc, char **argv)
         if (cli_common_option(&c, opt, optarg) < 0) return cli_exit(&c, FC_EUSAGE);
     }
     if (cli_options_done(&c, help, argc, argv, 0)) return cli_exit(&c, c.status);
+    if (fc_outfile_check(c.output, &c.diag)) return cli_exit(&c, FC_ECANTCREAT);
     int st = cli_load_config(&c);
     if (st) return cli_exit(&c, st);
     fc_dataset ds;

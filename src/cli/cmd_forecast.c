@@ -129,6 +129,7 @@ int cmd_forecast(int argc, char **argv)
     }
     if (cli_options_done(&c, help, argc, argv, 0)) return cli_exit(&c, c.status);
     if (cli_check_format(&c, "json|csv")) return cli_exit(&c, FC_EUSAGE);
+    if (fc_outfile_check(c.output, &c.diag)) return cli_exit(&c, FC_ECANTCREAT);
     int st = cli_load_config(&c);
     if (st) return cli_exit(&c, st);
     fc_config *cfg = c.config;

@@ -75,6 +75,7 @@ int cmd_predict(int argc, char **argv)
         if (cli_common_option(&c, opt, optarg) < 0) return cli_exit(&c, FC_EUSAGE);
     }
     if (cli_options_done(&c, help, argc, argv, 0)) return cli_exit(&c, c.status);
+    if (fc_outfile_check(c.output, &c.diag)) return cli_exit(&c, FC_ECANTCREAT);
     if (!model_path) return cli_exit(&c, cli_usage_error(&c, "--model is needed"));
     int st = cli_load_config(&c);
     if (st) return cli_exit(&c, st);

@@ -19,6 +19,33 @@ static void read_umask(void)
     file_mode = 0666 & ~m;
 }
 
+int fc_outfile_check(const char *path, fc_diag *d)
+{
+    if (!path || strcmp(path, "-") == 0) return FC_OK;
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fc_diag_error(d, FC_ECANTCREAT, "%s: cannot create: %s", path, strerror(EISDIR));
+        return FC_ECANTCREAT;
+    }
+    /* the folder it goes in: there, a folder, and writable */
+    size_t n = strlen(path);
+    char *dir = malloc(n + 2);
+    if (!dir) return FC_OK;  /* the open will say */
+    memcpy(dir, path, n + 1);
+    char *slash = strrchr(dir, '/');
+    if (!slash) strcpy(dir, ".");
+    else if (slash == dir) dir[1] = 0;
+    else *slash = 0;
+    int err = 0;
+    if (stat(dir, &sb) != 0) err = errno;
+    else if (!S_ISDIR(sb.st_mode)) err = ENOTDIR;
+    else if (access(dir, W_OK | X_OK) != 0) err = errno;
+    free(dir);
+    if (!err) return FC_OK;
+    fc_diag_error(d, FC_ECANTCREAT, "%s: cannot create: %s", path, strerror(err));
+    return FC_ECANTCREAT;
+}
+
 int fc_outfile_open(fc_outfile *o, const char *path, fc_diag *d)
 {
     memset(o, 0, sizeof *o);
@@ -28,11 +55,8 @@ int fc_outfile_open(fc_outfile *o, const char *path, fc_diag *d)
     }
     /* A folder can never be renamed over: say so now (73), not as a write
      * error (74) at the end. */
-    struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        fc_diag_error(d, FC_ECANTCREAT, "%s: cannot create: %s", path, strerror(EISDIR));
-        return FC_ECANTCREAT;
-    }
+    int st = fc_outfile_check(path, d);
+    if (st) return st;
     size_t n = strlen(path) + 16;
     o->path = strdup(path);
     o->tmp = malloc(n);
