@@ -505,9 +505,19 @@ int fc_plan_solve(const fc_plan_input *in, const fc_plan_settings *set, fc_diag 
              * nothing: as vans (at the service level's needs), then as a
              * share of each scenario's need below. */
             idle = plan_charge_lost_x(&w, s, m, bx, NULL) * needq_max;
+            /* The unit of the shortfall: a combustion type the station may
+             * run when there is one (an electric van may be one the station
+             * cannot charge or that reaches few of its routes: the example's
+             * SEA1 counted its shortfall in electric vans, 21 of 25 idle),
+             * the one with most budgeted vans, else the one needing fewest. */
+            int comb_ok = 0;
+            for (int32_t v = 0; v < V; v++)
+                comb_ok |= !in->electric[v] && w.has[FC_PLAN_SV(in, s, v)] &&
+                           need_of(in, set, s, v, in->routes_q[k0 + v]) > 0;
             for (int32_t v = 0; v < V; v++) {
                 double r = in->routes_q[k0 + v];
                 if (!(need_of(in, set, s, v, r) > 0)) continue;
+                if (comb_ok && (in->electric[v] || !w.has[FC_PLAN_SV(in, s, v)])) continue;
                 if (main < 0 || b[v] > b[main] ||
                     (b[v] == b[main] && b[main] == 0 && p->need[k0 + v] < p->need[k0 + main]))
                     main = v;

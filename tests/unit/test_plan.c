@@ -599,6 +599,8 @@ static void test_current_ev_beyond_chargers(void)
             CHECK(p->check[m * FC_SCEN_N + FC_SCEN_Q].shortfall == 0);
             CHECK(p->cell[m].binding == FC_LIMIT_CHARGERS);
             CHECK(strcmp(p->cell[m].lift, "+7 chargers") == 0);
+            /* the check counts in diesel vans, not in the idle electric ones */
+            CHECK(p->main_type[m] == DIESEL);
         }
         fc_plan_free(p);
         in->chargers[0] = NAN;
