@@ -89,6 +89,51 @@ static station_sum *summarise(const fc_dataset *ds, int32_t *zips_seen)
     return s;
 }
 
+/* What the files hold that the model will not use, said before a fit
+ * finds it: zips of the zips file nobody ships to, and routes rows whose
+ * station has no shipments that day (fit and predict leave them out). */
+static int cross_checks(cli *c, const fc_dataset *ds, int32_t zips_seen)
+{
+    const fc_shipments *sh = ds->shipments;
+    if (!sh || !ds->zips) return FC_OK;
+    int32_t unused = ds->zips->n - zips_seen;
+    if (unused > 0) {
+        int32_t first = -1;
+        for (int32_t z = 0; z < sh->nzips && first < 0; z++)
+            if (sh->seg_off[z + 1] == sh->seg_off[z]) first = z;
+        fc_diag_note(&c->diag, "%d zip%s of the zips file %s no shipments (first: %s)", (int)unused,
+                     unused == 1 ? "" : "s", unused == 1 ? "has" : "have",
+                     first >= 0 ? fc_intern_name(ds->zips->ids, first) : "?");
+    }
+    const fc_routes *r = ds->routes;
+    if (!r || sh->monthly || !ds->stations) return FC_OK;
+    int32_t ns = ds->stations->n, np = sh->nperiods;
+    size_t nz = (size_t)sh->nzips;
+    unsigned char *has = calloc((size_t)ns * (size_t)np + 1, 1);
+    if (!has) return FC_EINTERNAL;
+    for (int32_t z = 0; z < sh->nzips; z++)
+        for (int32_t k = sh->seg_off[z]; k < sh->seg_off[z + 1]; k++)
+            for (int32_t p = sh->seg_first[k]; p <= sh->seg_last[k]; p++)
+                if (sh->packages[(size_t)p * nz + (size_t)z] > 0) has[(size_t)sh->seg_station[k] * np + p] = 1;
+    int64_t n = 0, first = -1;
+    for (int64_t i = 0; i < r->n; i++) {
+        if (!(r->routes[i] > 0)) continue;
+        int64_t p = (int64_t)r->day[i] - sh->t0;
+        if (p >= 0 && p < np && has[(size_t)r->station[i] * np + (size_t)p]) continue;
+        if (n++ == 0) first = i;
+    }
+    free(has);
+    if (n) {
+        char day[11];
+        fc_date_format(r->day[first], day);
+        fc_diag_warn(&c->diag, "%lld routes row%s %s no shipments for %s station that day: fit and "
+                     "predict leave %s out (first: %s, %s)", (long long)n, n == 1 ? "" : "s",
+                     n == 1 ? "has" : "have", n == 1 ? "its" : "their", n == 1 ? "it" : "them",
+                     fc_intern_name(ds->stations->ids, r->station[first]), day);
+    }
+    return FC_OK;
+}
+
 static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
 
 static cJSON *num(double v) { return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull(); }
@@ -287,7 +332,7 @@ int cmd_validate(int argc, char **argv)
     int32_t zips_seen;
     station_sum *s = summarise(&ds, &zips_seen);
     fc_outfile out;
-    if (!s) {
+    if (!s || cross_checks(&c, &ds, zips_seen)) {
         st = FC_EINTERNAL;
     } else if ((st = fc_outfile_open(&out, c.output, &c.diag)) == FC_OK) {
         if (c.format && strcmp(c.format, "json") == 0) {
