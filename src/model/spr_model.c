@@ -745,7 +745,15 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
         if (ss->days == 0) {
             /* in stations.csv but no usable route-day: scored as the typical station */
             m->n_few++;
-            fc_diag_note(d, "station %s: no route-days with shipments", ss->name);
+            int64_t nr = 0;     /* its routes rows (soff now counts the usable ones) */
+            for (int64_t i = 0; i < r->n; i++)
+                nr += r->station[i] == si && (!train || train[i]) && r->routes[i] > 0 && r->packages[i] > 0;
+            if (nr == 0)
+                fc_diag_note(d, "station %s: no routes rows to fit on; scored as its city's fitted stations "
+                             "(or the typical one)", ss->name);
+            else
+                fc_diag_note(d, "station %s: none of its %lld routes rows has shipments that day; scored as "
+                             "its city's fitted stations (or the typical one)", ss->name, (long long)nr);
             continue;
         }
         if (sfit[si].run) {

@@ -5,3 +5,9 @@
 grep -v '^2023-03-1[01],' d/shipments.csv > s.csv
 mv s.csv d/shipments.csv
 "$FC" fit --config d/config.json -o m.json
+# a station whose routes rows all fall on such days says so (it read "no
+# route-days with shipments", as for a station with no routes rows at all)
+grep -v ',BOS2,' d/shipments.csv > s.csv
+mv s.csv d/shipments.csv
+"$FC" fit --config d/config.json -o m2.json 2> e2.txt || true
+grep -q "station BOS2: none of its [0-9]* routes rows has shipments that day" e2.txt
