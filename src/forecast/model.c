@@ -602,7 +602,9 @@ int fc_vol_model_fit(const fc_vol_history *h, int n_used, int method, int thread
         int rc = build_priors(h, y, n, n, moy0, m->station_fit, prior);
         if (rc < 0) goto oom;
         if (rc > 0) {
-            fc_diag_error(d, FC_EDATA, "no zip has shipment history before the forecast origin");
+            fc_diag_error(d, FC_EDATA, "no zip has a month of shipment history to forecast from: daily data "
+                          "count a month when at least half of its days are covered, and a file of one "
+                          "date is read as one day (monthly data need two months or more; docs/data.md)");
             fc_vol_model_free(m);
             m = NULL;
             goto done;
