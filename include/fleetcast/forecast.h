@@ -171,6 +171,10 @@ typedef struct fc_scenario {
 int fc_scenario_parse(const cJSON *json, const char *cfgname, const fc_zips *zips,
                       const fc_stations *st, fc_diag *d, fc_scenario **out) FC_MUST_CHECK;
 void fc_scenario_free(fc_scenario *sc);
+/* Warn (to d) of each shock whose months all fall outside the forecast's
+ * months month0 .. month0 + horizon - 1: it changes nothing, which an
+ * analyst who typed the wrong year would not otherwise see. */
+void fc_scenario_warn_outside(const fc_scenario *sc, int32_t month0, int horizon, fc_diag *d);
 
 /* ---- forecast ---- */
 

@@ -8,8 +8,10 @@
  *   scenario   = need(old model, forecast)   - need(old model, this rezoning, previous shocks)
  *   rezoning   = need(old model, this rezoning, previous shocks)
  *                                            - need(old model, previous scenario)
- *   new data   = need(old model, previous scenario) - previous need
- * so the four parts add up to the total change exactly, and a scenario
+ *   settings   = need(old model, previous scenario)
+ *                                            - need(old model, previous scenario, previous settings)
+ *   new data   = need(old model, previous scenario, previous settings) - previous need
+ * (settings: spare ratio and service level) so the five parts add up to the total change exactly, and a scenario
  * that did not change since the previous run contributes nothing (the
  * baseline used to be no scenario at all: a standing rezoning showed as
  * "rezoning +X, new data -X" on unchanged inputs). */
@@ -48,17 +50,17 @@ static int is_kind(cli *c, const cJSON *j, const char *dir, const char *name, co
 
 /* Need per station-month of a plan solved from (model, forecast). */
 static int need_of(cli *c, pipeline *p, const fc_spr_model *m, const fc_vol_forecast *f,
-                   const fc_scenario *sc, double *need)
+                   const fc_scenario *sc, const fc_plan_settings *set, double *need)
 {
     fc_plan_input *in = NULL;
     fc_plan *plan = NULL;
-    int st = fc_plan_input_from_models(&p->ds, m, p->hist, p->vm, sc, f, &p->plan_settings,
+    int st = fc_plan_input_from_models(&p->ds, m, p->hist, p->vm, sc, f, set,
                                        c->config->json, c->config->path ? c->config->path : "config",
                                        &c->diag, &in);
-    if (st == FC_OK) st = fc_plan_solve(in, &p->plan_settings, &c->diag, &plan);
+    if (st == FC_OK) st = fc_plan_solve(in, set, &c->diag, &plan);
     if (st == FC_OK)
         for (int64_t i = 0; i < (int64_t)in->nstations * in->nmonths; i++)
-            need[i] = plan->cell[i].routes_q * (1 + p->plan_settings.spare_ratio);
+            need[i] = plan->cell[i].routes_q * (1 + set->spare_ratio);
     fc_plan_free(plan);
     fc_plan_input_free(in);
     return st;
@@ -111,10 +113,14 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
     fc_spr_model *old = NULL;
     fc_vol_forecast *f_moves = NULL, *f_none = NULL;
     fc_scenario moves_only, *prev_sc = NULL;
+    cJSON *removed = NULL;
+    char *in_prev = NULL, *removed_names = NULL;
+    double removed_need = 0;
     int32_t ns = p->in->nstations, nm = p->in->nmonths;
     size_t cells = (size_t)ns * nm;
     double *n_new = calloc(cells, sizeof *n_new), *n_b = calloc(cells, sizeof *n_b);
     double *n_moves = calloc(cells, sizeof *n_moves), *n_none = calloc(cells, sizeof *n_none);
+    double *n_set = calloc(cells, sizeof *n_set);
     double *n_old = malloc(cells * sizeof *n_old);
     cJSON *o = cJSON_CreateObject();
     size_t tcap = 8192, tlen = 0;
@@ -132,7 +138,7 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
         st = FC_EDATA;
         goto done;
     }
-    if (!n_new || !n_b || !n_moves || !n_none || !n_old || !o || !t) {
+    if (!n_new || !n_b || !n_moves || !n_none || !n_set || !n_old || !o || !t) {
         st = FC_EINTERNAL;
         goto done;
     }
@@ -212,12 +218,45 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
     const cJSON *ps = settings_with(pp, "spare_ratio");
     const cJSON *spare = ps ? cJSON_GetObjectItemCaseSensitive(ps, "spare_ratio") : NULL;
     double old_spare = cJSON_IsNumber(spare) ? spare->valuedouble : 0.1;
+    /* and its service level: a changed spare ratio or service level is
+     * "settings", not "new data" (it was: same data, spare 0.1 -> 0.2
+     * read "new data +168 van-months") */
+    const cJSON *psl = settings_with(pp, "service_level");
+    const cJSON *sl = psl ? cJSON_GetObjectItemCaseSensitive(psl, "service_level") : NULL;
+    fc_plan_settings old_set = p->plan_settings;
+    old_set.spare_ratio = old_spare;
+    if (cJSON_IsNumber(sl) && sl->valuedouble > 0 && sl->valuedouble < 1) old_set.service_level = sl->valuedouble;
+    /* A station in only one of the two runs counts with a need of 0 in the
+     * other over the months both plans cover: it used to be left out, so
+     * zips moved to a station new in the stations file read as a network
+     * "rezoning -20 van-months" (their old station's loss) with the new
+     * station's vans nowhere. A removed station's need goes to new data
+     * (the stations file is data). */
     const cJSON *stations = cJSON_GetObjectItemCaseSensitive(pp, "stations"), *sj;
+    int pmin = INT32_MAX, pmax = INT32_MIN;
+    cJSON_ArrayForEach(sj, stations) {
+        const cJSON *mj;
+        cJSON_ArrayForEach(mj, cJSON_GetObjectItemCaseSensitive(sj, "months")) {
+            const cJSON *mo = cJSON_GetObjectItemCaseSensitive(mj, "month");
+            int mi;
+            if (!cJSON_IsString(mo) || fc_month_parse(mo->valuestring, &mi)) continue;
+            if (mi < pmin) pmin = mi;
+            if (mi > pmax) pmax = mi;
+        }
+    }
+    removed = cJSON_CreateArray();
+    in_prev = calloc((size_t)ns + 1, sizeof *in_prev);
+    if (!removed || !in_prev) {
+        st = FC_EINTERNAL;
+        goto done;
+    }
     cJSON_ArrayForEach(sj, stations) {
         const cJSON *name = cJSON_GetObjectItemCaseSensitive(sj, "station");
         if (!cJSON_IsString(name)) continue;
         int32_t s = fc_intern_find(p->ds.stations->ids, name->valuestring, strlen(name->valuestring));
-        if (s < 0 || s >= ns) continue;
+        if (s >= ns) continue;
+        if (s >= 0) in_prev[s] = 1;
+        int listed = 0;
         const cJSON *mj;
         cJSON_ArrayForEach(mj, cJSON_GetObjectItemCaseSensitive(sj, "months")) {
             const cJSON *mo = cJSON_GetObjectItemCaseSensitive(mj, "month");
@@ -225,9 +264,45 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
             int mi;
             if (!cJSON_IsString(mo) || !cJSON_IsNumber(rs) || fc_month_parse(mo->valuestring, &mi)) continue;
             int m = mi - p->in->month0;
-            if (m >= 0 && m < nm) n_old[(size_t)s * nm + (size_t)m] = rs->valuedouble * (1 + old_spare);
+            if (m < 0 || m >= nm) continue;
+            double need = rs->valuedouble * (1 + old_spare);
+            if (s >= 0) {
+                n_old[(size_t)s * nm + (size_t)m] = need;
+                continue;
+            }
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "station", name->valuestring);
+            cJSON_AddStringToObject(e, "month", mo->valuestring);
+            cJSON_AddNumberToObject(e, "previous_need", r2(need));
+            cJSON_AddNumberToObject(e, "current_need", 0);
+            cJSON_AddNumberToObject(e, "change", -need);
+            cJSON *a = cJSON_AddObjectToObject(e, "attribution");
+            cJSON_AddNumberToObject(a, "new_data", -need);
+            cJSON_AddNumberToObject(a, "rezoning", 0);
+            cJSON_AddNumberToObject(a, "scenario", 0);
+            cJSON_AddNumberToObject(a, "parameter_drift", 0);
+            cJSON_AddNumberToObject(a, "settings", 0);
+            cJSON_AddItemToArray(removed, e);
+            removed_need += need;
+            if (!listed) {
+                listed = 1;
+                size_t l = removed_names ? strlen(removed_names) : 0;
+                char *r = realloc(removed_names, l + strlen(name->valuestring) + 3);
+                if (!r) {
+                    st = FC_EINTERNAL;
+                    goto done;
+                }
+                snprintf(r + l, strlen(name->valuestring) + 3, "%s%s", l ? ", " : "", name->valuestring);
+                removed_names = r;
+            }
         }
     }
+    if (pmin <= pmax)
+        for (int32_t s = 0; s < ns; s++) {
+            if (in_prev[s]) continue;
+            for (int32_t m = 0; m < nm; m++)
+                if (p->in->month0 + m >= pmin && p->in->month0 + m <= pmax) n_old[(size_t)s * nm + (size_t)m] = 0;
+        }
     size_t matched = 0;
     for (size_t i = 0; i < cells; i++) matched += isfinite(n_old[i]) != 0;
     if (!matched)
@@ -238,19 +313,24 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
     moves_only = p->sc ? *p->sc : (fc_scenario){0};
     moves_only.nshocks = prev_sc ? prev_sc->nshocks : 0;
     moves_only.shocks = prev_sc ? prev_sc->shocks : NULL;
-    if ((st = need_of(c, p, old, p->fc, p->sc, n_b))) goto done;
+    const fc_plan_settings *set = &p->plan_settings;
+    if ((st = need_of(c, p, old, p->fc, p->sc, set, n_b))) goto done;
     if ((st = forecast_with(p, &moves_only, c, &f_moves))) goto done;
-    if ((st = need_of(c, p, old, f_moves, &moves_only, n_moves))) goto done;
+    if ((st = need_of(c, p, old, f_moves, &moves_only, set, n_moves))) goto done;
     if ((st = forecast_with(p, prev_sc, c, &f_none))) goto done;
-    if ((st = need_of(c, p, old, f_none, prev_sc, n_none))) goto done;
+    if ((st = need_of(c, p, old, f_none, prev_sc, set, n_none))) goto done;
+    if (old_set.spare_ratio == set->spare_ratio && old_set.service_level == set->service_level)
+        memcpy(n_set, n_none, cells * sizeof *n_set);
+    else if ((st = need_of(c, p, old, f_none, prev_sc, &old_set, n_set)))
+        goto done;
     cJSON *vans = cJSON_AddArrayToObject(o, "vans");
-    double tot[5] = {0};
+    double tot[6] = {0};
     for (int32_t s = 0; s < ns; s++)
         for (int32_t m = 0; m < nm; m++) {
             size_t i = (size_t)s * nm + (size_t)m;
             if (!isfinite(n_old[i])) continue;
-            double part[4] = {n_none[i] - n_old[i], n_moves[i] - n_none[i], n_b[i] - n_moves[i],
-                              n_new[i] - n_b[i]};
+            double part[5] = {n_set[i] - n_old[i], n_moves[i] - n_none[i], n_b[i] - n_moves[i],
+                              n_new[i] - n_b[i], n_none[i] - n_set[i]};
             char mon[8];
             fc_month_format(p->in->month0 + m, mon);
             cJSON *e = cJSON_CreateObject();
@@ -264,22 +344,55 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
             cJSON_AddNumberToObject(a, "rezoning", part[1]);
             cJSON_AddNumberToObject(a, "scenario", part[2]);
             cJSON_AddNumberToObject(a, "parameter_drift", part[3]);
+            cJSON_AddNumberToObject(a, "settings", part[4]);
             cJSON_AddItemToArray(vans, e);
-            for (int k = 0; k < 4; k++) tot[k] += part[k];
-            tot[4] += n_new[i] - n_old[i];
+            for (int k = 0; k < 5; k++) tot[k] += part[k];
+            tot[5] += n_new[i] - n_old[i];
         }
+    /* stations of the previous run no longer in the stations file */
+    while (cJSON_GetArraySize(removed) > 0) cJSON_AddItemToArray(vans, cJSON_DetachItemFromArray(removed, 0));
+    tot[0] -= removed_need;
+    tot[5] -= removed_need;
+    {
+        double added_need = 0;
+        char added[512] = "";
+        size_t al = 0;
+        for (int32_t s = 0; s < ns; s++) {
+            if (in_prev[s] || !(pmin <= pmax)) continue;
+            double sum = 0;
+            int any = 0;
+            for (int32_t m = 0; m < nm; m++)
+                if (isfinite(n_old[(size_t)s * nm + (size_t)m])) {
+                    sum += n_new[(size_t)s * nm + (size_t)m];
+                    any = 1;
+                }
+            if (!any) continue;
+            added_need += sum;
+            if (al < sizeof added)
+                al += (size_t)snprintf(added + al, sizeof added - al, "%s%s", al ? ", " : "",
+                                       fc_intern_name(p->ds.stations->ids, s));
+        }
+        if (added[0])
+            SAY("  stations not in the previous plan: %s (van need %+.1f van-months, counted from 0)\n", added,
+                added_need);
+        if (removed_names)
+            SAY("  stations of the previous plan no longer in the stations file: %s (van need %+.1f "
+                "van-months, counted as new data)\n",
+                removed_names, -removed_need);
+    }
     cJSON *tj = cJSON_AddObjectToObject(o, "totals");
-    cJSON_AddNumberToObject(tj, "change", tot[4]);
+    cJSON_AddNumberToObject(tj, "change", tot[5]);
     cJSON_AddNumberToObject(tj, "new_data", tot[0]);
     cJSON_AddNumberToObject(tj, "rezoning", tot[1]);
     cJSON_AddNumberToObject(tj, "scenario", tot[2]);
     cJSON_AddNumberToObject(tj, "parameter_drift", tot[3]);
+    cJSON_AddNumberToObject(tj, "settings", tot[4]);
     cJSON_AddNumberToObject(tj, "parameters_flagged", nflag);
     char head[512];
     snprintf(head, sizeof head,
              "revision since %s: van need %+.1f van-months = new data %+.1f, rezoning %+.1f, "
-             "scenario %+.1f, parameter drift %+.1f; %d parameter%s drifted significantly\n",
-             prevdir, tot[4], tot[0], tot[1], tot[2], tot[3], nflag, nflag == 1 ? "" : "s");
+             "scenario %+.1f, parameter drift %+.1f, settings %+.1f; %d parameter%s drifted significantly\n",
+             prevdir, tot[5], tot[0], tot[1], tot[2], tot[3], tot[4], nflag, nflag == 1 ? "" : "s");
     size_t hl = strlen(head);
     if (hl + tlen + 1 < tcap) {
         memmove(t + hl, t, tlen + 1);
@@ -294,6 +407,9 @@ done:
         cJSON_Delete(o);
         free(t);
     }
+    cJSON_Delete(removed);
+    free(in_prev);
+    free(removed_names);
     fc_scenario_free(prev_sc);
     fc_vol_forecast_free(f_moves);
     fc_vol_forecast_free(f_none);
@@ -302,6 +418,7 @@ done:
     free(n_b);
     free(n_moves);
     free(n_none);
+    free(n_set);
     free(n_old);
     cJSON_Delete(pm);
     cJSON_Delete(pf);

@@ -133,7 +133,8 @@ static void iso_time(cli *c, char out[32], int reproducible)
 }
 
 /* The human summary and its JSON twin. */
-static cJSON *summary(const pipeline *p, const char *outdir, const char *revtext, char **text)
+static cJSON *summary(const pipeline *p, const char *outdir, const char *revtext, const cJSON *rev,
+                      char **text)
 {
     cJSON *o = cJSON_CreateObject();
     const fc_plan *pl = p->plan;
@@ -195,6 +196,15 @@ static cJSON *summary(const pipeline *p, const char *outdir, const char *revtext
         }
     char btxt[1024];
     if (pipeline_budget_summary(p, btxt, sizeof btxt - 1, o)) strcat(btxt, "\n");
+    /* the revision's totals, as the text summary gives them (the JSON
+     * summary had none: a cron job reading it saw no revision at all) */
+    const cJSON *rt = rev ? cJSON_GetObjectItemCaseSensitive(rev, "totals") : NULL;
+    if (rt) {
+        cJSON *r = cJSON_Duplicate(rt, 1);
+        const cJSON *prev = cJSON_GetObjectItemCaseSensitive(rev, "previous");
+        if (r && cJSON_IsString(prev)) cJSON_AddStringToObject(r, "previous", prev->valuestring);
+        if (r) cJSON_AddItemToObject(o, "revision", r);
+    }
     size_t cap = 4096 + (revtext ? strlen(revtext) : 0);
     char *t = malloc(cap);
     if (t)
@@ -392,7 +402,7 @@ int cmd_run(int argc, char **argv)
         if (opened[k]) fc_outfile_abort(&out[k]);
     if (st == FC_OK) {
         char *text = NULL;
-        cJSON *sum = summary(&p, outdir, revtext, &text);
+        cJSON *sum = summary(&p, outdir, revtext, rev, &text);
         if (c.format && strcmp(c.format, "json") == 0) {
             char *s = print_json(sum);
             if (s) printf("%s\n", s);

@@ -34,6 +34,26 @@ static void bad(sc_ctx *c, const char *where, const char *what)
     c->bad = 1;
 }
 
+/* An entry's keys must be ones it knows: a misspelt optional key ("until"
+ * for "to") was ignored and left the shock open-ended, and "ids" without
+ * "scope" shocked the whole network. keys: NULL-terminated. */
+static void known_keys(sc_ctx *c, const cJSON *o, const char *where, const char *const *keys)
+{
+    for (const cJSON *k = o->child; k; k = k->next) {
+        int ok = 0;
+        for (int i = 0; keys[i] && !ok; i++) ok = strcmp(k->string, keys[i]) == 0;
+        if (ok) continue;
+        char w[160], what[160];
+        size_t n = 0;
+        snprintf(w, sizeof w, "%s.%.60s", where, k->string);
+        n += (size_t)snprintf(what + n, sizeof what - n, "one of");
+        for (int i = 0; keys[i] && n < sizeof what; i++)
+            n += (size_t)snprintf(what + n, sizeof what - n, "%s \"%s\"", i ? "," : "", keys[i]);
+        if (n < sizeof what) snprintf(what + n, sizeof what - n, " (unknown key)");
+        bad(c, w, what);
+    }
+}
+
 static int month_of(sc_ctx *c, const cJSON *o, const char *key, const char *where, int need,
                     int32_t *out)
 {
@@ -102,6 +122,8 @@ static int parse_new(sc_ctx *c, const cJSON *arr)
             bad(c, w, "an object with \"station\", \"from\" and \"zips\"");
             continue;
         }
+        static const char *const keys[] = {"station", "city", "from", "zips", NULL};
+        known_keys(c, o, w, keys);
         if (station_id(c, name->valuestring) >= 0) {
             bad(c, w, "a station id not already in the stations file");
             continue;
@@ -151,6 +173,8 @@ static int parse_moves(sc_ctx *c, const cJSON *arr)
             bad(c, w, "an object with \"zip\", \"to\" and \"from\"");
             continue;
         }
+        static const char *const keys[] = {"zip", "to", "from", NULL};
+        known_keys(c, o, w, keys);
         char ww[128];
         snprintf(ww, sizeof ww, "%s.zip", w);
         int32_t z = zip_of(c, cJSON_GetObjectItemCaseSensitive(o, "zip"), ww);
@@ -180,6 +204,8 @@ static int parse_shocks(sc_ctx *c, const cJSON *arr)
             bad(c, w, "an object with \"scope\", \"from\" and \"multiplier\"");
             continue;
         }
+        static const char *const keys[] = {"scope", "ids", "from", "to", "multiplier", NULL};
+        known_keys(c, o, w, keys);
         fc_vol_shock *sh = &c->sc->shocks[c->sc->nshocks++];
         sh->to = INT32_MAX;
         const cJSON *scope = cJSON_GetObjectItemCaseSensitive(o, "scope");
@@ -206,9 +232,13 @@ static int parse_shocks(sc_ctx *c, const cJSON *arr)
             snprintf(ww, sizeof ww, "%s.to", w);
             bad(c, ww, "a month \"YYYY-MM\" not before \"from\" (the shock would do nothing)");
         }
-        if (sh->scope == FC_SCOPE_ALL) continue;
         const cJSON *ids = cJSON_GetObjectItemCaseSensitive(o, "ids");
         snprintf(ww, sizeof ww, "%s.ids", w);
+        if (sh->scope == FC_SCOPE_ALL) {
+            /* ids with no scope read as the whole network: say so */
+            if (ids) bad(c, ww, "no ids with scope \"all\" (give \"scope\": \"station\" or \"city\")");
+            continue;
+        }
         if (!cJSON_IsArray(ids) || cJSON_GetArraySize(ids) == 0) {
             bad(c, ww, "a non-empty array of station or city ids");
             continue;
@@ -303,6 +333,21 @@ int fc_scenario_parse(const cJSON *json, const char *cfgname, const fc_zips *zip
     }
     *out = sc;
     return FC_OK;
+}
+
+void fc_scenario_warn_outside(const fc_scenario *sc, int32_t month0, int horizon, fc_diag *d)
+{
+    if (!sc || horizon < 1) return;
+    int32_t last = month0 + horizon - 1;
+    for (int i = 0; i < sc->nshocks; i++) {
+        const fc_vol_shock *k = &sc->shocks[i];
+        if (k->to >= month0 && k->from <= last) continue;
+        char a[8], b[8];
+        fc_month_format(month0, a);
+        fc_month_format(last, b);
+        fc_diag_warn(d, "scenario.shocks[%d]: its months are all outside the forecast's %s .. %s; "
+                        "it changes nothing", i, a, b);
+    }
 }
 
 int32_t fc_vol_zip_station(const fc_vol_history *h, const fc_scenario *sc, int32_t zip,

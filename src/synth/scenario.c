@@ -24,6 +24,28 @@ static void bad(sc_ctx *c, const char *key, const char *what)
     c->bad = 1;
 }
 
+/* An object's keys must be ones it knows: a misspelt key ("open" for
+ * "opens", "station" for "stations") was ignored, which for a volume
+ * multiplier meant the whole network. keys: NULL-terminated. */
+static void known_keys(sc_ctx *c, const cJSON *o, const char *key, const char *const *keys)
+{
+    if (!cJSON_IsObject(o)) return;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, o) {
+        int ok = 0;
+        for (int i = 0; keys[i] && !ok; i++) ok = strcmp(it->string, keys[i]) == 0;
+        if (ok) continue;
+        char k[256], what[256];
+        size_t n = 0;
+        snprintf(k, sizeof k, "%s.%.60s", key, it->string);
+        n += (size_t)snprintf(what, sizeof what, "one of");
+        for (int i = 0; keys[i] && n < sizeof what; i++)
+            n += (size_t)snprintf(what + n, sizeof what - n, "%s %s", i ? "," : "", keys[i]);
+        if (n < sizeof what) snprintf(what + n, sizeof what - n, " (unknown key)");
+        bad(c, k, what);
+    }
+}
+
 static int get_date(sc_ctx *c, const cJSON *o, const char *field, const char *key, int required,
                     int32_t *out)
 {
@@ -97,6 +119,9 @@ static void apply_station(sc_ctx *c, int32_t s, const cJSON *o, const char *key)
         return;
     }
     char k[256];
+    static const char *const keys[] = {"van_type", "switch", "may_run", "opens", "shift_hours", "chargers",
+                                       "charger_kw", "site_power_kw", "ev_fleet", NULL};
+    known_keys(c, o, key, keys);
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "van_type");
     if (v) {
         snprintf(k, sizeof k, "%s.van_type", key);
@@ -112,6 +137,8 @@ static void apply_station(sc_ctx *c, int32_t s, const cJSON *o, const char *key)
         cJSON_ArrayForEach(e, sw) {
             char ki[280];
             snprintf(ki, sizeof ki, "%s[%d]", k, i++);
+            static const char *const skeys[] = {"from", "van_type", NULL};
+            known_keys(c, e, ki, skeys);
             int32_t from;
             if (get_date(c, e, "from", ki, 1, &from)) continue;
             char kv[300];
@@ -174,12 +201,21 @@ static void apply_volume(sc_ctx *c, const cJSON *arr)
     cJSON_ArrayForEach(e, arr) {
         char k[64];
         snprintf(k, sizeof k, "volume[%d]", i++);
+        static const char *const keys[] = {"from", "multiplier", "stations", NULL};
+        known_keys(c, e, k, keys);
         int32_t from;
         double m;
         if (get_date(c, e, "from", k, 1, &from) || get_num(c, e, "multiplier", k, 0, 100, 1, &m)) continue;
         const cJSON *sts = cJSON_GetObjectItemCaseSensitive(e, "stations");
         if (!sts) {
             add(c, &c->w->volume, &c->w->nvolume, from, -1, m);
+            continue;
+        }
+        if (!cJSON_IsArray(sts) || cJSON_GetArraySize(sts) == 0) {
+            /* a string iterated as no stations: the multiplier did nothing */
+            char kk[80];
+            snprintf(kk, sizeof kk, "%s.stations", k);
+            bad(c, kk, "a non-empty array of station ids of the generated network");
             continue;
         }
         const cJSON *s;
@@ -222,6 +258,8 @@ static void apply_rezoning(sc_ctx *c, cJSON *arr)
     cJSON_ArrayForEach(e, arr) {
         char k[64];
         snprintf(k, sizeof k, "rezoning[%d]", i++);
+        static const char *const keys[] = {"from", "from_station", "to_station", "zips", NULL};
+        known_keys(c, e, k, keys);
         int32_t from;
         if (get_date(c, e, "from", k, 1, &from)) continue;
         int32_t to = get_station(c, e, "to_station", k, 1);
@@ -233,7 +271,15 @@ static void apply_rezoning(sc_ctx *c, cJSON *arr)
             c->oom = 1;
             return;
         }
-        if (cJSON_IsNumber(zv) && src >= 0) {
+        if (cJSON_IsNumber(zv) && src >= 0 &&
+            !(zv->valuedouble >= 1 && zv->valuedouble <= w->nzips && zv->valuedouble == floor(zv->valuedouble))) {
+            /* (int32_t) of 1e12 is undefined; -3 or 0 moved nothing */
+            char kk[80], what[96];
+            snprintf(kk, sizeof kk, "%s.zips", k);
+            snprintf(what, sizeof what, "a whole number of zips from 1 to %d, or an array of zip codes",
+                     (int)w->nzips);
+            bad(c, kk, what);
+        } else if (cJSON_IsNumber(zv) && src >= 0) {
             int32_t want = (int32_t)zv->valuedouble;
             zd *cand = malloc((size_t)w->nzips * sizeof *cand);
             if (!cand) {
@@ -291,6 +337,8 @@ static void apply_service(sc_ctx *c, cJSON *arr)
     cJSON_ArrayForEach(e, arr) {
         char k[64];
         snprintf(k, sizeof k, "service[%d]", i++);
+        static const char *const keys[] = {"from", "zip", "station", "factor", NULL};
+        known_keys(c, e, k, keys);
         int32_t from;
         double f;
         if (get_date(c, e, "from", k, 1, &from) || get_num(c, e, "factor", k, 0.1, 10, 1, &f)) continue;

@@ -13,6 +13,12 @@ base=${CASE%.sh}
 T=$(mktemp -d "${TMPDIR:-/tmp}/fccase.XXXXXX")
 export T
 trap 'rm -rf "$T"' EXIT
+# "! cmd" is not checked by sh -e (POSIX): a negated check must end in
+# "|| exit 1", or it can never fail (19 such checks once were no-ops)
+bad=$(grep -n '^[[:space:]]*! ' "$CASE" | grep -v '|| exit 1')
+if [ -n "$bad" ]; then
+    echo "$CASE: a negated check that sh -e ignores (end it in '|| exit 1'):"; echo "$bad"; exit 1
+fi
 want=$(sed -n '1s/^# exit: *\([0-9]*\).*/\1/p' "$CASE")
 [ -n "$want" ] || want=0
 (cd "$T" && sh -e "$CASE" >"$T/.stdout" 2>"$T/.stderr")

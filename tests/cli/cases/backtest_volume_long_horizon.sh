@@ -8,4 +8,4 @@ D=$DATA/forecast
 # origins at months 15 (20 months to score) and 35 (1)
 grep -q '^zip,ets,1,20,2,106,' bt.csv
 grep -q '^zip,ets,17,20,2,20,' bt.csv
-! grep -q ',1,16,' bt.csv
+! grep -q ',1,16,' bt.csv || exit 1

@@ -5,4 +5,4 @@
 $FC synth --out "$T/d" --seed 3 --cities 1 --stations 2 --zips 16 --days 240 -q
 $FC diagnose --config "$T/d/config.json" --drift-weeks 52 --format json -o dx.json
 grep -q '"drift_tested":	false' dx.json
-! grep -q '"drift_tested":	true' dx.json
+! grep -q '"drift_tested":	true' dx.json || exit 1

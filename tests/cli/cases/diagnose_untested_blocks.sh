@@ -6,4 +6,4 @@
 # the real reason and names the stations.
 $FC synth --out "$T/d" --seed 3 --cities 1 --stations 2 --zips 16 --days 150 -q
 $FC diagnose --config "$T/d/config.json" --drift-weeks 4 --format json -o dx.json
-! grep -q '"drift_tested":	true' dx.json
+! grep -q '"drift_tested":	true' dx.json || exit 1

@@ -5,5 +5,5 @@ grep -q '"kind":	"fleetcast.spr_model"' m.json
 $FC predict --model m.json --shipments $DATA/model/shipments.csv --routes $DATA/model/routes.csv --zips $DATA/model/zips.csv --stations $DATA/model/stations.csv --vehicles $DATA/model/vehicles.csv -o p.csv
 head -1 p.csv
 test $(wc -l < p.csv) = 81
-! grep -qi nan p.csv
+! grep -qi nan p.csv || exit 1
 awk -F, 'NR > 1 && ($6 < 1 || $6 != int($6)) { exit 1 }' p.csv

@@ -15,7 +15,7 @@ for mi in 10 2; do
     test -s m$mi.json
     "$FC" predict --model m$mi.json $IN -o p$mi.csv 2>/dev/null
     test "$(wc -l < p$mi.csv)" -eq "$(wc -l < "$DATA"/model/routes.csv)"
-    ! grep -qi 'nan\|inf' p$mi.csv
+    ! grep -qi 'nan\|inf' p$mi.csv || exit 1
 done
 # max_iter 10: one station not converged, the other fitted
 grep -c '"status":[[:space:]]*"not_converged"' m10.json

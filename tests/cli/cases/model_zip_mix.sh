@@ -8,8 +8,8 @@ grep -q '"mix_parameters":' m.json
 cut -d, -f1-4 $DATA/model/zips.csv > z.csv
 $FC predict --model m.json --shipments $DATA/model/shipments.csv --routes $DATA/model/routes.csv --zips z.csv --stations $DATA/model/stations.csv --vehicles $DATA/model/vehicles.csv -o p.csv
 test $(wc -l < p.csv) = 81
-! grep -qi nan p.csv
+! grep -qi nan p.csv || exit 1
 printf '{"model": {"zip_mix": 0}}' > c.json
 $FC fit --config c.json --shipments $DATA/model/shipments.csv --routes $DATA/model/routes.csv --zips $DATA/model/zips.csv --stations $DATA/model/stations.csv --vehicles $DATA/model/vehicles.csv -o m0.json 2>/dev/null
 test -s m0.json
-! grep -q '"mix_parameters":' m0.json
+! grep -q '"mix_parameters":' m0.json || exit 1

@@ -9,6 +9,6 @@ for cmd in "fit" "backtest --what spr" "diagnose" "forecast" "plan" "predict --m
     set -e
     test "$rc" -eq 73
     grep -q 'nowhere/out.txt: cannot create: No such file or directory' err.txt
-    ! grep -q 'note:' err.txt
+    ! grep -q 'note:' err.txt || exit 1
 done
 $FC fit --config config.json -o nowhere/m.json

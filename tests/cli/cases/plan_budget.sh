@@ -14,14 +14,14 @@ awk -F, 'NR == 1 { print; next } { printf "%s,%s,%d\n", $1, $2, $3 * 10 }' d/fle
 grep -q '"check_fleet":	"plan"' own.json
 grep -q '"check_fleet":	"budget"' half.json
 grep -q '"budget":' half.json
-! grep -q '"budget":' own.json
+! grep -q '"budget":' own.json || exit 1
 grep -q 'note: budgeted fleet (half.csv): at P50 short [1-9][0-9]* vans in' half.err
 grep -q 'note: budgeted fleet (big.csv): at P50 enough; at the service level enough; under a +30% shock (plan shock_multiplier) enough' big.err
 # the vans needed do not depend on the budget
 test "$(grep '"needed"' half.json | md5sum)" = "$(grep '"needed"' own.json | md5sum)"
 # a budget row naming an unknown station is an error naming the file
 printf 'station,van_type,count\nNOPE,medium,3\n' > bad.csv
-! "$FC" plan --config d/config.json --model model.json --horizon 4 --paths 50 --budget bad.csv -o x.json 2> bad.err
+! "$FC" plan --config d/config.json --model model.json --horizon 4 --paths 50 --budget bad.csv -o x.json 2> bad.err || exit 1
 grep -q 'bad.csv:2' bad.err
 # run takes it from the config's "budget" key, and says so in its summary
 sed -i 's/"fleet":/"budget": "..\/half.csv", "fleet":/' d/config.json
@@ -35,7 +35,7 @@ grep -q '"worst_shortfall":' run.json
 # a surplus of -2^31), and a budget of a type the station may not run says
 # what the check does with it
 printf 'station,van_type,count\nBOS1,medium,2147483647\n' > huge.csv
-! "$FC" plan --config d/config.json --model model.json --horizon 4 --paths 50 --budget huge.csv -o x.json 2> huge.err
+! "$FC" plan --config d/config.json --model model.json --horizon 4 --paths 50 --budget huge.csv -o x.json 2> huge.err || exit 1
 grep -q 'huge.csv:2:3: .*a van count of at most 1000000' huge.err
 sed 's/^BOS1,\(.*\),small;medium;large;ev$/BOS1,\1,medium/' d/stations.csv > st.csv
 printf 'station,van_type,count\nBOS1,large,3\n' > nolarge.csv

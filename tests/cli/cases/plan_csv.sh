@@ -6,4 +6,4 @@
 "$FC" plan --config d/config.json --model model.json --horizon 4 --paths 50 --format csv -o plan.csv
 head -1 plan.csv | grep -q '^station,month,van_type,electric,needed,current,to_buy'
 test "$(awk -F, 'NR > 1 { print $2 }' plan.csv | sort -u | wc -l)" -eq 4
-! awk -F, 'NR > 1 && $21 == ""' plan.csv | grep -q .
+! awk -F, 'NR > 1 && $21 == ""' plan.csv | grep -q . || exit 1

@@ -6,4 +6,4 @@
 sed -i '0,/"scenario":\t{/s//"scenario": {"new_stations": [{"station": "BOS9", "city": "Boston", "from": "2024-05", "zips": ["02100"]}]/' d/config.json
 grep -q '"BOS9"' d/config.json
 "$FC" plan --config d/config.json --horizon 4 --paths 50 --format csv -o plan.csv
-! grep -q '^BOS9,' plan.csv
+! grep -q '^BOS9,' plan.csv || exit 1

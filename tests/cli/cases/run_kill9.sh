@@ -15,5 +15,5 @@ wait $pid || true
 for f in saved/*; do cmp "$f" "out/${f#saved/}"; done
 # the next run cleans the killed run's temporary files and succeeds
 "$FC" run d/config.json -o out -q > /dev/null
-! ls out | grep -q '\.tmp\.'
+! ls out | grep -q '\.tmp\.' || exit 1
 cmp saved/plan.json out/plan.json

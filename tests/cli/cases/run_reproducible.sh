@@ -15,4 +15,4 @@ grep -q '"kind":	"fleetcast.plan"' a/plan.json
 grep -q '^station,month,van_type,electric,needed,current,to_buy' a/plan.csv
 grep -q 'generated_at":	"1970-01-01T00:00:00Z"' a/run.json
 grep -q '^plan .* for 2 stations' summary.txt
-! ls a | grep -q tmp
+! ls a | grep -q tmp || exit 1

@@ -12,7 +12,7 @@ awk -F, -v m="$last" 'NR == 1 || substr($1, 1, 7) < m' d/routes.csv > prev/route
 grep -q '^revision since prev_out: van need' summary.txt
 test -s cur_out/revision.json
 # totals: change = new_data + rezoning + scenario + parameter_drift
-awk '/"totals"/ { t = 1 } t && /"(change|new_data|rezoning|scenario|parameter_drift)"/ {
+awk '/"totals"/ { t = 1 } t && /"(change|new_data|rezoning|scenario|parameter_drift|settings)"/ {
         gsub(/[",]/, ""); v[$1] = $2 }
-     END { d = v["change:"] - (v["new_data:"] + v["rezoning:"] + v["scenario:"] + v["parameter_drift:"]);
+     END { d = v["change:"] - (v["new_data:"] + v["rezoning:"] + v["scenario:"] + v["parameter_drift:"] + v["settings:"]);
            if (d < 0) d = -d; if (d > 1e-6 || v["change:"] == "") exit 1 }' cur_out/revision.json

@@ -7,4 +7,4 @@ sed -i 's/"horizon_months":\t16/"horizon_months": 2/; s/"paths":\t500/"paths": 2
 SOURCE_DATE_EPOCH=1767225600 "$FC" run d/config.json -o a -q > /dev/null
 grep -q 'generated_at":	"2026-01-01T00:00:00Z"' a/run.json
 SOURCE_DATE_EPOCH=yesterday "$FC" run d/config.json -o b > /dev/null
-! grep -q 'generated_at":	"1970' b/run.json
+! grep -q 'generated_at":	"1970' b/run.json || exit 1

@@ -12,8 +12,8 @@ $FC synth --out "$T/g2" --seed 5 --stations 3 --zips 24 --days 10 --gzip --threa
 cmp "$T/g1/shipments.csv.gz" "$T/g2/shipments.csv.gz"
 cmp "$T/g1/routes.csv.gz" "$T/g2/routes.csv.gz"
 $FC synth --out "$T/c" --seed 6 --stations 3 --zips 24 --days 10 -q
-! cmp -s "$T/a/shipments.csv" "$T/c/shipments.csv"
-! cmp -s "$T/a/routes.csv" "$T/c/routes.csv"
+! cmp -s "$T/a/shipments.csv" "$T/c/shipments.csv" || exit 1
+! cmp -s "$T/a/routes.csv" "$T/c/routes.csv" || exit 1
 $FC validate --config "$T/a/config.json" > "$T/v.txt"
 $FC validate --config "$T/g1/config.json" > /dev/null
 grep -q 'routes     30 rows' "$T/v.txt"
