@@ -54,10 +54,15 @@ static int need_of(cli *c, pipeline *p, const fc_spr_model *m, const fc_vol_fore
 {
     fc_plan_input *in = NULL;
     fc_plan *plan = NULL;
+    /* errors only: the run's own plan gave its notes and warnings once
+     * (each re-solve repeated them) */
+    int verb = c->diag.verbosity;
+    c->diag.verbosity = -1;
     int st = fc_plan_input_from_models(&p->ds, m, p->hist, p->vm, sc, f, set,
                                        c->config->json, c->config->path ? c->config->path : "config",
                                        &c->diag, &in);
     if (st == FC_OK) st = fc_plan_solve(in, set, &c->diag, &plan);
+    c->diag.verbosity = verb;
     if (st == FC_OK)
         for (int64_t i = 0; i < (int64_t)in->nstations * in->nmonths; i++)
             need[i] = plan->cell[i].routes_q * (1 + set->spare_ratio);
@@ -68,7 +73,11 @@ static int need_of(cli *c, pipeline *p, const fc_spr_model *m, const fc_vol_fore
 
 static int forecast_with(pipeline *p, const fc_scenario *sc, cli *c, fc_vol_forecast **out)
 {
-    return fc_vol_forecast_run(p->hist, p->vm, sc, p->ds.stations, &p->vo, &c->diag, out);
+    int verb = c->diag.verbosity;
+    c->diag.verbosity = -1;     /* errors only, as in need_of */
+    int st = fc_vol_forecast_run(p->hist, p->vm, sc, p->ds.stations, &p->vo, &c->diag, out);
+    c->diag.verbosity = verb;
+    return st;
 }
 
 static double r2(double x) { return round(x * 100) / 100; }
