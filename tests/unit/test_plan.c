@@ -531,6 +531,22 @@ static void test_infeasible(void)
     fc_plan_input_free(in);
 }
 
+/* Month m of a one-station plan keeping 10 owned electric vans: `diesel`
+ * diesel vans bought, covered exactly, the check agreeing, and the limit
+ * and lift named. */
+static void check_owned_ev(const fc_plan *p, const fc_plan_input *in, int m, int diesel, int binding,
+                           const char *lift)
+{
+    CHECK(p->vans[FC_PLAN_SMV(in, 0, m, EV)] == 10);
+    CHECK(p->vans[FC_PLAN_SMV(in, 0, m, DIESEL)] == diesel);
+    CHECK_NEAR(p->cell[m].coverage, 1.0, 1e-9);
+    CHECK(p->cell[m].uncovered_routes == 0);
+    CHECK_NEAR(p->check[m * FC_SCEN_N + FC_SCEN_Q].coverage, p->cell[m].coverage, 1e-9);
+    CHECK(p->check[m * FC_SCEN_N + FC_SCEN_Q].shortfall == 0);
+    CHECK(p->cell[m].binding == binding);
+    CHECK(strcmp(p->cell[m].lift, lift) == 0);
+}
+
 /* A current electric fleet beyond the range: 10 electric vans own the
  * station, but half its routes (400 km) are out of range. The electric
  * vans beyond it run no route, so the plan buys the 5 diesel vans that
@@ -551,16 +567,8 @@ static void test_current_ev_beyond_range(void)
         fc_plan_settings_default(&set);
         set.integer = integer;
         fc_plan *p = solve(in, &set);
-        for (int m = 0; m < 2; m++) {
-            CHECK(p->vans[FC_PLAN_SMV(in, 0, m, EV)] == 10);
-            CHECK(p->vans[FC_PLAN_SMV(in, 0, m, DIESEL)] == 5);
-            CHECK_NEAR(p->cell[m].coverage, 1.0, 1e-9);
-            CHECK(p->cell[m].uncovered_routes == 0);
-            CHECK_NEAR(p->check[m * FC_SCEN_N + FC_SCEN_Q].coverage, p->cell[m].coverage, 1e-9);
-            CHECK(p->check[m * FC_SCEN_N + FC_SCEN_Q].shortfall == 0);
-            CHECK(p->cell[m].binding == FC_LIMIT_RANGE);
-            CHECK(strcmp(p->cell[m].lift, "+42 kWh battery (142 kWh) or shorter routes") == 0);
-        }
+        for (int m = 0; m < 2; m++)
+            check_owned_ev(p, in, m, 5, FC_LIMIT_RANGE, "+42 kWh battery (142 kWh) or shorter routes");
         fc_plan_free(p);
         /* Without a combustion type the long routes stay uncovered, and say so. */
         in->van_types[0] = 1 << EV;
@@ -590,15 +598,8 @@ static void test_current_ev_beyond_chargers(void)
         set.integer = integer;
         fc_plan *p = solve(in, &set);
         for (int m = 0; m < 2; m++) {
-            CHECK(p->vans[FC_PLAN_SMV(in, 0, m, EV)] == 10);
-            CHECK(p->vans[FC_PLAN_SMV(in, 0, m, DIESEL)] == 6);
-            CHECK_NEAR(p->cell[m].coverage, 1.0, 1e-9);
-            CHECK(p->cell[m].uncovered_routes == 0);
+            check_owned_ev(p, in, m, 6, FC_LIMIT_CHARGERS, "+7 chargers");
             CHECK_NEAR(p->cell[m].ev_idle, 6, 1e-9);
-            CHECK_NEAR(p->check[m * FC_SCEN_N + FC_SCEN_Q].coverage, 1.0, 1e-9);
-            CHECK(p->check[m * FC_SCEN_N + FC_SCEN_Q].shortfall == 0);
-            CHECK(p->cell[m].binding == FC_LIMIT_CHARGERS);
-            CHECK(strcmp(p->cell[m].lift, "+7 chargers") == 0);
             /* the check counts in diesel vans, not in the idle electric ones */
             CHECK(p->main_type[m] == DIESEL);
         }
