@@ -609,6 +609,7 @@ static void test_current_ev_beyond_chargers(void)
         p = solve(in, &set);
         CHECK(p->vans[FC_PLAN_SMV(in, 0, 0, DIESEL)] == 10);
         CHECK_NEAR(p->cell[0].ev_idle, 10, 1e-9);
+        CHECK_NEAR(p->cell[0].ev_energy_kwh, 0, 1e-9);  /* none charges (it read 10 vans' kWh) */
         CHECK(p->cell[0].binding == FC_LIMIT_SITE_POWER);
         CHECK_NEAR(p->cell[0].coverage, 1.0, 1e-9);
         fc_plan_free(p);

@@ -41,3 +41,10 @@ sed 's/^BOS1,\(.*\),small;medium;large;ev$/BOS1,\1,medium/' d/stations.csv > st.
 printf 'station,van_type,count\nBOS1,large,3\n' > nolarge.csv
 "$FC" plan --config d/config.json --model model.json --stations st.csv --horizon 2 --paths 20 --budget nolarge.csv -o x.json 2> nolarge.err
 grep -q "nolarge.csv:2: station 'BOS1' has 3 budgeted vans of type 'large'.*the scenario check counts them, but the plan would run none" nolarge.err
+# run's summary says how many electric vans cannot charge at their
+# station: 6 more than BOS1 has chargers for (nothing said so before)
+ch=$(awk -F, '$1 == "BOS1" { print $7 }' d/stations.csv)
+printf 'station,van_type,count\nBOS1,ev,%d\n' $((ch + 6)) > evfleet.csv
+sed -i 's#"fleet":[^,}]*#"fleet": "../evfleet.csv"#' d/config.json
+"$FC" run d/config.json -o rev -q > ev.txt
+grep -q 'electric vans by .* (6 of them cannot charge at their station)' ev.txt
