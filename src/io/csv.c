@@ -448,6 +448,17 @@ static size_t plain_fill(source *s, char *dst, size_t n, int *end)
     return got;
 }
 
+/* Bytes after the last gzip member that are not another one (or zero
+ * padding): FC_EDATA, with the offset where they start in s->msg. */
+static int trailing_data(source *s)
+{
+    snprintf(s->msg, sizeof s->msg,
+             "trailing data after the gzip stream: the bytes from offset %llu on are not gzip data "
+             "(a damaged file, or something appended to it)",
+             (unsigned long long)(s->raw - s->zs.avail_in));
+    return FC_EDATA;
+}
+
 /* Gzip members: inflate into dst until it is full or the data ends. */
 static size_t gzip_fill(source *s, char *dst, size_t n, int *end)
 {
@@ -467,13 +478,7 @@ static size_t gzip_fill(source *s, char *dst, size_t n, int *end)
                 }
                 if (s->zs.avail_in == 0 && (*end = source_input(s, 1))) break;
                 if (s->zs.avail_in == 0) *end = 1;
-                else if (s->zs.next_in[0] != 0) {
-                    snprintf(s->msg, sizeof s->msg,
-                             "trailing data after the gzip stream: the bytes from offset %llu on "
-                             "are not gzip data (a damaged file, or something appended to it)",
-                             (unsigned long long)(s->raw - s->zs.avail_in));
-                    *end = FC_EDATA;
-                }
+                else if (s->zs.next_in[0] != 0) *end = trailing_data(s);
             } else if (s->zs.avail_in >= 2 && is_gzip_magic(s->zs.next_in)) {
                 if (inflateReset(&s->zs) != Z_OK) {
                     snprintf(s->msg, sizeof s->msg, "bad gzip data (cannot restart inflate)");
@@ -481,11 +486,7 @@ static size_t gzip_fill(source *s, char *dst, size_t n, int *end)
                 }
                 s->member_end = 0;
             } else {
-                snprintf(s->msg, sizeof s->msg,
-                         "trailing data after the gzip stream: the bytes from offset %llu on "
-                         "are not gzip data (a damaged file, or something appended to it)",
-                         (unsigned long long)(s->raw - s->zs.avail_in));
-                *end = FC_EDATA;
+                *end = trailing_data(s);
             }
             continue;
         }
