@@ -38,10 +38,13 @@ double plan_coverage(const plan_work *w, int32_t s, int32_t m, const int32_t *n)
 double plan_range_lost(const plan_work *w, int32_t s, int32_t m, const int32_t *n);
 /* The share electric vans n cannot run because the station cannot charge
  * them in a night (chargers, charger power, site power); *which (or NULL)
- * gets the limit, FC_LIMIT_CHARGERS or FC_LIMIT_SITE_POWER. _x: vans as
- * doubles. */
-double plan_charge_lost(const plan_work *w, int32_t s, int32_t m, const int32_t *n, int *which);
-double plan_charge_lost_x(const plan_work *w, int32_t s, int32_t m, const double *x, int *which);
+ * gets the limit, FC_LIMIT_CHARGERS or FC_LIMIT_SITE_POWER, *idle (or
+ * NULL) the share in vans of the electric type the station may run that
+ * needs most. _x: vans as doubles. */
+double plan_charge_lost(const plan_work *w, int32_t s, int32_t m, const int32_t *n, int *which,
+                        double *idle);
+double plan_charge_lost_x(const plan_work *w, int32_t s, int32_t m, const double *x, int *which,
+                          double *idle);
 /* The larger of the two: what plan_coverage leaves out. */
 double plan_ev_lost(const plan_work *w, int32_t s, int32_t m, const int32_t *n);
 

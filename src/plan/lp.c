@@ -91,8 +91,10 @@ static void charge_scales(const plan_work *w, int32_t s, int32_t m, double *vans
  * charge them all in a night: vans beyond chargers x vans_per_charger, or
  * kWh beyond the charger power or the site power over the charging
  * window, as a share of the peak day; the largest of the three. *which
- * (may be NULL) gets FC_LIMIT_CHARGERS or FC_LIMIT_SITE_POWER. */
-double plan_charge_lost_x(const plan_work *w, int32_t s, int32_t m, const double *x, int *which)
+ * (may be NULL) gets FC_LIMIT_CHARGERS or FC_LIMIT_SITE_POWER, *idle (may
+ * be NULL) that share in vans of the type that covers least per van. */
+double plan_charge_lost_x(const plan_work *w, int32_t s, int32_t m, const double *x, int *which,
+                          double *idle)
 {
     const fc_plan_input *in = w->in;
     const fc_plan_settings *set = w->set;
@@ -100,6 +102,7 @@ double plan_charge_lost_x(const plan_work *w, int32_t s, int32_t m, const double
     charge_scales(w, s, m, &sv, &sk);
     int lim = FC_LIMIT_CHARGERS;
     if (which) *which = lim;
+    if (idle) *idle = 0;
     if (!(sv > 0)) return 0;
     for (int32_t e = 0; e < w->V; e++)
         if (in->electric[e] && x[e] > 0) {
@@ -117,6 +120,7 @@ double plan_charge_lost_x(const plan_work *w, int32_t s, int32_t m, const double
         lim = FC_LIMIT_SITE_POWER;
     }
     if (which) *which = lim;
+    if (idle) *idle = lost * sv;
     return lost;
 }
 
@@ -146,7 +150,7 @@ static double range_lost(const plan_work *w, int32_t s, int32_t m, const double 
 
 static double ev_lost(const plan_work *w, int32_t s, int32_t m, const double *x)
 {
-    double r = range_lost(w, s, m, x), c = plan_charge_lost_x(w, s, m, x, NULL);
+    double r = range_lost(w, s, m, x), c = plan_charge_lost_x(w, s, m, x, NULL, NULL);
     return r > c ? r : c;
 }
 
@@ -183,11 +187,12 @@ double plan_ev_lost(const plan_work *w, int32_t s, int32_t m, const int32_t *n)
     return ev_lost(w, s, m, x);
 }
 
-double plan_charge_lost(const plan_work *w, int32_t s, int32_t m, const int32_t *n, int *which)
+double plan_charge_lost(const plan_work *w, int32_t s, int32_t m, const int32_t *n, int *which,
+                        double *idle)
 {
     double x[FC_MAX_VAN_TYPES];
     for (int32_t v = 0; v < w->V; v++) x[v] = n[v];
-    return plan_charge_lost_x(w, s, m, x, which);
+    return plan_charge_lost_x(w, s, m, x, which, idle);
 }
 
 uint32_t plan_ev_room(const plan_work *w, const fc_plan *p, const double *ev_net, int32_t s,

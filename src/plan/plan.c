@@ -206,17 +206,15 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
      * run no route (plan_coverage leaves them out): where that loses more
      * than the range, the charging limit is what binds. */
     int chw;
-    double chl = plan_charge_lost(w, s, m, n, &chw), maxneed = 0, held_ev = 0;
-    for (int32_t v = 0; v < w->V; v++) {
+    double idle, held_ev = 0;
+    double chl = plan_charge_lost(w, s, m, n, &chw, &idle);
+    for (int32_t v = 0; v < w->V; v++)
         if (in->electric[v]) held_ev += n[v];
-        if (in->electric[v] && w->has[FC_PLAN_SV(in, s, v)] && w->need[k0 + v] > maxneed)
-            maxneed = w->need[k0 + v];
-    }
     /* The lost share in vans of the type that covers least per van; never
      * more vans than the station holds (with two electric types the kWh
      * limits' share, taken from the type that covers least per kWh, read
      * 2.7 idle vans at a station holding 2). */
-    c->ev_idle = chl > 1e-9 ? chl * maxneed : 0;
+    c->ev_idle = chl > 1e-9 ? idle : 0;
     if (c->ev_idle > held_ev) c->ev_idle = held_ev;
     /* the night's energy is that of the vans that can charge */
     if (c->ev_idle > 0 && held_ev > 0) c->ev_energy_kwh *= (held_ev - c->ev_idle) / held_ev;
@@ -491,20 +489,18 @@ int fc_plan_solve(const fc_plan_input *in, const fc_plan_settings *set, fc_diag 
         for (int32_t m = 0; m < M; m++) {
             int64_t smi = FC_PLAN_SM(in, s, m), k0 = FC_PLAN_SMV(in, s, m, 0);
             int32_t b[FC_MAX_VAN_TYPES];
-            double maxshare = 0, bx[FC_MAX_VAN_TYPES], idle = 0, needq_max = 0;
+            double maxshare = 0, bx[FC_MAX_VAN_TYPES], idle;
             int32_t main = -1;
             for (int32_t v = 0; v < V; v++) {
                 b[v] = in->budget ? in->budget[FC_PLAN_SV(in, s, v)] : p->vans[k0 + v];
                 if (in->electric[v] && p->need[k0 + v] > 0 && w.ev[k0 + v].share > maxshare)
                     maxshare = w.ev[k0 + v].share;
                 bx[v] = b[v];
-                if (in->electric[v] && w.has[FC_PLAN_SV(in, s, v)] && p->need[k0 + v] > needq_max)
-                    needq_max = p->need[k0 + v];
             }
             /* Electric vans the station cannot charge in a night run
              * nothing: as vans (at the service level's needs), then as a
              * share of each scenario's need below. */
-            idle = plan_charge_lost_x(&w, s, m, bx, NULL) * needq_max;
+            plan_charge_lost_x(&w, s, m, bx, NULL, &idle);
             /* The unit of the shortfall: a combustion type the station may
              * run when there is one (an electric van may be one the station
              * cannot charge or that reaches few of its routes: the example's
