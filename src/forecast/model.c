@@ -23,6 +23,9 @@
  * months never seen get this assumed season s.d. (log) instead of none. */
 #define FLAT_SEASON_SD 0.15
 
+/* The series-fit flags for a history of n months. */
+static int series_flags(int n) { return n < FLAT_MONTHS ? FC_SERIES_NO_TREND : 0; }
+
 void fc_vol_model_free(fc_vol_model *m)
 {
     if (!m) return;
@@ -163,7 +166,7 @@ static int build_priors(const fc_vol_history *h, const double *y, int stride, in
         rc = -1;
         goto out;
     }
-    int flags = n < FLAT_MONTHS ? FC_SERIES_NO_TREND : 0;
+    int flags = series_flags(n);
     if (fc_series_fit_log_ex(idx + (size_t)ns * (size_t)n, n, moy0, NULL, flags, &fits[ns])) {
         rc = 1;
         goto out;
@@ -611,7 +614,7 @@ int fc_vol_model_fit(const fc_vol_history *h, int n_used, int method, int thread
         }
     }
 
-    fit_ctx c = {h, m, x, n, moy0, n < FLAT_MONTHS ? FC_SERIES_NO_TREND : 0, prior};
+    fit_ctx c = {h, m, x, n, moy0, series_flags(n), prior};
     fc_parallel_for(nz, threads, fit_zip, &c);
     {
         int32_t nstop = 0;
