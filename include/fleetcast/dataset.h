@@ -31,6 +31,9 @@ typedef struct fc_dataset {
  * gunzipped on a read-ahead thread while they are parsed. */
 int fc_dataset_load(fc_dataset *ds, char *const paths[FC_INPUT_N], int threads, fc_diag *d) FC_MUST_CHECK;
 void fc_dataset_free(fc_dataset *ds);
+/* Read the fleet (which = FC_IN_FLEET) or the budget (FC_IN_BUDGET) from
+ * path into ds, whose stations and vehicles are loaded; marks it loaded. */
+int fc_dataset_read_fleet(fc_dataset *ds, int which, const char *path, fc_diag *d) FC_MUST_CHECK;
 
 /* {"shipments": {"path":..., "bytes":..., "crc32":"..."}, ...} for the
  * inputs that were read; NULL on out of memory. */

@@ -13,18 +13,10 @@ int pipeline_load(cli *c, pipeline *p, const pipeline_opts *o)
     int st = cli_spr_load(c, &p->ds, &p->spr_settings, 0, o ? (int)o->threads : 0);
     if (st) return st;
     /* the current fleet, and the budgeted one the scenario check tests */
-    for (int which = FC_IN_FLEET; which <= FC_IN_BUDGET; which++) {
-        const char *path = c->config->inputs[which];
-        if (!path) continue;
-        p->ds.paths[which] = path;
-        st = which == FC_IN_FLEET
-                 ? fc_fleet_read(path, p->ds.stations, p->ds.vehicles, &c->diag, &p->ds.fleet,
-                                 &p->ds.info[which])
-                 : fc_budget_read(path, p->ds.stations, p->ds.vehicles, &c->diag, &p->ds.budget,
-                                  &p->ds.info[which]);
-        if (st) return st;
-        p->ds.loaded[which] = 1;
-    }
+    for (int which = FC_IN_FLEET; which <= FC_IN_BUDGET; which++)
+        if (c->config->inputs[which] &&
+            (st = fc_dataset_read_fleet(&p->ds, which, c->config->inputs[which], &c->diag)))
+            return st;
     fc_config *cfg = c->config;
     int threads = fc_parallel_threads(o ? (int)o->threads : 0);
     if (threads > 64) threads = 64;

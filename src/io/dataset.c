@@ -39,11 +39,7 @@ int fc_dataset_load(fc_dataset *ds, char *const paths[FC_INPUT_N], int threads, 
         if (!need(ds, w, FC_IN_STATIONS, d) || !need(ds, w, FC_IN_VEHICLES, d)) {
             if (first == FC_OK) first = FC_EUSAGE;
         } else if (ds->stations && ds->vehicles) {
-            KEEP(w == FC_IN_FLEET ? fc_fleet_read(paths[w], ds->stations, ds->vehicles, d, &ds->fleet,
-                                                  &ds->info[w])
-                                  : fc_budget_read(paths[w], ds->stations, ds->vehicles, d, &ds->budget,
-                                                   &ds->info[w]),
-                 w);
+            KEEP(fc_dataset_read_fleet(ds, w, paths[w], d), w);
         }
     }
     if (paths[FC_IN_SHIPMENTS]) {
@@ -66,6 +62,16 @@ int fc_dataset_load(fc_dataset *ds, char *const paths[FC_INPUT_N], int threads, 
     }
 #undef KEEP
     return first;
+}
+
+int fc_dataset_read_fleet(fc_dataset *ds, int which, const char *path, fc_diag *d)
+{
+    ds->paths[which] = path;
+    int st = which == FC_IN_FLEET
+                 ? fc_fleet_read(path, ds->stations, ds->vehicles, d, &ds->fleet, &ds->info[which])
+                 : fc_budget_read(path, ds->stations, ds->vehicles, d, &ds->budget, &ds->info[which]);
+    if (st == FC_OK) ds->loaded[which] = 1;
+    return st;
 }
 
 void fc_dataset_free(fc_dataset *ds)
