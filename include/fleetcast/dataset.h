@@ -31,6 +31,12 @@ typedef struct fc_dataset {
  * gunzipped on a read-ahead thread while they are parsed. */
 int fc_dataset_load(fc_dataset *ds, char *const paths[FC_INPUT_N], int threads, fc_diag *d) FC_MUST_CHECK;
 void fc_dataset_free(fc_dataset *ds);
+/* Routes rows (with routes and packages) whose station has no shipments
+ * that day, i.e. no zip with packages and stops there: the SPR fit and
+ * predict leave them out. Returns their count (0 without daily shipments
+ * and routes) and the first in *first, or -1 out of memory. */
+int64_t fc_dataset_unmatched_routes(const fc_dataset *ds, int64_t *first);
+
 /* Read the fleet (which = FC_IN_FLEET) or the budget (FC_IN_BUDGET) from
  * path into ds, whose stations and vehicles are loaded; marks it loaded. */
 int fc_dataset_read_fleet(fc_dataset *ds, int which, const char *path, fc_diag *d) FC_MUST_CHECK;

@@ -14,18 +14,17 @@
 /* Routes rows the fit cannot use because their station has no shipments
  * that day (a gap in the shipments, a station missing from them): the fit
  * leaves them out, and said nothing where predict warns. */
-static void warn_unmatched(cli *c, const fc_dataset *ds, const fc_spr_index *ix)
+static int warn_unmatched(cli *c, const fc_dataset *ds)
 {
     const fc_routes *r = ds->routes;
-    int64_t n = 0, first = -1;
-    for (int64_t i = 0; i < r->n; i++)
-        if (r->routes[i] > 0 && r->packages[i] > 0 && fc_spr_row_nzips(ix, r, i) == 0 && n++ == 0) first = i;
-    if (n == 0) return;
+    int64_t first, n = fc_dataset_unmatched_routes(ds, &first);
+    if (n <= 0) return n < 0 ? FC_EINTERNAL : FC_OK;
     char d0[11];
     fc_date_format(r->day[first], d0);
     fc_diag_warn(&c->diag, "%lld routes row%s left out of the fit: no shipments for the station that day "
                  "(first: %s, %s)", (long long)n, n > 1 ? "s" : "", fc_intern_name(ds->stations->ids,
                  r->station[first]), d0);
+    return FC_OK;
 }
 
 static const char help[] =
@@ -133,7 +132,7 @@ int cmd_fit(int argc, char **argv)
     fc_spr_index *ix = NULL;
     fc_spr_model *m = NULL;
     if (st == FC_OK) st = fc_spr_index_new(ds.shipments, ds.zips, ds.stations, &c.diag, &ix);
-    if (st == FC_OK) warn_unmatched(&c, &ds, ix);
+    if (st == FC_OK) st = warn_unmatched(&c, &ds);
     if (st == FC_OK) st = fc_spr_fit(ix, ds.routes, ds.vehicles, NULL, &s, &c.diag, &m);
     if (st == FC_OK) {
         m->inputs = fc_dataset_fingerprints(&ds);

@@ -106,23 +106,8 @@ static int cross_checks(cli *c, const fc_dataset *ds, int32_t zips_seen)
                      first >= 0 ? fc_intern_name(ds->zips->ids, first) : "?");
     }
     const fc_routes *r = ds->routes;
-    if (!r || sh->monthly || !ds->stations) return FC_OK;
-    int32_t ns = ds->stations->n, np = sh->nperiods;
-    size_t nz = (size_t)sh->nzips;
-    unsigned char *has = calloc((size_t)ns * (size_t)np + 1, 1);
-    if (!has) return FC_EINTERNAL;
-    for (int32_t z = 0; z < sh->nzips; z++)
-        for (int32_t k = sh->seg_off[z]; k < sh->seg_off[z + 1]; k++)
-            for (int32_t p = sh->seg_first[k]; p <= sh->seg_last[k]; p++)
-                if (sh->packages[(size_t)p * nz + (size_t)z] > 0) has[(size_t)sh->seg_station[k] * np + p] = 1;
-    int64_t n = 0, first = -1;
-    for (int64_t i = 0; i < r->n; i++) {
-        if (!(r->routes[i] > 0)) continue;
-        int64_t p = (int64_t)r->day[i] - sh->t0;
-        if (p >= 0 && p < np && has[(size_t)r->station[i] * np + (size_t)p]) continue;
-        if (n++ == 0) first = i;
-    }
-    free(has);
+    int64_t first, n = fc_dataset_unmatched_routes(ds, &first);
+    if (n < 0) return FC_EINTERNAL;
     if (n) {
         char day[11];
         fc_date_format(r->day[first], day);

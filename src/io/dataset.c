@@ -1,5 +1,6 @@
 /* dataset.c -- reading the input files of a run together. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "fleetcast/dataset.h"
 #include "fleetcast/parallel.h"
@@ -62,6 +63,34 @@ int fc_dataset_load(fc_dataset *ds, char *const paths[FC_INPUT_N], int threads, 
     }
 #undef KEEP
     return first;
+}
+
+int64_t fc_dataset_unmatched_routes(const fc_dataset *ds, int64_t *first)
+{
+    const fc_shipments *sh = ds->shipments;
+    const fc_routes *r = ds->routes;
+    *first = -1;
+    if (!sh || !r || sh->monthly || !ds->stations) return 0;
+    int32_t ns = ds->stations->n, np = sh->nperiods;
+    size_t nz = (size_t)sh->nzips;
+    /* station-days with shipments, from each zip's station segments */
+    unsigned char *has = calloc((size_t)ns * (size_t)np + 1, 1);
+    if (!has) return -1;
+    for (int32_t z = 0; z < sh->nzips; z++)
+        for (int32_t k = sh->seg_off[z]; k < sh->seg_off[z + 1]; k++)
+            for (int32_t p = sh->seg_first[k]; p <= sh->seg_last[k]; p++) {
+                size_t c = (size_t)p * nz + (size_t)z;
+                if (sh->packages[c] > 0 && sh->stops[c] > 0) has[(size_t)sh->seg_station[k] * np + p] = 1;
+            }
+    int64_t n = 0;
+    for (int64_t i = 0; i < r->n; i++) {
+        if (!(r->routes[i] > 0) || !(r->packages[i] > 0)) continue;
+        int64_t p = (int64_t)r->day[i] - sh->t0;
+        if (p >= 0 && p < np && has[(size_t)r->station[i] * np + (size_t)p]) continue;
+        if (n++ == 0) *first = i;
+    }
+    free(has);
+    return n;
 }
 
 int fc_dataset_read_fleet(fc_dataset *ds, int which, const char *path, fc_diag *d)
