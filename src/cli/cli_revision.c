@@ -82,6 +82,24 @@ static int forecast_with(pipeline *p, const fc_scenario *sc, cli *c, fc_vol_fore
 
 static double r2(double x) { return round(x * 100) / 100; }
 
+/* One station-month of the report's "vans": the need before and now and
+ * the five parts of its change (new data, rezoning, scenario, parameter
+ * drift, settings). */
+static cJSON *van_entry(const char *station, const char *month, double prev, double cur,
+                        const double part[5])
+{
+    static const char *names[5] = {"new_data", "rezoning", "scenario", "parameter_drift", "settings"};
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "station", station);
+    cJSON_AddStringToObject(e, "month", month);
+    cJSON_AddNumberToObject(e, "previous_need", r2(prev));
+    cJSON_AddNumberToObject(e, "current_need", r2(cur));
+    cJSON_AddNumberToObject(e, "change", cur - prev);
+    cJSON *a = cJSON_AddObjectToObject(e, "attribution");
+    for (int k = 0; k < 5; k++) cJSON_AddNumberToObject(a, names[k], part[k]);
+    return e;
+}
+
 /* The first "settings" member of plan.json pp that holds `key`: files
  * written before the run's and the plan's settings were merged hold two
  * "settings" members (the run's with the scenario, then the plan's with
@@ -279,19 +297,8 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
                 n_old[(size_t)s * nm + (size_t)m] = need;
                 continue;
             }
-            cJSON *e = cJSON_CreateObject();
-            cJSON_AddStringToObject(e, "station", name->valuestring);
-            cJSON_AddStringToObject(e, "month", mo->valuestring);
-            cJSON_AddNumberToObject(e, "previous_need", r2(need));
-            cJSON_AddNumberToObject(e, "current_need", 0);
-            cJSON_AddNumberToObject(e, "change", -need);
-            cJSON *a = cJSON_AddObjectToObject(e, "attribution");
-            cJSON_AddNumberToObject(a, "new_data", -need);
-            cJSON_AddNumberToObject(a, "rezoning", 0);
-            cJSON_AddNumberToObject(a, "scenario", 0);
-            cJSON_AddNumberToObject(a, "parameter_drift", 0);
-            cJSON_AddNumberToObject(a, "settings", 0);
-            cJSON_AddItemToArray(removed, e);
+            const double gone[5] = {-need, 0, 0, 0, 0};   /* all new data */
+            cJSON_AddItemToArray(removed, van_entry(name->valuestring, mo->valuestring, need, 0, gone));
             removed_need += need;
             if (!listed) {
                 listed = 1;
@@ -342,19 +349,8 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
                               n_new[i] - n_b[i], n_none[i] - n_set[i]};
             char mon[8];
             fc_month_format(p->in->month0 + m, mon);
-            cJSON *e = cJSON_CreateObject();
-            cJSON_AddStringToObject(e, "station", fc_intern_name(p->ds.stations->ids, s));
-            cJSON_AddStringToObject(e, "month", mon);
-            cJSON_AddNumberToObject(e, "previous_need", r2(n_old[i]));
-            cJSON_AddNumberToObject(e, "current_need", r2(n_new[i]));
-            cJSON_AddNumberToObject(e, "change", n_new[i] - n_old[i]);
-            cJSON *a = cJSON_AddObjectToObject(e, "attribution");
-            cJSON_AddNumberToObject(a, "new_data", part[0]);
-            cJSON_AddNumberToObject(a, "rezoning", part[1]);
-            cJSON_AddNumberToObject(a, "scenario", part[2]);
-            cJSON_AddNumberToObject(a, "parameter_drift", part[3]);
-            cJSON_AddNumberToObject(a, "settings", part[4]);
-            cJSON_AddItemToArray(vans, e);
+            cJSON_AddItemToArray(vans, van_entry(fc_intern_name(p->ds.stations->ids, s), mon, n_old[i], n_new[i],
+                                                 part));
             for (int k = 0; k < 5; k++) tot[k] += part[k];
             tot[5] += n_new[i] - n_old[i];
         }
