@@ -184,6 +184,10 @@ typedef struct fc_vol_options {
     uint64_t seed;
     int threads;
     int zip_rows;              /* 1: also compute zip-level quantile rows */
+    const fc_intern *zip_ids;  /* zip names, or NULL: the random streams of a
+                                  zip (and of a station, from the stations'
+                                  and the scenario's names) are keyed by its
+                                  name, else by its index */
 } fc_vol_options;
 
 /* One output row: an entity (zip, station or the network) in a month. */

@@ -67,6 +67,7 @@ int pipeline_forecast(cli *c, pipeline *p)
     if (st == FC_OK)
         st = fc_vol_history_build(p->ds.shipments, p->ds.stations->n, &c->diag, &p->hist);
     if (st == FC_OK) st = fc_vol_model_fit(p->hist, 0, FC_VOL_ETS, p->vo.threads, &c->diag, &p->vm);
+    p->vo.zip_ids = p->ds.zips ? p->ds.zips->ids : NULL;
     if (st == FC_OK)
         st = fc_vol_forecast_run(p->hist, p->vm, p->sc, p->ds.stations, &p->vo, &c->diag, &p->fc);
     if (st == FC_OK) fc_scenario_warn_outside(p->sc, p->fc->month0, p->fc->horizon, &c->diag);

@@ -172,7 +172,10 @@ int cmd_forecast(int argc, char **argv)
     t2 = cli_seconds();
     if (st == FC_OK) st = fc_vol_model_fit(h, 0, method, vo.threads, &c.diag, &m);
     t3 = cli_seconds();
-    if (st == FC_OK) st = fc_vol_forecast_run(h, m, sc, ds.stations, &vo, &c.diag, &fc);
+    if (st == FC_OK) {
+        vo.zip_ids = ds.zips ? ds.zips->ids : NULL;
+        st = fc_vol_forecast_run(h, m, sc, ds.stations, &vo, &c.diag, &fc);
+    }
     if (st == FC_OK) fc_scenario_warn_outside(sc, fc->month0, fc->horizon, &c.diag);
     if (st == FC_OK)
         fc_diag_debug(&c.diag, "timing: read %.2f s, history %.2f s, fit %.2f s, paths %.2f s",

@@ -137,7 +137,7 @@ int fc_vol_backtest(const fc_vol_history *h, const fc_vol_backtest_options *opt,
             fc_vol_forecast *fc = NULL;
             if (meth != FC_VOL_SNAIVE) {
                 m->method = meth;
-                fc_vol_options vo = {H, opt->paths > 0 ? opt->paths : 200, opt->seed, opt->threads, 1};
+                fc_vol_options vo = {H, opt->paths > 0 ? opt->paths : 200, opt->seed, opt->threads, 1, NULL};
                 st = fc_vol_forecast_run(h, m, NULL, NULL, &vo, d, &fc);
                 if (st) break;
             }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "fleetcast/date.h"
 #include "fleetcast/forecast.h"
+#include "fleetcast/intern.h"
 #include "internal.h"
 
 #define FIX 64.0            /* fixed-point units per package in the sums */
@@ -15,6 +16,8 @@
                                busiest month of the history + 1), see zip_cap */
 
 enum { SALT_ZIP = 1, SALT_STATION, SALT_NETWORK, SALT_PEAK, SALT_SEASON, SALT_GROWTH };
+#define NET_KEY 0x6E6574776F726Bull  /* the network's streams ("network") */
+#define NAME_SALT 0x9C2A7D31E4B5F068ull
 
 typedef struct sim_ctx {
     const fc_vol_history *h;
@@ -24,6 +27,7 @@ typedef struct sim_ctx {
     int H, P;
     uint64_t seed;
     int32_t ns, NS;         /* existing stations; existing + new */
+    uint64_t *zkey, *skey;  /* [nz], [NS + 1]: random-stream key of each zip and station */
     int32_t fm0;            /* month index of the first forecast month */
     int32_t *map;           /* [z * H + h] station after the scenario */
     double *smult;          /* [s * H + h] shock multiplier of a station's zips */
@@ -107,6 +111,29 @@ static double zip_cap(const fc_vol_history *h, const fc_vol_model *m, int32_t z)
     return ZIP_CAP * (mx + 1) - 1;
 }
 
+static uint64_t name_key(const char *name, uint64_t index)
+{
+    return name ? fc_hash_bytes(name, strlen(name), NAME_SALT) : index;
+}
+
+/* The key of each zip's and station's random streams: a hash of its name,
+ * so that adding, removing or reordering stations and zips in the input
+ * files leaves every other one's paths as they were (the revision report
+ * would otherwise count the reshuffled draws as a change). Without names
+ * (the volume backtest), the index. */
+static void stream_keys(sim_ctx *c, const fc_intern *zip_ids)
+{
+    for (int32_t z = 0; z < c->h->nzips; z++)
+        c->zkey[z] = name_key(zip_ids ? fc_intern_name(zip_ids, z) : NULL, (uint64_t)z);
+    for (int32_t s = 0; s < c->NS; s++) {
+        const char *name = NULL;
+        if (s < c->ns && c->st && c->st->ids) name = fc_intern_name(c->st->ids, s);
+        else if (s >= c->ns) name = c->sc->new_names[s - c->ns];
+        c->skey[s] = name_key(name, (uint64_t)s);
+    }
+    c->skey[c->NS] = NET_KEY;
+}
+
 /* Simulate every zip of one station group (the zips served by station s0
  * at the forecast origin): their innovations share that station's shock. */
 static void sim_group(void *vctx, int64_t gi, int thread)
@@ -131,7 +158,7 @@ static void sim_group(void *vctx, int64_t gi, int thread)
         const fc_series_fit *f = &m->fit[z];
         fc_series_point(f, m->method, H, center);
         fc_rng r;
-        fc_rng_seed(&r, c->seed, (uint64_t)z, SALT_ZIP);
+        fc_rng_seed(&r, c->seed, c->zkey[z], SALT_ZIP);
         fc_rng_normals(&r, nrm, (int)HP);
         float sig = (float)(f->sigma * m->sigma_scale);
         float al = (float)f->alpha, be = (float)f->beta, ph = (float)f->phi, ga = (float)f->gamma;
@@ -225,7 +252,7 @@ static void sim_days(void *vctx, int64_t si, int thread)
     double sigma;
     const double *w = pattern(c, s, &sigma);
     fc_rng r;
-    fc_rng_seed(&r, c->seed, (uint64_t)s, SALT_PEAK);
+    fc_rng_seed(&r, c->seed, c->skey[s], SALT_PEAK);
     float z[32];
     for (int h = 0; h < H; h++) {
         int mi = c->fm0 + h;
@@ -302,6 +329,8 @@ static void free_ctx(sim_ctx *c, int threads)
     free(c->acc_pk);
     free(c->acc_sp);
     free(c->order);
+    free(c->zkey);
+    free(c->skey);
     free(c->group_off);
     free(c->row_off);
     for (int t = 0; t < threads; t++) {
@@ -372,6 +401,8 @@ int fc_vol_forecast_run(const fc_vol_history *h, const fc_vol_model *m, const fc
     c.acc_pk = calloc(((size_t)NS + 1) * HP, sizeof *c.acc_pk);
     c.acc_sp = calloc(((size_t)NS + 1) * HP, sizeof *c.acc_sp);
     c.order = malloc(((size_t)nz + 1) * sizeof *c.order);
+    c.zkey = malloc(((size_t)nz + 1) * sizeof *c.zkey);
+    c.skey = malloc(((size_t)NS + 1) * sizeof *c.skey);
     c.group_off = calloc((size_t)ns + 2, sizeof *c.group_off);
     c.buf = calloc((size_t)T, sizeof *c.buf);
     c.nrm = calloc((size_t)T, sizeof *c.nrm);
@@ -380,7 +411,7 @@ int fc_vol_forecast_run(const fc_vol_history *h, const fc_vol_model *m, const fc
     c.lsp = calloc((size_t)T, sizeof *c.lsp);
     if (!o->packages || !o->stops || !o->peak_day || !o->mean_day || !o->dow || !o->work_days ||
         !o->active || !c.map || !c.smult || !c.expo || !c.eta_st || !c.eta_net || !c.acc_pk ||
-        !c.acc_sp || !c.order || !c.group_off || !c.buf || !c.nrm || !c.dev || !c.lpk || !c.lsp)
+        !c.acc_sp || !c.order || !c.zkey || !c.skey || !c.group_off || !c.buf || !c.nrm || !c.dev || !c.lpk || !c.lsp)
         goto oom;
     for (int t = 0; t < T; t++) {
         c.buf[t] = malloc(HP * sizeof(float));
@@ -396,6 +427,7 @@ int fc_vol_forecast_run(const fc_vol_history *h, const fc_vol_model *m, const fc
         c.zip_rows = f->zip_rows;
     }
     c.out = o;
+    stream_keys(&c, opt->zip_ids);
 
     /* Station of each zip in each month, after the scenario's moves. */
     for (int32_t z = 0; z < nz; z++)
@@ -441,10 +473,10 @@ int fc_vol_forecast_run(const fc_vol_history *h, const fc_vol_model *m, const fc
         c.a_id[hh] = (float)sqrt(1 - rs);
     }
     fc_rng r;
-    fc_rng_seed(&r, c.seed, 0, SALT_NETWORK);
+    fc_rng_seed(&r, c.seed, NET_KEY, SALT_NETWORK);
     fc_rng_normals(&r, c.eta_net, (int)HP);
-    for (int32_t s = 0; s <= ns; s++) {
-        fc_rng_seed(&r, c.seed, (uint64_t)s, SALT_STATION);
+    for (int32_t s = 0; s < ns; s++) {
+        fc_rng_seed(&r, c.seed, c.skey[s], SALT_STATION);
         fc_rng_normals(&r, c.eta_st + (size_t)s * HP, (int)HP);
     }
     /* Short histories: one error of each calendar month's season per
@@ -464,11 +496,11 @@ int fc_vol_forecast_run(const fc_vol_history *h, const fc_vol_model *m, const fc
             }
             double fn = m->net_share < 0 ? 0 : m->net_share > 1 ? 1 : m->net_share;
             float an = (float)sqrt(fn), as = (float)sqrt(1 - fn);
-            fc_rng_seed(&r, c.seed, (uint64_t)ns + 1, SALT_SEASON);
+            fc_rng_seed(&r, c.seed, NET_KEY, SALT_SEASON);
             fc_rng_normals(&r, un, (int)SP);
             int lm = (int)(((c.fm0 - 1) % 12 + 12) % 12);
-            for (int32_t s = 0; s <= ns; s++) {
-                fc_rng_seed(&r, c.seed, (uint64_t)s, SALT_SEASON);
+            for (int32_t s = 0; s < ns; s++) {
+                fc_rng_seed(&r, c.seed, c.skey[s], SALT_SEASON);
                 fc_rng_normals(&r, us, (int)SP);
                 for (int hh = 0; hh < H; hh++) {
                     int mo = (lm + hh + 1) % 12;
@@ -483,9 +515,9 @@ int fc_vol_forecast_run(const fc_vol_history *h, const fc_vol_model *m, const fc
              * per path for every station, growing with the distance from
              * the history's centre (model.c, flat_history_var). */
             if (m->growth_sd > 0) {
-                fc_rng_seed(&r, c.seed, 0, SALT_GROWTH);
+                fc_rng_seed(&r, c.seed, NET_KEY, SALT_GROWTH);
                 fc_rng_normals(&r, un, P);
-                for (int32_t s = 0; s <= ns; s++)
+                for (int32_t s = 0; s < ns; s++)
                     for (int hh = 0; hh < H; hh++) {
                         float g = (float)(m->growth_sd * (hh + 1 + m->growth_mid) / 12.0);
                         float *o2 = c.soff + ((size_t)s * (size_t)H + (size_t)hh) * (size_t)P;
