@@ -45,6 +45,17 @@ int fc_config_set_input(fc_config *c, int which, const char *path) FC_MUST_CHECK
  * here" (FC_EDATA) and return NULL. */
 cJSON *fc_json_parse(const char *text, size_t n, const char *name, fc_diag *d);
 
+/* Keys an object may hold (keys: NULL-terminated). The next member of an
+ * object, from `it` on (the object's child to begin), whose key is not
+ * among keys, or NULL: a misspelt optional key would otherwise be ignored
+ * and its default used without a word. */
+const cJSON *fc_json_next_unknown(const cJSON *it, const char *const *keys);
+/* What the unknown key `key` should have been, for the message: `one of
+ * "a", "b" (unknown key)`, or `... (unknown key; did you mean "b"?)` when
+ * one is a typo away (edit distance 1, or 2 for keys of 8 letters or
+ * more), cut to cap bytes. */
+void fc_json_expected_keys(const char *key, const char *const *keys, char *buf, size_t cap);
+
 /* Read a whole file ("-" = stdin) into a NUL-terminated buffer (caller frees). */
 int fc_read_file(const char *path, fc_diag *d, char **buf, size_t *n) FC_MUST_CHECK;
 

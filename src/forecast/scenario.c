@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fleetcast/config.h"
 #include "fleetcast/date.h"
 #include "fleetcast/forecast.h"
 
@@ -39,17 +40,11 @@ static void bad(sc_ctx *c, const char *where, const char *what)
  * "scope" shocked the whole network. keys: NULL-terminated. */
 static void known_keys(sc_ctx *c, const cJSON *o, const char *where, const char *const *keys)
 {
-    for (const cJSON *k = o->child; k; k = k->next) {
-        int ok = 0;
-        for (int i = 0; keys[i] && !ok; i++) ok = strcmp(k->string, keys[i]) == 0;
-        if (ok) continue;
-        char w[160], what[160];
-        size_t n = 0;
+    for (const cJSON *k = fc_json_next_unknown(o->child, keys); k;
+         k = fc_json_next_unknown(k->next, keys)) {
+        char w[160], what[256];
         snprintf(w, sizeof w, "%s.%.60s", where, k->string);
-        n += (size_t)snprintf(what + n, sizeof what - n, "one of");
-        for (int i = 0; keys[i] && n < sizeof what; i++)
-            n += (size_t)snprintf(what + n, sizeof what - n, "%s \"%s\"", i ? "," : "", keys[i]);
-        if (n < sizeof what) snprintf(what + n, sizeof what - n, " (unknown key)");
+        fc_json_expected_keys(k->string, keys, what, sizeof what);
         bad(c, w, what);
     }
 }
@@ -287,7 +282,7 @@ int fc_scenario_parse(const cJSON *json, const char *cfgname, const fc_zips *zip
         if (!cJSON_IsObject(o)) {
             bad(&c, "scenario", "an object with \"shocks\", \"rezoning\" and \"new_stations\"");
         } else {
-            static const char *keys[] = {"new_stations", "rezoning", "shocks"};
+            static const char *const keys[] = {"new_stations", "rezoning", "shocks", NULL};
             for (int k = 0; k < 3; k++) {
                 const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, keys[k]);
                 if (!a || cJSON_IsNull(a)) continue;
@@ -300,13 +295,7 @@ int fc_scenario_parse(const cJSON *json, const char *cfgname, const fc_zips *zip
                 int r = k == 0 ? parse_new(&c, a) : k == 1 ? parse_moves(&c, a) : parse_shocks(&c, a);
                 if (r) oom = 1;
             }
-            for (const cJSON *k = o->child; k; k = k->next)
-                if (strcmp(k->string, "new_stations") && strcmp(k->string, "rezoning") &&
-                    strcmp(k->string, "shocks")) {
-                    char w[96];
-                    snprintf(w, sizeof w, "scenario.%.60s", k->string);
-                    bad(&c, w, "one of \"shocks\", \"rezoning\", \"new_stations\" (unknown key)");
-                }
+            known_keys(&c, o, "scenario", keys);
         }
     }
     if (oom) {

@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 #include "fleetcast/config.h"
 
-static const char *input_names[FC_INPUT_N] = {
-    "shipments", "routes", "zips", "stations", "vehicles", "fleet", "budget"};
+static const char *const input_names[FC_INPUT_N + 1] = {
+    "shipments", "routes", "zips", "stations", "vehicles", "fleet", "budget", NULL};
 
 const char *fc_input_name(int which)
 {
@@ -133,6 +133,55 @@ static int get_number(const cJSON *root, const char *key, double lo, double hi, 
     return 0;
 }
 
+const cJSON *fc_json_next_unknown(const cJSON *it, const char *const *keys)
+{
+    for (; it; it = it->next) {
+        int ok = 0;
+        for (int i = 0; keys[i] && !ok; i++) ok = it->string && strcmp(it->string, keys[i]) == 0;
+        if (!ok) return it;
+    }
+    return NULL;
+}
+
+/* Levenshtein distance of a and b, or 99 when either is over 63 bytes. */
+static int edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63) return 99;
+    int row[64];
+    for (size_t j = 0; j <= lb; j++) row[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[lb];
+}
+
+void fc_json_expected_keys(const char *key, const char *const *keys, char *buf, size_t cap)
+{
+    size_t n = (size_t)snprintf(buf, cap, "one of");
+    const char *near = NULL;
+    int best = key && strlen(key) >= 8 ? 3 : 2;
+    for (int i = 0; keys[i]; i++) {
+        if (n < cap) n += (size_t)snprintf(buf + n, cap - n, "%s \"%s\"", i ? "," : "", keys[i]);
+        int dist = key ? edit_distance(key, keys[i]) : 99;
+        if (dist < best) {
+            best = dist;
+            near = keys[i];
+        }
+    }
+    if (n >= cap) return;
+    if (near) snprintf(buf + n, cap - n, " (unknown key; did you mean \"%s\"?)", near);
+    else snprintf(buf + n, cap - n, " (unknown key)");
+}
+
 cJSON *fc_json_parse(const char *text, size_t n, const char *name, fc_diag *d)
 {
     const char *end = NULL;
@@ -164,12 +213,32 @@ int fc_config_parse(const char *text, size_t n, const char *name, const char *di
     c->json = root;
     c->path = strdup(name);
     int bad = 0;
+    /* Every section any command reads; "synth" records how synth made the
+     * data, "description" is for people. */
+    static const char *const top_keys[] = {
+        "description", "inputs", "shipments", "routes", "zips", "stations", "vehicles", "fleet",
+        "budget", "horizon_months", "service_level", "spare_ratio", "paths", "seed", "plan",
+        "scenario", "model", "output_dir", "previous_run", "synth", NULL};
+    for (const cJSON *it = fc_json_next_unknown(root->child, top_keys); it;
+         it = fc_json_next_unknown(it->next, top_keys)) {
+        char what[512];
+        fc_json_expected_keys(it->string, top_keys, what, sizeof what);
+        fc_diag_at(d, FC_EDATA, name, 0, 0, "key '%.60s': expected %s", it->string, what);
+        bad = 1;
+    }
     /* Inputs may sit at the top level or in an "inputs" object. */
     const cJSON *inputs = cJSON_GetObjectItemCaseSensitive(root, "inputs");
     if (inputs && !cJSON_IsObject(inputs)) {
         fc_diag_at(d, FC_EDATA, name, 0, 0, "key 'inputs': expected an object of file names");
         bad = 1;
         inputs = NULL;
+    }
+    for (const cJSON *it = inputs ? fc_json_next_unknown(inputs->child, input_names) : NULL; it;
+         it = fc_json_next_unknown(it->next, input_names)) {
+        char what[256];
+        fc_json_expected_keys(it->string, input_names, what, sizeof what);
+        fc_diag_at(d, FC_EDATA, name, 0, 0, "key 'inputs.%.60s': expected %s", it->string, what);
+        bad = 1;
     }
     for (int i = 0; i < FC_INPUT_N; i++) {
         const cJSON *v = inputs ? cJSON_GetObjectItemCaseSensitive(inputs, input_names[i]) : NULL;

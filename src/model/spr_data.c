@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fleetcast/config.h"
 #include "fleetcast/date.h"
 #include "fleetcast/geo.h"
 #include "fleetcast/spr.h"
@@ -70,12 +71,24 @@ static const setting_spec specs[] = {
     SI(correction_centre, 0, 1), SI(zip_mix, 0, 1), SD(mix_prior_sd, 1e-4, 100)};
 #define NSPECS ((int)(sizeof specs / sizeof specs[0]))
 
+static int settings_read(fc_spr_settings *s, const cJSON *model, const char *where, int strict,
+                         fc_diag *d);
+
+/* In a config, an unknown key is an error: a misspelt setting ran the fit
+ * with its default after a warning a cron job shows nobody. */
 int fc_spr_settings_from_json(fc_spr_settings *s, const cJSON *model, fc_diag *d)
 {
-    return fc_spr_settings_from_json_at(s, model, "config: model", d);
+    return settings_read(s, model, "config: model", 1, d);
 }
 
+/* In a model file (written by another version, perhaps), a warning. */
 int fc_spr_settings_from_json_at(fc_spr_settings *s, const cJSON *model, const char *where, fc_diag *d)
+{
+    return settings_read(s, model, where, 0, d);
+}
+
+static int settings_read(fc_spr_settings *s, const cJSON *model, const char *where, int strict,
+                         fc_diag *d)
 {
     if (!model) return FC_OK;
     if (!cJSON_IsObject(model)) {
@@ -87,7 +100,17 @@ int fc_spr_settings_from_json_at(fc_spr_settings *s, const cJSON *model, const c
         int k = 0;
         while (k < NSPECS && strcmp(specs[k].key, it->string) != 0) k++;
         if (k == NSPECS) {
-            fc_diag_warn(d, "%s.%s: unknown setting, ignored", where, it->string);
+            const char *keys[NSPECS + 1];
+            for (int i = 0; i < NSPECS; i++) keys[i] = specs[i].key;
+            keys[NSPECS] = NULL;
+            char what[768];
+            fc_json_expected_keys(it->string, keys, what, sizeof what);
+            if (strict) {
+                fc_diag_error(d, FC_EDATA, "%s.%s: expected %s", where, it->string, what);
+                st = FC_EDATA;
+            } else {
+                fc_diag_warn(d, "%s.%s: unknown setting, ignored (expected %s)", where, it->string, what);
+            }
             continue;
         }
         double v = cJSON_IsNumber(it) ? it->valuedouble : NAN;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
+#include "fleetcast/config.h"
 #include "fleetcast/date.h"
 #include "fleetcast/parallel.h"
 #include "fleetcast/plan.h"
@@ -91,9 +92,25 @@ int fc_plan_settings_from_json(fc_plan_settings *s, const cJSON *top, const char
         {"penalty", 1, 1e12, &s->penalty},
         {"shock_multiplier", 0, 100, &s->shock_multiplier},
     };
-    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+    enum { NNUM = sizeof nums / sizeof nums[0] };
+    const char *keys[NNUM + 6] = {NULL};
+    for (size_t i = 0; i < NNUM; i++) {
         int r = get_num(p, nums[i].key, nums[i].lo, nums[i].hi, nums[i].dst, cfgname, d);
         if (r && !rc) rc = r;
+        keys[i] = nums[i].key;
+    }
+    /* the rest of the section, read here and by fc_plan_input_apply_config */
+    keys[NNUM] = "scrap_from";
+    keys[NNUM + 1] = "integer";
+    keys[NNUM + 2] = "temperature_curve";
+    keys[NNUM + 3] = "temperature_c";
+    keys[NNUM + 4] = "ev_supply";
+    for (const cJSON *it = fc_json_next_unknown(p->child, keys); it;
+         it = fc_json_next_unknown(it->next, keys)) {
+        char what[768];
+        fc_json_expected_keys(it->string, keys, what, sizeof what);
+        int r = bad(d, cfgname, it->string, what);
+        if (!rc) rc = r;
     }
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(p, "scrap_from");
     if (it) {

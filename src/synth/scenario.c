@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fleetcast/config.h"
 #include "fleetcast/date.h"
 #include "synth_internal.h"
 
@@ -30,18 +31,11 @@ static void bad(sc_ctx *c, const char *key, const char *what)
 static void known_keys(sc_ctx *c, const cJSON *o, const char *key, const char *const *keys)
 {
     if (!cJSON_IsObject(o)) return;
-    const cJSON *it;
-    cJSON_ArrayForEach(it, o) {
-        int ok = 0;
-        for (int i = 0; keys[i] && !ok; i++) ok = strcmp(it->string, keys[i]) == 0;
-        if (ok) continue;
+    for (const cJSON *it = fc_json_next_unknown(o->child, keys); it;
+         it = fc_json_next_unknown(it->next, keys)) {
         char k[256], what[256];
-        size_t n = 0;
         snprintf(k, sizeof k, "%s.%.60s", key, it->string);
-        n += (size_t)snprintf(what, sizeof what, "one of");
-        for (int i = 0; keys[i] && n < sizeof what; i++)
-            n += (size_t)snprintf(what + n, sizeof what - n, "%s %s", i ? "," : "", keys[i]);
-        if (n < sizeof what) snprintf(what + n, sizeof what - n, " (unknown key)");
+        fc_json_expected_keys(it->string, keys, what, sizeof what);
         bad(c, k, what);
     }
 }
@@ -397,17 +391,12 @@ int synth_scenario_apply(fc_synth_world *w, const cJSON *sc, const char *name, f
         cJSON_Delete(copy);
         return FC_EDATA;
     }
-    static const char *known[] = {"stations", "volume", "rezoning", "service", "description", NULL};
-    const cJSON *it;
-    cJSON_ArrayForEach(it, copy) {
-        int ok = 0;
-        for (int i = 0; known[i]; i++) ok |= strcmp(it->string, known[i]) == 0;
-        if (!ok) {
-            fc_diag_at(d, FC_EDATA, c.name, 0, 0,
-                       "unknown key '%s' (expected stations, volume, rezoning, service, description)",
-                       it->string);
-            c.bad = 1;
-        }
+    static const char *const known[] = {"stations", "volume", "rezoning", "service", "description", NULL};
+    for (const cJSON *it = fc_json_next_unknown(copy->child, known); it;
+         it = fc_json_next_unknown(it->next, known)) {
+        char what[256];
+        fc_json_expected_keys(it->string, known, what, sizeof what);
+        bad(&c, it->string, what);
     }
     const cJSON *stations = cJSON_GetObjectItemCaseSensitive(copy, "stations");
     if (stations) {
