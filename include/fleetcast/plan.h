@@ -211,12 +211,28 @@ typedef struct fc_plan_ev {
     double energy;    /* battery kWh of the mean feasible route (one van, one night) */
     double km;        /* mean km of the feasible routes (all routes for combustion) */
     double factor;    /* temperature energy factor 1 / retention */
-    double threshold; /* usable battery / (kWh/km x temperature factor): flat km */
+    double threshold; /* usable battery / (kWh/km x temperature factor): flat km
+                         (not an order of the types' route sets: hills cost every
+                         type the same kWh per km; see fc_plan_ev_routes) */
 } fc_plan_ev;
 
 /* Evaluate station s, month m, type v. */
 void fc_plan_ev_eval(const fc_plan_input *in, const fc_plan_settings *set, int32_t s,
                      int32_t m, int32_t v, fc_plan_ev *out);
+
+/* The routes of station s in month m by the electric types that can run
+ * them, for the range rows (Hall's condition, docs/plan.md "Electric
+ * vans on the routes they can run"): bit j of mask[i] is set when types[j]
+ * (j < nt <= 32) can run route i, and weight[i] is the route's share of
+ * the sample (0 for a route left out: no weight or no km); both arrays
+ * hold n entries, n the sample's length (1 without one: the default
+ * route). A route is one for every type only when the types' samples are
+ * the same routes, as the plan command makes them (the station's zips in
+ * one order; a type's km may differ, its own local km per route): same
+ * length, and each route's climb and share of the sample equal. Returns
+ * n, or -1 when they are not (mask and weight then undefined). */
+int fc_plan_ev_routes(const fc_plan_input *in, const fc_plan_settings *set, int32_t s, int32_t m,
+                      const int32_t *types, int nt, uint32_t *mask, double *weight);
 
 /* ---- the plan ---- */
 

@@ -46,6 +46,19 @@ double fc_plan_hill_factor(const fc_plan_settings *s, double hill_m_per_km, doub
     return 1.0 + extra / kwh_per_km;
 }
 
+/* Battery kWh of a route of km at hill m/km for kWh/km on the flat under
+ * the temperature factor, and whether a usable battery runs it: one
+ * formula for the share and for the route sets of the range rows. */
+static double route_energy(const fc_plan_settings *set, double km, double hill, double kwh, double factor)
+{
+    return km * kwh * factor * fc_plan_hill_factor(set, hill, kwh);
+}
+
+static int route_fits(double energy, double usable)
+{
+    return energy <= usable * (1.0 + 1e-12);
+}
+
 void fc_plan_ev_eval(const fc_plan_input *in, const fc_plan_settings *set, int32_t s,
                      int32_t m, int32_t v, fc_plan_ev *out)
 {
@@ -86,8 +99,8 @@ void fc_plan_ev_eval(const fc_plan_input *in, const fc_plan_settings *set, int32
         double hill = smp->n > 0 && smp->hill ? smp->hill[i] : def_hill;
         if (!(w > 0) || !(km >= 0)) continue;
         wsum += w;
-        double e = km * kwh * out->factor * fc_plan_hill_factor(set, hill, kwh);
-        if (e <= usable * (1.0 + 1e-12)) {
+        double e = route_energy(set, km, hill, kwh, out->factor);
+        if (route_fits(e, usable)) {
             wfeas += w;
             kmsum += w * km;
             esum += w * e;
@@ -96,4 +109,54 @@ void fc_plan_ev_eval(const fc_plan_input *in, const fc_plan_settings *set, int32
     out->share = wsum > 0 ? wfeas / wsum : 0.0;
     out->energy = wfeas > 0 ? esum / wfeas : 0.0;
     out->km = wfeas > 0 ? kmsum / wfeas : 0.0;
+}
+
+/* Route i of a sample as fc_plan_ev_eval reads it: weight (0 when left
+ * out), km and climb; the default route when there is no sample. */
+static double sample_route(const fc_plan_sample *smp, const fc_plan_settings *set, int i, double *km,
+                           double *hill)
+{
+    if (smp->n <= 0) {
+        *km = set->default_route_km;
+        *hill = 0.0;
+        return 1.0;
+    }
+    double w = smp->weight ? smp->weight[i] : 1.0;
+    *km = smp->km[i];
+    *hill = smp->hill ? smp->hill[i] : 0.0;
+    return w > 0 && *km >= 0 ? w : 0.0;
+}
+
+int fc_plan_ev_routes(const fc_plan_input *in, const fc_plan_settings *set, int32_t s, int32_t m,
+                      const int32_t *types, int nt, uint32_t *mask, double *weight)
+{
+    if (nt < 1 || nt > 32) return -1;
+    const fc_plan_sample *ref = &in->samples[FC_PLAN_SV(in, s, types[0])];
+    int n = ref->n > 0 ? ref->n : 1;
+    double factor = 1.0 / fc_plan_temp_retention(set, in->temperature_c[FC_PLAN_SM(in, s, m)]);
+    double wsum[32] = {0}, km, hill, km0, hill0;
+    for (int j = 0; j < nt; j++) {
+        const fc_plan_sample *smp = &in->samples[FC_PLAN_SV(in, s, types[j])];
+        if (smp->n != ref->n) return -1;
+        for (int i = 0; i < n; i++) wsum[j] += sample_route(smp, set, i, &km, &hill);
+        if (!(wsum[j] > 0)) wsum[j] = 1.0;  /* no route counts: all weights are 0 */
+    }
+    /* The same routes: each route's climb and share of the sample agree
+     * across the types (only the km may differ: a type's own local km). */
+    for (int i = 0; i < n; i++) {
+        double w0 = sample_route(ref, set, i, &km0, &hill0) / wsum[0];
+        weight[i] = w0;
+        mask[i] = 0;
+        for (int j = 0; j < nt; j++) {
+            const fc_plan_sample *smp = &in->samples[FC_PLAN_SV(in, s, types[j])];
+            double w = sample_route(smp, set, i, &km, &hill) / wsum[j];
+            if (fabs(w - w0) > 1e-9 || hill != hill0) return -1;
+            int32_t v = types[j];
+            double kwh = in->kwh_per_km[v], usable = in->battery_kwh[v] * (1.0 - set->reserve);
+            if (in->electric[v] && w > 0 && kwh > 0 && usable > 0 &&
+                route_fits(route_energy(set, km, hill, kwh, factor), usable))
+                mask[i] |= 1u << j;
+        }
+    }
+    return n;
 }

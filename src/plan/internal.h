@@ -5,6 +5,23 @@
 
 #include "fleetcast/plan.h"
 
+/* Electric types beyond which the range rows are no longer Hall's
+ * condition over all subsets (2^8 - 1 = 255 of them at most) but the
+ * rows nested by share (hall.c). */
+#define PLAN_HALL_MAX 8
+
+/* One range row at a station-month (hall.c; docs/plan.md, "Electric vans
+ * on the routes they can run"): the electric types of a subset S (bit v),
+ * the share of the routes some type of S can run, and the type whose
+ * need scales the row in the program:
+ * sum_{e in S} x_e need_scale / need_e - need_scale z <= share need_scale. */
+typedef struct plan_hall {
+    uint64_t types;
+    double share;
+    int32_t scale;
+    int row;                   /* GLPK row of the program that holds it, 0 = none */
+} plan_hall;
+
 typedef struct plan_work {
     const fc_plan_input *in;
     const fc_plan_settings *set;
@@ -17,7 +34,10 @@ typedef struct plan_work {
     int *col;                  /* [smv] GLPK column, 0 = none */
     int *col_u, *col_o;        /* [sm] uncovered need, parking overrun */
     int *row_cover, *row_park, *row_chg, *row_pow, *row_cpow;  /* [sm] */
-    int *row_range;            /* [smv] */
+    plan_hall *hall;           /* range rows: station-month sm's are hall[hall_off[sm]] ..
+                                  hall[hall_off[sm + 1] - 1] */
+    int64_t *hall_off;         /* [sm + 1] */
+    int64_t nhall;
     int *row_supply;           /* [m] */
     double *supply_cap;        /* [m] electric vans the network may hold; INFINITY */
     double *supply_dual;       /* [m] LP dual of the supply row (<= 0; 0 = not binding) */
@@ -26,6 +46,24 @@ typedef struct plan_work {
     double *ref;               /* [sm] smallest positive need (cover row scale) */
     double *target;            /* [sm] coverage the relaxation reached (<= 1) */
 } plan_work;
+
+/* The range rows of every station-month (w->hall, w->hall_off), from
+ * w->need and w->ev; warns in d where they fall back to rows nested by
+ * share. Returns 0, or -1 out of memory. */
+int plan_hall_build(plan_work *w, fc_diag *d);
+/* The electric types with a need at (s, m), in type order, into types;
+ * returns how many: the types the range rows hold. */
+int plan_hall_types(const plan_work *w, int32_t s, int32_t m, int32_t *types);
+/* For a[v] = the share of the peak day type v's vans cover (x / need):
+ * the largest overrun of a range row at (s, m), sum_{e in S} a_e - share
+ * (0 when every row holds), and the most the electric vans can run, min
+ * over rows of (a of the row types' other electric types + share) (0
+ * without rows: no electric type has a need there). With the rows of
+ * every closed subset the latter is the max flow of the vans to the
+ * routes they can run (max-flow min-cut), sum a - the former, when it is
+ * below sum a. */
+double plan_hall_lost(const plan_work *w, int32_t s, int32_t m, const double *a);
+double plan_hall_cover(const plan_work *w, int32_t s, int32_t m, const double *a);
 
 /* Build, solve and round: fills p->x_lp, p->vans, the duals in p->cell,
  * p->lp_status, p->mip_status, sizes and objectives. */

@@ -125,27 +125,20 @@ double plan_charge_lost_x(const plan_work *w, int32_t s, int32_t m, const double
 }
 
 /* Coverage the electric vans of x (vans per type, as doubles) cannot
- * give: routes out of range (the largest overrun of a nested range row,
- * Hall's condition) or vans the station cannot charge, whichever loses
- * more (for one electric type, exactly min(x/need, share, chargeable /
- * need) is what they cover); 0 when every row holds. Only a current
- * electric fleet can make it positive (the rows are hard otherwise). */
+ * give because routes are out of their range: the largest overrun of a
+ * range row (Hall's condition over the subsets of the electric types,
+ * hall.c), which is what the max flow of the vans to the routes they can
+ * run leaves out (for one electric type, min(x/need, share) is what they
+ * cover); 0 when every row holds. Only a current electric fleet can make
+ * it positive (the rows are hard otherwise). */
 static double range_lost(const plan_work *w, int32_t s, int32_t m, const double *x)
 {
-    const fc_plan_input *in = w->in;
-    double lost = 0;
-    for (int32_t e = 0; e < w->V; e++) {
-        int64_t ke = FC_PLAN_SMV(in, s, m, e);
-        if (!in->electric[e] || !(w->need[ke] > 0)) continue;
-        double sum = 0;
-        for (int32_t e2 = 0; e2 < w->V; e2++) {
-            int64_t k2 = FC_PLAN_SMV(in, s, m, e2);
-            if (in->electric[e2] && w->need[k2] > 0 && w->ev[k2].threshold <= w->ev[ke].threshold)
-                sum += x[e2] / w->need[k2];
-        }
-        if (sum - w->ev[ke].share > lost) lost = sum - w->ev[ke].share;
+    double a[FC_MAX_VAN_TYPES];
+    for (int32_t v = 0; v < w->V; v++) {
+        int64_t k = FC_PLAN_SMV(w->in, s, m, v);
+        a[v] = w->in->electric[v] && w->need[k] > 0 ? x[v] / w->need[k] : 0.0;
     }
-    return lost;
+    return plan_hall_lost(w, s, m, a);
 }
 
 static double ev_lost(const plan_work *w, int32_t s, int32_t m, const double *x)
@@ -218,18 +211,16 @@ uint32_t plan_ev_room(const plan_work *w, const fc_plan *p, const double *ev_net
     ev_cov -= plan_ev_lost(w, s, m, n);
     double add = 1.0 / w->need[ke];
     if (ev_cov >= 1.0 - 1e-9) bits |= 1u << FC_LIMIT_DEMAND;
-    /* Range: every nested row that type e enters. */
-    for (int32_t e2 = 0; e2 < w->V; e2++) {
-        int64_t k2 = FC_PLAN_SMV(in, s, m, e2);
-        if (!in->electric[e2] || !(w->need[k2] > 0) || w->ev[k2].threshold < w->ev[ke].threshold)
-            continue;
+    /* Range: every row that type e enters (the rows of the closed subsets
+     * imply the others, hall.c). */
+    int64_t sm = FC_PLAN_SM(in, s, m);
+    for (int64_t r = w->hall_off[sm]; r < w->hall_off[sm + 1]; r++) {
+        const plan_hall *h = &w->hall[r];
+        if (!(h->types >> e & 1)) continue;
         double sum = add;
-        for (int32_t e3 = 0; e3 < w->V; e3++) {
-            int64_t k3 = FC_PLAN_SMV(in, s, m, e3);
-            if (in->electric[e3] && w->need[k3] > 0 && w->ev[k3].threshold <= w->ev[k2].threshold)
-                sum += n[e3] / w->need[k3];
-        }
-        if (sum > w->ev[k2].share + 1e-9) bits |= 1u << FC_LIMIT_RANGE;
+        for (int32_t v = 0; v < w->V; v++)
+            if (h->types >> v & 1) sum += n[v] / w->need[FC_PLAN_SMV(in, s, m, v)];
+        if (sum > h->share + 1e-9) bits |= 1u << FC_LIMIT_RANGE;
     }
     double ch = in->chargers[s], ckw = in->charger_kw[s], site = in->site_power_kw[s];
     double en1 = night_kwh(w, ke);
@@ -528,9 +519,9 @@ static int build_station(plan_work *w, glp_prob *lp, triplets *t, int32_t s)
         /* A current electric fleet beyond the range or beyond what the
          * station can charge: the overrun z (a share of the peak day) is
          * run by no electric van, so the cover row loses it (Hall's
-         * condition with the overrun left out). One z for all the nested
-         * range rows and the charging rows: the largest overrun is what is
-         * lost (ev_lost). */
+         * condition with the overrun left out). One z for all the range
+         * rows and the charging rows: the largest overrun is what is lost
+         * (ev_lost). */
         int col_z = 0;
         if (has_ev_now && R > 0)
             for (int32_t e = 0; e < V && !col_z; e++)
@@ -548,23 +539,21 @@ static int build_station(plan_work *w, glp_prob *lp, triplets *t, int32_t s)
             w->col_o[sm] = add_col(lp, 0.0, INFINITY, P / 2, set->integer);
             oom |= trip_add(t, r, w->col_o[sm], -1.0);
         }
-        /* Range: nested by each type's flat-km threshold (docs/plan.md). */
+        /* Range: Hall's condition over the subsets S of the electric types
+         * (hall.c, docs/plan.md): sum_{e in S} x_e / need_e - z <= the share
+         * of routes some type of S can run, times the scale type's need. */
         int any_ev = 0;
-        for (int32_t e = 0; e < V; e++) {
-            int64_t ke = k0 + e;
-            w->row_range[ke] = 0;
-            if (!in->electric[e] || !w->col[ke]) continue;
-            any_ev = 1;
-            if (!(w->need[ke] > 0)) continue;
-            int r = add_row_up(lp, w->ev[ke].share * w->need[ke]);
-            w->row_range[ke] = r;
-            for (int32_t e2 = 0; e2 < V; e2++) {
-                int64_t k2 = k0 + e2;
-                if (in->electric[e2] && w->col[k2] && w->need[k2] > 0 &&
-                    w->ev[k2].threshold <= w->ev[ke].threshold)
-                    oom |= trip_add(t, r, w->col[k2], w->need[ke] / w->need[k2]);
-            }
-            if (col_z) oom |= trip_add(t, r, col_z, -w->need[ke]);
+        for (int32_t e = 0; e < V; e++)
+            if (in->electric[e] && w->col[k0 + e]) any_ev = 1;
+        for (int64_t i = w->hall_off[sm]; i < w->hall_off[sm + 1]; i++) {
+            plan_hall *h = &w->hall[i];
+            double ns = w->need[k0 + h->scale];
+            int r = add_row_up(lp, h->share * ns);
+            h->row = r;
+            for (int32_t e2 = 0; e2 < V; e2++)
+                if (h->types >> e2 & 1 && w->col[k0 + e2])
+                    oom |= trip_add(t, r, w->col[k0 + e2], ns / w->need[k0 + e2]);
+            if (col_z) oom |= trip_add(t, r, col_z, -ns);
         }
         w->row_chg[sm] = w->row_pow[sm] = w->row_cpow[sm] = 0;
         if (!any_ev) continue;
@@ -654,10 +643,10 @@ static void read_duals(plan_work *w, glp_prob *lp, fc_plan *p, int32_t s)
         c->dual_site_power_kw =
             w->row_pow[sm] ? glp_get_row_dual(lp, w->row_pow[sm]) * set->charging_window_h : 0;
         c->dual_range = 0;
-        for (int32_t v = 0; v < w->V; v++)
-            if (w->row_range[k0 + v]) {
-                /* Per percentage point of feasible routes. */
-                double dd = glp_get_row_dual(lp, w->row_range[k0 + v]) * w->need[k0 + v] / 100.0;
+        for (int64_t i = w->hall_off[sm]; i < w->hall_off[sm + 1]; i++)
+            if (w->hall[i].row) {
+                /* Per percentage point of feasible routes (of the row's union). */
+                double dd = glp_get_row_dual(lp, w->hall[i].row) * w->need[k0 + w->hall[i].scale] / 100.0;
                 if (dd < c->dual_range) c->dual_range = dd;
             }
     }

@@ -81,7 +81,8 @@ static void work_free(plan_work *w)
     free(w->row_chg);
     free(w->row_pow);
     free(w->row_cpow);
-    free(w->row_range);
+    free(w->hall);
+    free(w->hall_off);
     free(w->row_supply);
     free(w->supply_cap);
     free(w->supply_dual);
@@ -158,6 +159,87 @@ static double battery_for_share(const fc_plan_input *in, const fc_plan_settings 
     }
     free(en);
     return best / (1.0 - set->reserve);
+}
+
+/* Battery (kWh) a type-e van would need for one more e van, over the
+ * vans n, to fit every range row it enters; NAN when no battery can.
+ * Where the rows are Hall's condition over the subsets of two or more
+ * electric types (hall.c), a bigger battery adds e's routes in the order
+ * of their energy for e, and a subset S holding e is met when the vans of
+ * S and the one more run no more than the routes e or another type of S
+ * can run: the smallest energy of an e route that meets every such S.
+ * Otherwise (one electric type, or rows nested by share) e's own row:
+ * the share e must reach, with the types of no larger share. With routes
+ * uncovered, or vans owned beyond the range, the battery with which e
+ * alone runs every route. */
+static double battery_for_room(const plan_work *w, int32_t s, int32_t m, int32_t e, const int32_t *n,
+                               int uncovered)
+{
+    const fc_plan_input *in = w->in;
+    const fc_plan_settings *set = w->set;
+    int64_t k0 = FC_PLAN_SMV(in, s, m, 0), ke = k0 + e;
+    int32_t t[FC_MAX_VAN_TYPES];
+    int nt = plan_hall_types(w, s, m, t), je = -1;
+    for (int j = 0; j < nt; j++)
+        if (t[j] == e) je = j;
+    if (je < 0) return NAN;
+    const fc_plan_sample *smp = &in->samples[FC_PLAN_SV(in, s, e)];
+    int nr = smp->n > 0 ? smp->n : 1;
+    uint32_t *mask = NULL;
+    double *wt = NULL;
+    int exact = nt > 1 && nt <= PLAN_HALL_MAX;
+    if (exact) {
+        mask = malloc((size_t)nr * sizeof *mask);
+        wt = malloc((size_t)nr * 2 * sizeof *wt);
+        exact = mask && wt && fc_plan_ev_routes(in, set, s, m, t, nt, mask, wt) == nr;
+    }
+    if (!exact) {
+        free(mask);
+        free(wt);
+        double nested = 0;
+        for (int j = 0; j < nt; j++)
+            if (w->ev[k0 + t[j]].share <= w->ev[ke].share) nested += n[t[j]] / w->need[k0 + t[j]];
+        double want = nested + 1.0 / w->need[ke];
+        if (uncovered || (want > 1.0 && plan_range_lost(w, s, m, n) > 0)) want = 1.0;
+        return battery_for_share(in, set, s, m, e, want);
+    }
+    /* want[S]: the share the vans of S, one more e van among them, cover. */
+    double want[1u << PLAN_HALL_MAX], maxwant = 0;
+    for (uint32_t S = 0; S < 1u << nt; S++) {
+        want[S] = 1.0 / w->need[ke];
+        for (int j = 0; j < nt; j++)
+            if (S >> j & 1) want[S] += n[t[j]] / w->need[k0 + t[j]];
+        if (S >> je & 1 && want[S] > maxwant) maxwant = want[S];
+    }
+    double best = NAN;
+    if (uncovered || (maxwant > 1.0 && plan_range_lost(w, s, m, n) > 0)) {
+        best = battery_for_share(in, set, s, m, e, 1.0);
+    } else if (maxwant <= 1.0 + 1e-9) {
+        /* e's energy of each route (after the weights in wt[0 .. nr-1]) */
+        double *en = wt + nr, factor = 1.0 / fc_plan_temp_retention(set, in->temperature_c[FC_PLAN_SM(in, s, m)]);
+        double kwh = in->kwh_per_km[e];
+        for (int i = 0; i < nr; i++) {
+            double km = smp->n > 0 ? smp->km[i] : set->default_route_km;
+            double hill = smp->n > 0 && smp->hill ? smp->hill[i] : 0.0;
+            en[i] = km * kwh * factor * fc_plan_hill_factor(set, hill, kwh);
+        }
+        for (int i = 0; i < nr; i++) {
+            if (!(wt[i] > 0) || (!isnan(best) && en[i] >= best)) continue;
+            int ok = 1;
+            for (uint32_t S = 0; S < 1u << nt && ok; S++) {
+                if (!(S >> je & 1)) continue;
+                double cov = 0;
+                for (int j = 0; j < nr; j++)
+                    if (wt[j] > 0 && (en[j] <= en[i] || mask[j] & S & ~(1u << je))) cov += wt[j];
+                ok = cov >= want[S] - 1e-9;
+            }
+            if (ok) best = en[i];
+        }
+        best /= 1.0 - set->reserve;
+    }
+    free(mask);
+    free(wt);
+    return best;
 }
 
 static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_t s, int32_t m)
@@ -245,14 +327,12 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
     if (c->binding == FC_LIMIT_COST) c->binding_all |= 1u << FC_LIMIT_COST;
 
     double win = set->charging_window_h;
-    double evs = 0, energy = 0, nested = 0;
+    double evs = 0, energy = 0;
     int64_t ke = e >= 0 ? k0 + e : -1;
     for (int32_t v = 0; v < w->V; v++)
         if (in->electric[v]) {
             evs += n[v];
             energy += n[v] * w->ev[k0 + v].energy / set->charger_efficiency;
-            if (ke >= 0 && w->need[k0 + v] > 0 && w->ev[k0 + v].threshold <= w->ev[ke].threshold)
-                nested += n[v] / w->need[k0 + v];
         }
     double en1 = ke >= 0 ? w->ev[ke].energy / set->charger_efficiency : 0;
     char *L = c->lift;
@@ -265,11 +345,7 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
         snprintf(L, LN, routes ? "more routes: electric vans already run all of them" : "no routes this month");
         break;
     case FC_LIMIT_RANGE: {
-        double want = nested + (ke >= 0 ? 1.0 / w->need[ke] : 0);
-        /* Electric vans already beyond the range (a current fleet): the
-         * battery that lets them run every route they stand for. */
-        if (c->uncovered_routes > 0 || (want > 1.0 && plan_range_lost(w, s, m, n) > 0)) want = 1.0;
-        double bat = e >= 0 ? battery_for_share(in, set, s, m, e, want) : NAN;
+        double bat = e >= 0 && w->need[ke] > 0 ? battery_for_room(w, s, m, e, n, c->uncovered_routes > 0) : NAN;
         if (isnan(bat) || !(in->battery_kwh[e] > 0))
             snprintf(L, LN, "shorter routes (no battery covers them at %.0f C)",
                      isnan(in->temperature_c[sm]) ? set->default_temp_c : in->temperature_c[sm]);
@@ -383,7 +459,7 @@ int fc_plan_solve(const fc_plan_input *in, const fc_plan_settings *set, fc_diag 
     w.row_chg = calloc(sm, sizeof(int));
     w.row_pow = calloc(sm, sizeof(int));
     w.row_cpow = calloc(sm, sizeof(int));
-    w.row_range = calloc(smv, sizeof(int));
+    w.hall_off = calloc(sm, sizeof(int64_t));
     w.row_supply = calloc((size_t)M, sizeof(int));
     w.supply_cap = calloc((size_t)M, sizeof(double));
     w.supply_dual = calloc((size_t)M, sizeof(double));
@@ -393,7 +469,7 @@ int fc_plan_solve(const fc_plan_input *in, const fc_plan_settings *set, fc_diag 
     ev_net = calloc((size_t)M, sizeof(double));
     if (!p->x_lp || !p->vans || !p->need || !p->ev_share || !p->cell || !p->check ||
         !p->main_type || !w.ev || !w.cost1 || !w.has || !w.col || !w.col_u || !w.col_o ||
-        !w.row_cover || !w.row_park || !w.row_chg || !w.row_pow || !w.row_cpow || !w.row_range ||
+        !w.row_cover || !w.row_park || !w.row_chg || !w.row_pow || !w.row_cpow || !w.hall_off ||
         !w.row_supply || !w.supply_cap || !w.supply_dual || !w.dj || !w.ref || !w.target || !ev_net)
         goto oom;
 
@@ -422,6 +498,7 @@ int fc_plan_solve(const fc_plan_input *in, const fc_plan_settings *set, fc_diag 
             w.ref[FC_PLAN_SM(in, s, m)] = ref;
         }
     }
+    if (plan_hall_build(&w, d)) goto oom;
     double cum = 0;
     for (int32_t m = 0; m < M; m++) {
         cum += in->ev_supply[m];
@@ -489,12 +566,10 @@ int fc_plan_solve(const fc_plan_input *in, const fc_plan_settings *set, fc_diag 
         for (int32_t m = 0; m < M; m++) {
             int64_t smi = FC_PLAN_SM(in, s, m), k0 = FC_PLAN_SMV(in, s, m, 0);
             int32_t b[FC_MAX_VAN_TYPES];
-            double maxshare = 0, bx[FC_MAX_VAN_TYPES], idle;
+            double bx[FC_MAX_VAN_TYPES], idle;
             int32_t main = -1;
             for (int32_t v = 0; v < V; v++) {
                 b[v] = in->budget ? in->budget[FC_PLAN_SV(in, s, v)] : p->vans[k0 + v];
-                if (in->electric[v] && p->need[k0 + v] > 0 && w.ev[k0 + v].share > maxshare)
-                    maxshare = w.ev[k0 + v].share;
                 bx[v] = b[v];
             }
             /* Electric vans the station cannot charge in a night run
@@ -521,7 +596,7 @@ int fc_plan_solve(const fc_plan_input *in, const fc_plan_settings *set, fc_diag 
             p->main_type[smi] = main;
             for (int sc = 0; sc < FC_SCEN_N; sc++) {
                 fc_plan_check *ck = &p->check[smi * FC_SCEN_N + sc];
-                double cov_d = 0, cov_e = 0, need_main = 0;
+                double cov_d = 0, cov_e = 0, need_main = 0, ae[FC_MAX_VAN_TYPES] = {0};
                 int any = 0;
                 double nde_max = 0;
                 for (int32_t v = 0; v < V; v++) {
@@ -537,6 +612,7 @@ int fc_plan_solve(const fc_plan_input *in, const fc_plan_settings *set, fc_diag 
                     any = 1;
                     if (v == main) need_main = nd;
                     if (in->electric[v]) {
+                        ae[v] = b[v] / nd;
                         cov_e += b[v] / nd;
                         if (nd > nde_max) nde_max = nd;
                     } else {
@@ -552,10 +628,15 @@ int fc_plan_solve(const fc_plan_input *in, const fc_plan_settings *set, fc_diag 
                     ck->surplus = tot;
                     continue;
                 }
-                /* Electric vans cover only the routes in range, and only
-                 * those the station can charge. */
+                /* Electric vans cover only the routes in range, as many as
+                 * the flow of each type's vans to the routes it can run
+                 * allows (the range rows, hall.c: it was the sum of them
+                 * up to the best type's share, which counted a type's vans
+                 * on routes only another type can run), and only those
+                 * the station can charge. */
                 if (idle > 0 && nde_max > 0) cov_e = cov_e - idle / nde_max > 0 ? cov_e - idle / nde_max : 0;
-                ck->coverage = cov_d + (cov_e < maxshare ? cov_e : maxshare);
+                double reach = plan_hall_cover(&w, s, m, ae);
+                ck->coverage = cov_d + (cov_e < reach ? cov_e : reach);
                 double gap = (ck->coverage - 1.0) * need_main;
                 ck->shortfall = gap < 0 ? (int32_t)ceil(-gap - 1e-9) : 0;
                 ck->surplus = gap > 0 ? (int32_t)floor(gap + 1e-9) : 0;
