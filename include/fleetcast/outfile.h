@@ -1,6 +1,8 @@
 /* outfile.h -- output files that appear whole or not at all: writes go to a
  * temporary file in the target's folder, renamed into place on commit.
- * "-" (or NULL) means stdout, written directly. */
+ * "-" (or NULL) means stdout, written directly; so is an existing target
+ * that is not a regular file (/dev/null, a FIFO), which a rename would
+ * replace. A symbolic link keeps pointing at the file, which is replaced. */
 #ifndef FLEETCAST_OUTFILE_H
 #define FLEETCAST_OUTFILE_H
 
@@ -10,7 +12,8 @@
 typedef struct fc_outfile {
     FILE *fp;           /* write here */
     char *path;         /* final name, NULL for stdout */
-    char *tmp;          /* temporary name */
+    char *tmp;          /* temporary name; NULL when written in place */
+    int pending;        /* (private) its slot for fc_outfile_remove_pending */
 } fc_outfile;
 
 /* Whether path (NULL or "-": stdout) could be created, before any work:
@@ -32,5 +35,12 @@ int fc_outfile_finish(fc_outfile *o, fc_diag *d) FC_MUST_CHECK;
 int fc_outfile_publish(fc_outfile *o, fc_diag *d) FC_MUST_CHECK;
 /* Discard: remove the temporary file (no-op after commit or for stdout). */
 void fc_outfile_abort(fc_outfile *o);
+/* A write to o failed (ferror): report it with the file's name and errno's
+ * reason, discard the temporary file; returns FC_EIO. */
+int fc_outfile_write_failed(fc_outfile *o, fc_diag *d);
+/* Remove every temporary file not yet published or discarded. Only
+ * unlink(2): async-signal-safe, for the command line's handler of SIGINT,
+ * SIGTERM and the like, so an interrupted write leaves nothing behind. */
+void fc_outfile_remove_pending(void);
 
 #endif

@@ -209,7 +209,9 @@ typedef struct fc_synth_stats {
 int fc_synth_route_stats(const fc_synth_world *w, const fc_synth_result *r, fc_synth_stats *s) FC_MUST_CHECK;
 
 /* Write shipments, routes, zips, stations, vehicles, fleet (".csv", or
- * ".csv.gz" when gzip) and config.json into dir, each file atomically. */
+ * ".csv.gz" when gzip) and config.json into dir, atomically as a set: all
+ * are written and synced before any replaces its old version, so on
+ * failure (reported) dir keeps its previous files. */
 int fc_synth_write(const fc_synth_world *w, const fc_synth_result *r, const char *dir, int gzip,
                    fc_diag *d) FC_MUST_CHECK;
 

@@ -58,6 +58,8 @@ typedef struct cli {
     fc_config *config;          /* after cli_load_config() */
     const char *output;         /* -o, NULL = stdout */
     const char *format;         /* --format, NULL = the command's default */
+    const char *stdin_user;     /* the option that reads stdin ('-'), if any */
+    int progress_shown;         /* a progress line is on the terminal (run) */
     int help;
     int status;                 /* exit status when cli_options_done says stop */
 } cli;
@@ -84,6 +86,13 @@ int cli_options_done(cli *c, const char *help, int argc, char **argv, int max_ar
 /* Load --config (if any) and apply the --shipments etc. overrides.
  * Returns a status (reported). */
 int cli_load_config(cli *c);
+
+/* `what` (an option, "--zips") reads path: stdin when it is "-", which
+ * only one reader can have (the config, a model, an input file). FC_OK, or
+ * FC_EUSAGE (reported) for a second one. */
+int cli_stdin_claim(cli *c, const char *path, const char *what);
+/* The same for every input file the config names (after the overrides). */
+int cli_stdin_claim_inputs(cli *c);
 
 /* Report a usage error and return FC_EUSAGE. */
 int cli_usage_error(cli *c, const char *fmt, ...) FC_PRINTF(2, 3);

@@ -85,6 +85,7 @@ int cli_backtest_volume(int argc, char **argv)
             return cli_exit(&c, cli_usage_error(&c, "no %s file given (--%s)", fc_input_name(need[i]),
                                                 fc_input_name(need[i])));
         paths_in[need[i]] = c.config->inputs[need[i]];
+        if (cli_stdin_claim(&c, paths_in[need[i]], fc_input_name(need[i]))) return cli_exit(&c, FC_EUSAGE);
     }
     fc_vol_backtest_options bo = {
         .horizon = (int)horizon, .origins = (int)origins, .step = (int)step,

@@ -18,6 +18,9 @@ static void sink_text(void *ud, fc_level level, const char *msg)
     cli *c = ud;
     static const char *tag[] = {"", "warning: ", "note: ", "debug: "};
     fflush(stdout);
+    /* a message on its own line, not appended to the progress line */
+    if (c->progress_shown) fputs("\r\033[K", stderr);
+    c->progress_shown = 0;
     fprintf(stderr, "fleetcast %s: %s%s\n", c->cmd, tag[level], msg);
 }
 
@@ -164,10 +167,30 @@ int cli_options_done(cli *c, const char *help, int argc, char **argv, int max_ar
     return 0;
 }
 
+int cli_stdin_claim(cli *c, const char *path, const char *what)
+{
+    if (!path || strcmp(path, "-") != 0) return FC_OK;
+    if (c->stdin_user)
+        return cli_usage_error(c, "only one input can be read from stdin ('-'): %s and %s both name it",
+                               c->stdin_user, what);
+    c->stdin_user = what;
+    return FC_OK;
+}
+
+int cli_stdin_claim_inputs(cli *c)
+{
+    for (int i = 0; i < FC_INPUT_N; i++) {
+        int st = cli_stdin_claim(c, c->config->inputs[i], fc_input_name(i));
+        if (st) return st;
+    }
+    return FC_OK;
+}
+
 int cli_load_config(cli *c)
 {
     int st;
     if (c->config_path) {
+        if ((st = cli_stdin_claim(c, c->config_path, "the config"))) return st;
         st = fc_config_load(c->config_path, &c->diag, &c->config);
         if (st) return st;
     } else {

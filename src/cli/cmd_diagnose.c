@@ -314,11 +314,8 @@ int cmd_diagnose(int argc, char **argv)
         } else {
             write_text(out.fp, dx, &ds);
         }
-        if (st == FC_OK && ferror(out.fp)) {
-            fc_diag_error(&c.diag, FC_EIO, "write error on %s", c.output ? c.output : "standard output");
-            st = FC_EIO;
-        }
-        if (st == FC_EINTERNAL) fc_diag_error(&c.diag, st, "out of memory");
+        if (st == FC_OK && ferror(out.fp)) st = fc_outfile_write_failed(&out, &c.diag);
+        else if (st == FC_EINTERNAL) fc_diag_error(&c.diag, st, "out of memory");
         if (st == FC_OK) st = fc_outfile_commit(&out, &c.diag);
         else fc_outfile_abort(&out);
     }

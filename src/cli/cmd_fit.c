@@ -83,13 +83,11 @@ int cli_spr_load(cli *c, fc_dataset *ds, fc_spr_settings *s, int routes_flags, i
         if (!c->config->inputs[need[k]])
             return cli_usage_error(c, "the %s file is needed (--%s)", fc_input_name(need[k]),
                                    fc_input_name(need[k]));
-    int stdin_uses = 0;
-    for (int i = 0; i < FC_INPUT_N; i++)
-        stdin_uses += c->config->inputs[i] && strcmp(c->config->inputs[i], "-") == 0;
-    if (stdin_uses > 1) return cli_usage_error(c, "only one input can be read from stdin ('-')");
+    int st = cli_stdin_claim_inputs(c);
+    if (st) return st;
     fc_spr_settings_default(s);
     const cJSON *model = c->config->json ? cJSON_GetObjectItemCaseSensitive(c->config->json, "model") : NULL;
-    int st = fc_spr_settings_from_json(s, model, &c->diag);
+    st = fc_spr_settings_from_json(s, model, &c->diag);
     if (st) return st;
     char *paths[FC_INPUT_N];
     memcpy(paths, c->config->inputs, sizeof paths);

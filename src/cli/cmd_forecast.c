@@ -138,14 +138,11 @@ int cmd_forecast(int argc, char **argv)
         if (!cfg->inputs[need[i]])
             return cli_exit(&c, cli_usage_error(&c, "no %s file given (--%s)", fc_input_name(need[i]),
                                                 fc_input_name(need[i])));
-    int stdin_uses = 0;
     char *paths_in[FC_INPUT_N] = {0};
     for (int i = 0; i < 3; i++) {
         paths_in[need[i]] = cfg->inputs[need[i]];
-        stdin_uses += strcmp(cfg->inputs[need[i]], "-") == 0;
+        if (cli_stdin_claim(&c, paths_in[need[i]], fc_input_name(need[i]))) return cli_exit(&c, FC_EUSAGE);
     }
-    if (stdin_uses > 1)
-        return cli_exit(&c, cli_usage_error(&c, "only one input can be read from stdin ('-')"));
     fc_vol_options vo = {
         .horizon = horizon > 0 ? (int)horizon : cfg->horizon_months,
         .paths = paths > 0 ? (int)paths : cfg->paths,
@@ -194,6 +191,8 @@ int cmd_forecast(int argc, char **argv)
             }
             if (st == FC_OK)
                 st = fc_outfile_commit(&out, &c.diag);
+            else if (st == FC_EIO)
+                fc_outfile_write_failed(&out, &c.diag);
             else {
                 fc_diag_error(&c.diag, st, "could not write the forecast");
                 fc_outfile_abort(&out);

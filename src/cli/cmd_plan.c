@@ -99,6 +99,8 @@ int cmd_plan(int argc, char **argv)
             }
             if (st == FC_OK)
                 st = fc_outfile_commit(&out, &c.diag);
+            else if (st == FC_EIO)
+                fc_outfile_write_failed(&out, &c.diag);
             else {
                 fc_diag_error(&c.diag, st, "could not write the plan");
                 fc_outfile_abort(&out);

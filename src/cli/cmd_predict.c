@@ -43,8 +43,11 @@ int cli_spr_model_read(cli *c, const char *path, fc_spr_model **m)
     char *text = NULL;
     size_t n = 0;
     *m = NULL;
-    int st = fc_read_file(path, &c->diag, &text, &n);
+    int st = cli_stdin_claim(c, path, "the model");
     if (st) return st;
+    st = fc_read_file(path, &c->diag, &text, &n);
+    if (st) return st;
+    if (strcmp(path, "-") == 0) path = "<stdin>";
     cJSON *j = fc_json_parse(text, n, path, &c->diag);
     if (!j) {
         free(text);
@@ -147,9 +150,7 @@ int cmd_predict(int argc, char **argv)
                          100 * ape[FC_VAR_PHYSICS] / nobs, 100 * bias[FC_VAR_PHYSICS] / nobs,
                          100 * ape[FC_VAR_ML] / nobs, 100 * bias[FC_VAR_ML] / nobs);
         if (ferror(f)) {
-            fc_diag_error(&c.diag, FC_EIO, "write error on %s", c.output ? c.output : "standard output");
-            fc_outfile_abort(&out);
-            st = FC_EIO;
+            st = fc_outfile_write_failed(&out, &c.diag);
         } else {
             st = fc_outfile_commit(&out, &c.diag);
         }

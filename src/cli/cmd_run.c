@@ -56,15 +56,17 @@ static const char *out_names[OUT_N] = {"model.json", "forecast.json", "plan.json
 
 /* Progress on stderr, only for a person at a terminal (never in cron logs
  * or pipelines) and not with --quiet; each stage overwrites the last. */
-static void progress(const cli *c, int step, const char *what)
+static void progress(cli *c, int step, const char *what)
 {
     if (c->diag.verbosity < 0 || c->log_json || !isatty(STDERR_FILENO)) return;
     if (step == 0) {
-        fputs("\r\033[K", stderr);
+        if (c->progress_shown) fputs("\r\033[K", stderr);
+        c->progress_shown = 0;
         return;
     }
     fprintf(stderr, "\r\033[Kfleetcast run: [%d/5] %s", step, what);
     fflush(stderr);
+    c->progress_shown = 1;
 }
 
 /* A path relative to the config's folder. */
@@ -251,6 +253,8 @@ int cmd_run(int argc, char **argv)
     if (cli_options_done(&c, help, argc, argv, 1)) return cli_exit(&c, c.status);
     if (optind >= argc) return cli_exit(&c, cli_usage_error(&c, "a config file is needed"));
     if (cli_check_format(&c, "text|json")) return cli_exit(&c, FC_EUSAGE);
+    if (c.output && strcmp(c.output, "-") == 0)
+        return cli_exit(&c, cli_usage_error(&c, "-o: run writes a folder of files, '-' (stdout) cannot be one"));
     const char *config = argv[optind];
     c.config_path = config;
     int st = cli_load_config(&c);

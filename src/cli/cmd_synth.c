@@ -169,6 +169,8 @@ int cmd_synth(int argc, char **argv)
     }
     if (cli_options_done(&c, help, argc, argv, 0)) return cli_exit(&c, c.status);
     if (!out) return cli_exit(&c, cli_usage_error(&c, "--out DIR is required"));
+    if (strcmp(out, "-") == 0)
+        return cli_exit(&c, cli_usage_error(&c, "--out: synth writes a folder of files, '-' (stdout) cannot be one"));
     if (have_days && have_end) return cli_exit(&c, cli_usage_error(&c, "give --days or --end, not both"));
     if (have_end) {
         if (end < p.start) return cli_exit(&c, cli_usage_error(&c, "--end is before --start"));

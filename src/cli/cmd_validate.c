@@ -296,13 +296,10 @@ int cmd_validate(int argc, char **argv)
     if (fc_outfile_check(c.output, &c.diag)) return cli_exit(&c, FC_ECANTCREAT);
     int st = cli_load_config(&c);
     if (st) return cli_exit(&c, st);
-    int any = 0, stdin_uses = 0;
-    for (int i = 0; i < FC_INPUT_N; i++) {
-        any |= c.config->inputs[i] != NULL;
-        stdin_uses += c.config->inputs[i] && strcmp(c.config->inputs[i], "-") == 0;
-    }
+    int any = 0;
+    for (int i = 0; i < FC_INPUT_N; i++) any |= c.config->inputs[i] != NULL;
     if (!any) return cli_exit(&c, cli_usage_error(&c, "no input files given"));
-    if (stdin_uses > 1) return cli_exit(&c, cli_usage_error(&c, "only one input can be read from stdin ('-')"));
+    if (cli_stdin_claim_inputs(&c)) return cli_exit(&c, FC_EUSAGE);
 
     fc_dataset ds;
     st = fc_dataset_load(&ds, c.config->inputs, 0, &c.diag);

@@ -1,8 +1,13 @@
 /* main.c -- the fleetcast binary: dispatches to one function per command. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <gsl/gsl_errno.h>
 #include "cli.h"
+#include "fleetcast/outfile.h"
 
 /* OpenBLAS (cblas.h): its worker threads spin on the small ridge systems
  * fleetcast solves and cost more than they save; our own threads are
@@ -44,6 +49,49 @@ static const fc_command *find(const char *name)
     return NULL;
 }
 
+/* A closed stdin, stdout or stderr (`>&-`, some daemons) would hand its
+ * number to the next file opened: an output's temporary file became fd 1,
+ * so closing it failed the final fclose(stdout) of a good run (exit 74),
+ * and messages could land in it. Hold them on /dev/null instead, opened
+ * read-only for stdout so that results written there still fail (74). */
+static void std_fds_init(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+        int nfd = open("/dev/null", fd == 2 ? O_WRONLY : O_RDONLY);
+        if (nfd >= 0 && nfd != fd) {
+            dup2(nfd, fd);
+            close(nfd);
+        }
+    }
+}
+
+/* Killed while writing (a cron or systemd timeout, Ctrl-C, a closed pipe):
+ * remove the temporary files, then die of the same signal as before. */
+static void on_signal(int sig)
+{
+    fc_outfile_remove_pending();
+    raise(sig);  /* SA_RESETHAND: the default action, once this returns */
+}
+
+static void signals_init(void)
+{
+    static const int sigs[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE};
+    for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++) {
+        struct sigaction sa, old;
+        /* one ignored by the parent (nohup, a background job) stays so */
+        if (sigaction(sigs[k], NULL, &old) != 0 || old.sa_handler == SIG_IGN) continue;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESETHAND;
+        sigaction(sigs[k], &sa, NULL);
+    }
+    /* A file-size limit (ulimit -f) is a write error, reported with the
+     * file's name, rather than a kill that leaves the temporary file. */
+    signal(SIGXFSZ, SIG_IGN);
+}
+
 static int finish(int status)
 {
     if (fclose(stdout) != 0 && status == 0) {
@@ -55,6 +103,8 @@ static int finish(int status)
 
 int main(int argc, char **argv)
 {
+    std_fds_init();
+    signals_init();
     gsl_set_error_handler_off();
     openblas_set_num_threads(1);
     if (argc < 2) {

@@ -1,6 +1,8 @@
 /* outfile.c -- atomic output files (temporary file + fsync + rename). */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +21,63 @@ static void read_umask(void)
     file_mode = 0666 & ~m;
 }
 
+/* Temporary files not yet renamed or removed, for
+ * fc_outfile_remove_pending() in a signal handler. A slot is written once
+ * and never reused, so a handler (on any thread) never reads a name that is
+ * being changed or freed; a process writes a handful of files, and past
+ * PENDING_MAX a file simply goes unregistered. */
+enum { PENDING_MAX = 256 };
+static char *pending_name[PENDING_MAX];
+static volatile sig_atomic_t pending_live[PENDING_MAX];
+static int pending_used;
+static pthread_mutex_t pending_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int pending_add(const char *tmp)
+{
+    char *copy = strdup(tmp);
+    if (!copy) return 0;
+    pthread_mutex_lock(&pending_lock);
+    int k = pending_used < PENDING_MAX ? pending_used++ : -1;
+    pthread_mutex_unlock(&pending_lock);
+    if (k < 0) {
+        free(copy);
+        return 0;
+    }
+    pending_name[k] = copy;
+    __atomic_store_n(&pending_live[k], 1, __ATOMIC_RELEASE);
+    return k + 1;
+}
+
+static void pending_drop(fc_outfile *o)
+{
+    if (o->pending) __atomic_store_n(&pending_live[o->pending - 1], 0, __ATOMIC_RELEASE);
+    o->pending = 0;
+}
+
+void fc_outfile_remove_pending(void)
+{
+    for (int k = 0; k < PENDING_MAX; k++)
+        if (__atomic_load_n(&pending_live[k], __ATOMIC_ACQUIRE)) unlink(pending_name[k]);
+}
+
+/* An existing target that is not a regular file (a device such as
+ * /dev/null, a FIFO, bash's >(cmd)) is written in place: renaming over it
+ * would replace it with a regular file. */
+static int is_special(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode);
+}
+
+/* The file a symbolic link names (malloc'd), or NULL for anything else: the
+ * file is replaced and the link kept (a rename would replace the link). */
+static char *link_target(const char *path)
+{
+    struct stat sb;
+    if (lstat(path, &sb) != 0 || !S_ISLNK(sb.st_mode)) return NULL;
+    return realpath(path, NULL);
+}
+
 int fc_outfile_check(const char *path, fc_diag *d)
 {
     if (!path || strcmp(path, "-") == 0) return FC_OK;
@@ -27,11 +86,23 @@ int fc_outfile_check(const char *path, fc_diag *d)
         fc_diag_error(d, FC_ECANTCREAT, "%s: cannot create: %s", path, strerror(EISDIR));
         return FC_ECANTCREAT;
     }
-    /* the folder it goes in: there, a folder, and writable */
-    size_t n = strlen(path);
+    if (is_special(path)) {
+        if (access(path, W_OK) == 0) return FC_OK;
+        fc_diag_error(d, FC_ECANTCREAT, "%s: cannot create: %s", path, strerror(errno));
+        return FC_ECANTCREAT;
+    }
+    /* the folder it goes in (the linked file's, for a link): there, a
+     * folder, and writable */
+    char *real = link_target(path);
+    const char *file = real ? real : path;
+    size_t n = strlen(file);
     char *dir = malloc(n + 2);
-    if (!dir) return FC_OK;  /* the open will say */
-    memcpy(dir, path, n + 1);
+    if (!dir) {
+        free(real);
+        return FC_OK;  /* the open will say */
+    }
+    memcpy(dir, file, n + 1);
+    free(real);
     char *slash = strrchr(dir, '/');
     if (!slash) strcpy(dir, ".");
     else if (slash == dir) dir[1] = 0;
@@ -57,15 +128,28 @@ int fc_outfile_open(fc_outfile *o, const char *path, fc_diag *d)
      * error (74) at the end. */
     int st = fc_outfile_check(path, d);
     if (st) return st;
-    size_t n = strlen(path) + 16;
-    o->path = strdup(path);
+    if (is_special(path)) {
+        o->path = strdup(path);
+        o->fp = o->path ? fopen(path, "wb") : NULL;
+        if (!o->fp) {
+            fc_diag_error(d, FC_ECANTCREAT, "%s: cannot create: %s", path,
+                          o->path ? strerror(errno) : "out of memory");
+            fc_outfile_abort(o);
+            return FC_ECANTCREAT;
+        }
+        return FC_OK;
+    }
+    char *real = link_target(path);
+    size_t n = strlen(real ? real : path) + 16;
+    o->path = strdup(real ? real : path);
     o->tmp = malloc(n);
+    free(real);
     if (!o->path || !o->tmp) {
         fc_outfile_abort(o);
         fc_diag_error(d, FC_EINTERNAL, "%s: out of memory", path);
         return FC_EINTERNAL;
     }
-    snprintf(o->tmp, n, "%s.tmp.XXXXXX", path);
+    snprintf(o->tmp, n, "%s.tmp.XXXXXX", o->path);
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
         fc_diag_error(d, FC_ECANTCREAT, "%s: cannot create: %s", path, strerror(errno));
@@ -74,6 +158,7 @@ int fc_outfile_open(fc_outfile *o, const char *path, fc_diag *d)
         fc_outfile_abort(o);
         return FC_ECANTCREAT;
     }
+    o->pending = pending_add(o->tmp);
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, read_umask);
     if (fchmod(fd, file_mode) != 0) {
@@ -121,11 +206,17 @@ int fc_outfile_finish(fc_outfile *o, fc_diag *d)
 int fc_outfile_publish(fc_outfile *o, fc_diag *d)
 {
     if (!o->path) return FC_OK;
+    if (!o->tmp) {  /* written in place */
+        free(o->path);
+        o->path = NULL;
+        return FC_OK;
+    }
     if (rename(o->tmp, o->path) != 0) {
         fc_diag_error(d, FC_EIO, "%s: write error: %s", o->path, strerror(errno));
         fc_outfile_abort(o);
         return FC_EIO;
     }
+    pending_drop(o);
     free(o->tmp);
     free(o->path);
     o->tmp = o->path = NULL;
@@ -138,11 +229,21 @@ int fc_outfile_commit(fc_outfile *o, fc_diag *d)
     return st ? st : fc_outfile_publish(o, d);
 }
 
+int fc_outfile_write_failed(fc_outfile *o, fc_diag *d)
+{
+    int err = errno;
+    fc_diag_error(d, FC_EIO, "%s: write error: %s", o->path ? o->path : "<stdout>",
+                  err ? strerror(err) : "unknown error");
+    fc_outfile_abort(o);
+    return FC_EIO;
+}
+
 void fc_outfile_abort(fc_outfile *o)
 {
     if (o->fp && o->fp != stdout) fclose(o->fp);
     o->fp = NULL;
     if (o->tmp) unlink(o->tmp);
+    pending_drop(o);
     free(o->tmp);
     free(o->path);
     o->tmp = o->path = NULL;

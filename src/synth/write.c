@@ -58,16 +58,16 @@ static void sink_printf(sink *s, const char *fmt, ...)
     }
 }
 
-static int sink_close(sink *s, fc_diag *d)
+/* Write out and sync the file, not yet in place: it moves to *keep, for
+ * fc_synth_write to rename with the others once all are complete. */
+static int sink_close(sink *s, fc_diag *d, fc_outfile *keep)
 {
     if (s->gz && gzclose(s->gz) != Z_OK) s->bad = 1;
     s->gz = NULL;
-    if (s->bad) {
-        fc_diag_error(d, FC_EIO, "%s: write error", s->o.path ? s->o.path : "<stdout>");
-        fc_outfile_abort(&s->o);
-        return FC_EIO;
-    }
-    return fc_outfile_commit(&s->o, d);
+    if (s->bad) return fc_outfile_write_failed(&s->o, d);
+    int st = fc_outfile_finish(&s->o, d);
+    if (st == FC_OK) *keep = s->o;
+    return st;
 }
 
 /* A number, or an empty cell for NAN. */
@@ -78,7 +78,7 @@ static const char *cell(double v, const char *fmt, char buf[32])
     return buf;
 }
 
-static int write_vehicles(const fc_synth_world *w, const char *dir, fc_diag *d)
+static int write_vehicles(const fc_synth_world *w, const char *dir, fc_diag *d, fc_outfile *keep)
 {
     sink s;
     int st = sink_open(&s, dir, "vehicles.csv", 0, d);
@@ -91,10 +91,10 @@ static int write_vehicles(const fc_synth_world *w, const char *dir, fc_diag *d)
                     cell(x->battery_kwh, "%.0f", a), cell(x->kwh_per_km, "%.3f", b), x->cost_per_day,
                     x->cost_per_km);
     }
-    return sink_close(&s, d);
+    return sink_close(&s, d, keep);
 }
 
-static int write_zips(const fc_synth_world *w, const char *dir, fc_diag *d)
+static int write_zips(const fc_synth_world *w, const char *dir, fc_diag *d, fc_outfile *keep)
 {
     sink s;
     int st = sink_open(&s, dir, "zips.csv", 0, d);
@@ -105,7 +105,7 @@ static int write_zips(const fc_synth_world *w, const char *dir, fc_diag *d)
         sink_printf(&s, "%s,%.5f,%.5f,%.2f,%.1f,%.3f,%.3f\n", x->id, x->lat, x->lon, x->area_km2,
                     x->hilliness, x->share_apartments, x->share_business);
     }
-    return sink_close(&s, d);
+    return sink_close(&s, d, keep);
 }
 
 /* The fleet each station holds at the end: the van type it runs then, as
@@ -125,7 +125,7 @@ static void fleet_counts(const fc_synth_world *w, const fc_synth_result *r, int3
 }
 
 static int write_fleet(const fc_synth_world *w, const int32_t *van, const int32_t *count, const char *dir,
-                       fc_diag *d)
+                       fc_diag *d, fc_outfile *keep)
 {
     sink s;
     int st = sink_open(&s, dir, "fleet.csv", 0, d);
@@ -138,10 +138,10 @@ static int write_fleet(const fc_synth_world *w, const int32_t *van, const int32_
         if (count[i] + extra > 0) sink_printf(&s, "%s,%s,%d\n", x->id, w->vehicles[van[i]].name, (int)(count[i] + extra));
         if (ev >= 0 && van[i] != ev && x->ev_fleet > 0) sink_printf(&s, "%s,ev,%d\n", x->id, (int)x->ev_fleet);
     }
-    return sink_close(&s, d);
+    return sink_close(&s, d, keep);
 }
 
-static int write_stations(const fc_synth_world *w, const int32_t *count, const char *dir, fc_diag *d)
+static int write_stations(const fc_synth_world *w, const int32_t *count, const char *dir, fc_diag *d, fc_outfile *keep)
 {
     sink s;
     int st = sink_open(&s, dir, "stations.csv", 0, d);
@@ -161,11 +161,11 @@ static int write_stations(const fc_synth_world *w, const int32_t *count, const c
                     w->cities[x->city].name, x->shift_hours, (int)parking, (int)x->chargers, x->charger_kw,
                     x->site_power_kw, opened, vans);
     }
-    return sink_close(&s, d);
+    return sink_close(&s, d, keep);
 }
 
 static int write_shipments(const fc_synth_world *w, const fc_synth_result *r, const char *dir, int gzip,
-                           fc_diag *d)
+                           fc_diag *d, fc_outfile *keep)
 {
     sink s;
     int st = sink_open(&s, dir, "shipments.csv", gzip, d);
@@ -183,11 +183,11 @@ static int write_shipments(const fc_synth_world *w, const fc_synth_result *r, co
                         (int)r->zip_packages[c], (int)r->zip_stops[c]);
         }
     }
-    return sink_close(&s, d);
+    return sink_close(&s, d, keep);
 }
 
 static int write_routes(const fc_synth_world *w, const fc_synth_result *r, const char *dir, int gzip,
-                        fc_diag *d)
+                        fc_diag *d, fc_outfile *keep)
 {
     sink s;
     int st = sink_open(&s, dir, "routes.csv", gzip, d);
@@ -204,11 +204,11 @@ static int write_routes(const fc_synth_world *w, const fc_synth_result *r, const
                         (int)r->stops[c], r->hours[c], r->km[c]);
         }
     }
-    return sink_close(&s, d);
+    return sink_close(&s, d, keep);
 }
 
 static int write_config(const fc_synth_world *w, const fc_synth_result *r, const char *dir, int gzip,
-                        fc_diag *d)
+                        fc_diag *d, fc_outfile *keep)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o) return FC_EINTERNAL;
@@ -259,7 +259,7 @@ static int write_config(const fc_synth_world *w, const fc_synth_result *r, const
     int st = sink_open(&s, dir, "config.json", 0, d);
     if (st == FC_OK) {
         if (fputs(text, s.o.fp) == EOF || fputc('\n', s.o.fp) == EOF) s.bad = 1;
-        st = sink_close(&s, d);
+        st = sink_close(&s, d, keep);
     }
     free(text);
     return st;
@@ -275,13 +275,20 @@ int fc_synth_write(const fc_synth_world *w, const fc_synth_result *r, const char
         return FC_EINTERNAL;
     }
     fleet_counts(w, r, van, count);
-    int st = write_vehicles(w, dir, d);
-    if (!st) st = write_zips(w, dir, d);
-    if (!st) st = write_stations(w, count, dir, d);
-    if (!st) st = write_fleet(w, van, count, dir, d);
-    if (!st) st = write_shipments(w, r, dir, gzip, d);
-    if (!st) st = write_routes(w, r, dir, gzip, d);
-    if (!st) st = write_config(w, r, dir, gzip, d);
+    /* All written and synced before any replaces its old version, so a
+     * failure (a full disk, an output that cannot be created) leaves the
+     * folder's previous set whole rather than half old, half new. */
+    fc_outfile out[7];
+    memset(out, 0, sizeof out);
+    int st = write_vehicles(w, dir, d, &out[0]);
+    if (!st) st = write_zips(w, dir, d, &out[1]);
+    if (!st) st = write_stations(w, count, dir, d, &out[2]);
+    if (!st) st = write_fleet(w, van, count, dir, d, &out[3]);
+    if (!st) st = write_shipments(w, r, dir, gzip, d, &out[4]);
+    if (!st) st = write_routes(w, r, dir, gzip, d, &out[5]);
+    if (!st) st = write_config(w, r, dir, gzip, d, &out[6]);
+    for (int k = 0; k < 7 && !st; k++) st = fc_outfile_publish(&out[k], d);
+    for (int k = 0; k < 7; k++) fc_outfile_abort(&out[k]);
     free(van);
     free(count);
     return st;

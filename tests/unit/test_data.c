@@ -1,5 +1,6 @@
 /* test_data.c -- the six readers: dense shipment arrays, station segments
  * (rezoning), monthly detection, features, fleet matrix, config, outfile. */
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -177,6 +178,36 @@ int main(void)
         CHECK(f && fgets(line, sizeof line, f) && strcmp(line, "new\n") == 0);
         if (f) fclose(f);
         CHECK(access(t2, F_OK) == 0);
+    }
+    /* what a signal handler calls: every unpublished temporary file goes,
+     * published ones stay */
+    {
+        fc_outfile a, b;
+        char t3[512];
+        snprintf(t3, sizeof t3, "%s/out3.txt", dir);
+        CHECK(fc_outfile_open(&a, target, &d) == FC_OK && fc_outfile_open(&b, t3, &d) == FC_OK);
+        CHECK(access(a.tmp, F_OK) == 0 && access(b.tmp, F_OK) == 0);
+        CHECK(fc_outfile_commit(&b, &d) == FC_OK);
+        fc_outfile_remove_pending();
+        CHECK(access(a.tmp, F_OK) != 0 && access(t3, F_OK) == 0);
+        fc_outfile_abort(&a);
+    }
+    /* a target that is not a regular file is written in place, not
+     * replaced (a FIFO here; /dev/null in use) */
+    {
+        char fifo[512];
+        snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+        CHECK(mkfifo(fifo, 0600) == 0);
+        int rd = open(fifo, O_RDONLY | O_NONBLOCK);
+        CHECK(rd >= 0);
+        fc_outfile a;
+        CHECK(fc_outfile_open(&a, fifo, &d) == FC_OK && a.tmp == NULL);
+        fputs("through\n", a.fp);
+        CHECK(fc_outfile_commit(&a, &d) == FC_OK);
+        char buf[16] = "";
+        CHECK(read(rd, buf, sizeof buf - 1) == 8 && strcmp(buf, "through\n") == 0);
+        close(rd);
+        CHECK(stat(fifo, &sb) == 0 && S_ISFIFO(sb.st_mode));
     }
     snprintf(cmd, sizeof cmd, "ls %s | grep -c tmp >/dev/null", dir);
     CHECK(system(cmd) != 0);  /* no temporary left behind */
