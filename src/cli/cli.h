@@ -48,6 +48,8 @@ enum {
     {"stations", required_argument, NULL, OPT_STATIONS},            \
     {"vehicles", required_argument, NULL, OPT_VEHICLES},            \
     {"fleet", required_argument, NULL, OPT_FLEET}
+/* --threads N into cli.threads, for commands without their own handling */
+#define CLI_THREADS_LONGOPT {"threads", required_argument, NULL, OPT_THREADS}
 
 typedef struct cli {
     const char *cmd;            /* "validate", ... */
@@ -58,6 +60,7 @@ typedef struct cli {
     fc_config *config;          /* after cli_load_config() */
     const char *output;         /* -o, NULL = stdout */
     const char *format;         /* --format, NULL = the command's default */
+    long threads;               /* --threads (CLI_THREADS_LONGOPT), 0 = every core */
     const char *stdin_user;     /* the option that reads stdin ('-'), if any */
     int progress_shown;         /* a progress line is on the terminal (run) */
     int help;

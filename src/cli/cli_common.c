@@ -113,6 +113,7 @@ int cli_common_option(cli *c, int opt, const char *arg)
     case OPT_STATIONS: c->input_arg[FC_IN_STATIONS] = arg; return 1;
     case OPT_VEHICLES: c->input_arg[FC_IN_VEHICLES] = arg; return 1;
     case OPT_FLEET: c->input_arg[FC_IN_FLEET] = arg; return 1;
+    case OPT_THREADS: return cli_int_option(c, "threads", arg, 1, 64, &c->threads) ? -1 : 1;
     case OPT_MAX_ERRORS: {
         char *end;
         errno = 0;

@@ -13,7 +13,7 @@
 static const char help[] =
     "Usage: fleetcast backtest --what spr --shipments F --routes F --zips F\n"
     "                          --stations F --vehicles F [--config FILE]\n"
-    "                          [--format text|csv|json] [-o FILE]\n\n"
+    "                          [--format text|csv|json] [--threads N] [-o FILE]\n\n"
     "Refit on part of the data and score the rest. --what spr compares the\n"
     "physics-only, ML-only and hybrid SPR models on these held-out splits:\n"
     "  time             the last 20% of days\n"
@@ -38,6 +38,8 @@ static const char help[] =
     "  --shipments F --routes F --zips F --stations F --vehicles F   the inputs\n"
     "  --format FMT       text (default), csv or json\n"
     "  -o, --output FILE  write the table to FILE (atomically) instead of stdout\n"
+    "  --threads N        worker threads for the fits (default: all cores; the\n"
+    "                     table does not depend on it)\n"
     "  -q, --quiet        errors only;  -v, --verbose: more detail\n"
     "  --log-format FMT   messages on stderr as text (default) or json lines\n"
     "  -h, --help         this help\n";
@@ -133,7 +135,7 @@ static int print_report(FILE *f, const char *what, const char *format, const bt_
 int cmd_backtest(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        CLI_COMMON_LONGOPTS, CLI_INPUT_LONGOPTS,
+        CLI_COMMON_LONGOPTS, CLI_INPUT_LONGOPTS, CLI_THREADS_LONGOPT,
         {"what", required_argument, NULL, OPT_WHAT},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"output", required_argument, NULL, 'o'},

@@ -29,7 +29,7 @@ static int warn_unmatched(cli *c, const fc_dataset *ds)
 
 static const char help[] =
     "Usage: fleetcast fit --shipments F --routes F --zips F --stations F --vehicles F\n"
-    "                     [--config FILE] [-o model.json]\n\n"
+    "                     [--config FILE] [--threads N] [-o model.json]\n\n"
     "Fit the hybrid shipments-per-route model (docs/model.md): the routing\n"
     "physics is calibrated per station by nonlinear least squares on the\n"
     "observed routes (and route_hours, route_km when given), pulled toward\n"
@@ -56,6 +56,8 @@ static const char help[] =
     "  --stations F       stations: station, lat, lon [, shift_hours, opened, ...]\n"
     "  --vehicles F       vehicles: van_type, capacity_packages [, ...]\n"
     "  -o, --output FILE  write the model to FILE instead of stdout\n"
+    "  --threads N        worker threads for the fits and a second one to read\n"
+    "                     (default: all cores; the model does not depend on it)\n"
     "  -q, --quiet        errors only;  -v, --verbose: more detail\n"
     "  --log-format FMT   messages on stderr as text (default) or json lines\n"
     "  -h, --help         this help\n";
@@ -89,6 +91,8 @@ int cli_spr_load(cli *c, fc_dataset *ds, fc_spr_settings *s, int routes_flags, i
     const cJSON *model = c->config->json ? cJSON_GetObjectItemCaseSensitive(c->config->json, "model") : NULL;
     st = fc_spr_settings_from_json(s, model, &c->diag);
     if (st) return st;
+    if (threads <= 0) threads = (int)c->threads;
+    if (threads > 0) s->threads = threads;
     char *paths[FC_INPUT_N];
     memcpy(paths, c->config->inputs, sizeof paths);
     paths[FC_IN_FLEET] = NULL;
@@ -110,7 +114,7 @@ int cli_spr_load(cli *c, fc_dataset *ds, fc_spr_settings *s, int routes_flags, i
 int cmd_fit(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        CLI_COMMON_LONGOPTS, CLI_INPUT_LONGOPTS,
+        CLI_COMMON_LONGOPTS, CLI_INPUT_LONGOPTS, CLI_THREADS_LONGOPT,
         {"output", required_argument, NULL, 'o'},
         {NULL, 0, NULL, 0}};
     cli c;

@@ -12,7 +12,8 @@
 
 static const char help[] =
     "Usage: fleetcast predict --model model.json --shipments F --routes F --zips F\n"
-    "                         --stations F --vehicles F [--config FILE] [-o out.csv]\n\n"
+    "                         --stations F --vehicles F [--config FILE] [--threads N]\n"
+    "                         [-o out.csv]\n\n"
     "Score every row (date, station, van_type) of the routes file with a model\n"
     "made by 'fleetcast fit', from that day's zip shipments: the station of\n"
     "each zip is taken from the shipments rows, so a rezoned zip simply counts\n"
@@ -31,6 +32,8 @@ static const char help[] =
     "  --config FILE      run configuration (JSON) naming the input files\n"
     "  --shipments F --routes F --zips F --stations F --vehicles F   the inputs\n"
     "  -o, --output FILE  write the CSV to FILE (atomically) instead of stdout\n"
+    "  --threads N        worker threads, and a second one to read (default: all\n"
+    "                     cores; the output does not depend on it)\n"
     "  -q, --quiet        errors only;  -v, --verbose: more detail\n"
     "  --log-format FMT   messages on stderr as text (default) or json lines\n"
     "  -h, --help         this help\n";
@@ -62,7 +65,7 @@ int cli_spr_model_read(cli *c, const char *path, fc_spr_model **m)
 int cmd_predict(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        CLI_COMMON_LONGOPTS, CLI_INPUT_LONGOPTS,
+        CLI_COMMON_LONGOPTS, CLI_INPUT_LONGOPTS, CLI_THREADS_LONGOPT,
         {"model", required_argument, NULL, OPT_MODEL},
         {"output", required_argument, NULL, 'o'},
         {NULL, 0, NULL, 0}};
