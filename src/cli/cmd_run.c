@@ -69,6 +69,45 @@ static void progress(cli *c, int step, const char *what)
     c->progress_shown = 1;
 }
 
+/* Before any work: each output can be created (a folder in place of
+ * plan.json, say), and the previous run's files can be read. Both used to
+ * be found only after the fit, the forecast and the plan. A previous run
+ * named by the config (previous_run) with none of its files there yet is
+ * the first month of a schedule: no revision, a note (*prevdir freed and
+ * set to NULL); named by --previous, it is an error. */
+static int check_paths(cli *c, const char *outdir, char **prevdir, int from_config)
+{
+    char path[4096];
+    for (int k = 0; k < OUT_N; k++) {
+        snprintf(path, sizeof path, "%s/%s", outdir, out_names[k]);
+        if (fc_outfile_check(path, &c->diag)) return FC_ECANTCREAT;
+    }
+    if (!*prevdir) return FC_OK;
+    static const char *prev_names[] = {"model.json", "forecast.json", "plan.json"};
+    enum { NPREV = sizeof prev_names / sizeof prev_names[0] };
+    int missing = 0, bad = -1, err = 0;
+    for (int k = 0; k < NPREV; k++) {
+        snprintf(path, sizeof path, "%s/%s", *prevdir, prev_names[k]);
+        if (access(path, R_OK) == 0) continue;
+        missing += errno == ENOENT;
+        if (bad < 0) {
+            bad = k;
+            err = errno;
+        }
+    }
+    if (bad < 0) return FC_OK;
+    if (from_config && missing == NPREV) {
+        fc_diag_note(&c->diag, "%s: no previous run there yet (previous_run); no revision report this time",
+                     *prevdir);
+        free(*prevdir);
+        *prevdir = NULL;
+        return FC_OK;
+    }
+    fc_diag_error(&c->diag, FC_ENOINPUT, "%s/%s: cannot open: %s (a previous run's folder holds model.json, "
+                  "forecast.json and plan.json)", *prevdir, prev_names[bad], strerror(err));
+    return FC_ENOINPUT;
+}
+
 /* A path relative to the config's folder. */
 static char *beside(const char *config, const char *name)
 {
@@ -296,6 +335,13 @@ int cmd_run(int argc, char **argv)
         return cli_exit(&c, FC_ELOCKED);
     }
     clean_stale(outdir);
+    st = check_paths(&c, outdir, &prevdir, !previous);
+    if (st) {
+        close(lock);
+        free(outdir);
+        free(prevdir);
+        return cli_exit(&c, st);
+    }
 
     pipeline p;
     memset(&p, 0, sizeof p);
