@@ -23,6 +23,12 @@ int32_t fc_intern_count(const fc_intern *t);
 /* Is id's string exactly the n bytes at s? (a cheap check before a lookup) */
 int fc_intern_is(const fc_intern *t, int32_t id, const char *s, size_t n);
 
+/* The name among names[0..n-1] (n < 0: up to a NULL entry) that `name` is
+ * a typo away from -- edit distance 1, or 2 for names of 8 bytes or more;
+ * letter case ignored -- or NULL. For "did you mean" in messages about a
+ * key or a column nobody reads. */
+const char *fc_name_near(const char *name, const char *const *names, int n);
+
 /* 64-bit hash of bytes (FNV-1a style, used for tables and seeds). */
 uint64_t fc_hash_bytes(const void *p, size_t n, uint64_t seed);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "fleetcast/config.h"
+#include "fleetcast/intern.h"
 
 static const char *const input_names[FC_INPUT_N + 1] = {
     "shipments", "routes", "zips", "stations", "vehicles", "fleet", "budget", NULL};
@@ -143,40 +144,12 @@ const cJSON *fc_json_next_unknown(const cJSON *it, const char *const *keys)
     return NULL;
 }
 
-/* Levenshtein distance of a and b, or 99 when either is over 63 bytes. */
-static int edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63) return 99;
-    int row[64];
-    for (size_t j = 0; j <= lb; j++) row[j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        int diag = row[0];
-        row[0] = (int)i;
-        for (size_t j = 1; j <= lb; j++) {
-            int up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best) best = up + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            diag = up;
-            row[j] = best;
-        }
-    }
-    return row[lb];
-}
-
 void fc_json_expected_keys(const char *key, const char *const *keys, char *buf, size_t cap)
 {
     size_t n = (size_t)snprintf(buf, cap, "one of");
-    const char *near = NULL;
-    int best = key && strlen(key) >= 8 ? 3 : 2;
-    for (int i = 0; keys[i]; i++) {
-        if (n < cap) n += (size_t)snprintf(buf + n, cap - n, "%s \"%s\"", i ? "," : "", keys[i]);
-        int dist = key ? edit_distance(key, keys[i]) : 99;
-        if (dist < best) {
-            best = dist;
-            near = keys[i];
-        }
-    }
+    for (int i = 0; keys[i] && n < cap; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s \"%s\"", i ? "," : "", keys[i]);
+    const char *near = key ? fc_name_near(key, keys, -1) : NULL;
     if (n >= cap) return;
     if (near) snprintf(buf + n, cap - n, " (unknown key; did you mean \"%s\"?)", near);
     else snprintf(buf + n, cap - n, " (unknown key)");

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include "fleetcast/date.h"
+#include "fleetcast/intern.h"
 #include "table.h"
 
 void table_init(table_ctx *t, const char *file, const char *kind, fc_diag *d,
@@ -71,6 +72,25 @@ int table_header(table_ctx *t, const fc_csv_row *row)
             }
         if (!found) t->extra[t->nextra++] = c;
     }
+    /* A column a typo away from one this file lacks is that column
+     * misspelt: kept as a feature (zips, stations) or ignored, it left a
+     * station's parking or a zip's hilliness unlimited or 0 without a
+     * word. An error naming both. */
+    const char *absent[64];
+    int nabsent = 0;
+    for (int i = 0; i < t->nspec && nabsent < 64; i++)
+        if (t->col[i] < 0) absent[nabsent++] = t->spec[i].name;
+    int keeps = strcmp(t->kind, "zips") == 0 || strcmp(t->kind, "stations") == 0;
+    for (int k = 0; k < t->nextra; k++) {
+        const char *name = t->header[t->extra[k]];
+        const char *near = *name ? fc_name_near(name, absent, nabsent) : NULL;
+        if (!near) continue;
+        t->extra[k] = -1 - t->extra[k];  /* reported: no "ignored" note below */
+        fc_diag_at(t->d, FC_EDATA, t->file, row->line, -t->extra[k],
+                   "column '%s': did you mean '%s'? (a %s file reads '%s'; '%s' would be %s)", name,
+                   near, t->kind, near, name, keeps ? "a feature column" : "ignored");
+        st = FC_EDATA;
+    }
     for (int i = 0; i < t->nspec; i++)
         if (t->spec[i].required && t->col[i] < 0) {
             char have[512];
@@ -84,11 +104,16 @@ int table_header(table_ctx *t, const fc_csv_row *row)
             st = FC_EDATA;
         }
     /* zips and stations keep extra columns as features; elsewhere they are
-     * ignored, which the user should hear about (a misspelt name?). */
-    if (strcmp(t->kind, "zips") != 0 && strcmp(t->kind, "stations") != 0)
-        for (int k = 0; k < t->nextra; k++)
+     * ignored, which the user should hear about. */
+    for (int k = 0; k < t->nextra; k++) {
+        if (t->extra[k] < 0) {
+            t->extra[k] = -1 - t->extra[k];
+            continue;
+        }
+        if (!keeps)
             fc_diag_note(t->d, "%s: column '%s' is not used by a %s file; ignored", t->file,
                          t->header[t->extra[k]], t->kind);
+    }
     t->have_header = 1;
     return st;
 }

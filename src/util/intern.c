@@ -1,4 +1,5 @@
 /* intern.c -- open-addressing hash table from strings to dense ids. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fleetcast/intern.h"
@@ -152,4 +153,40 @@ int fc_intern_is(const fc_intern *t, int32_t id, const char *s, size_t n)
     for (size_t i = 0; i < n; i++)
         if (a[i] != s[i]) return 0;
     return 1;
+}
+
+/* Levenshtein distance of a and b, letter case ignored; 99 when either is
+ * over 63 bytes. */
+static int edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63) return 99;
+    int row[64];
+    for (size_t j = 0; j <= lb; j++) row[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int up = row[j], best = diag + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[lb];
+}
+
+const char *fc_name_near(const char *name, const char *const *names, int n)
+{
+    const char *near = NULL;
+    int best = strlen(name) >= 8 ? 3 : 2;
+    for (int i = 0; n < 0 ? names[i] != NULL : i < n; i++) {
+        int dist = edit_distance(name, names[i]);
+        if (dist < best) {
+            best = dist;
+            near = names[i];
+        }
+    }
+    return near;
 }
