@@ -154,7 +154,9 @@ cJSON *pipeline_meta(const cli *c, const pipeline *p)
     cJSON_AddNumberToObject(s, "paths", p->vo.paths);
     cJSON_AddNumberToObject(s, "seed", (double)p->vo.seed);
     const cJSON *sc = c->config->json ? cJSON_GetObjectItemCaseSensitive(c->config->json, "scenario") : NULL;
-    cJSON_AddItemToObject(s, "scenario", sc ? cJSON_Duplicate(sc, 1) : cJSON_CreateObject());
+    /* "scenario": null is no scenario, as the parser reads it: {} (it was
+     * echoed as null, which the schemas do not allow) */
+    cJSON_AddItemToObject(s, "scenario", cJSON_IsObject(sc) ? cJSON_Duplicate(sc, 1) : cJSON_CreateObject());
     return o;
 }
 

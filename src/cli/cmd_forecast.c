@@ -82,7 +82,9 @@ cJSON *cli_forecast_meta(const fc_dataset *ds, const fc_config *cfg, const fc_vo
     cJSON_AddNumberToObject(j, "rho_station", (double)(long long)(m->rho_station * 1e4 + 0.5) / 1e4);
     cJSON_AddNumberToObject(j, "rho_network", (double)(long long)(m->rho_network * 1e4 + 0.5) / 1e4);
     const cJSON *sc = cfg->json ? cJSON_GetObjectItemCaseSensitive(cfg->json, "scenario") : NULL;
-    cJSON_AddItemToObject(o, "scenario", sc ? cJSON_Duplicate(sc, 1) : cJSON_CreateObject());
+    /* "scenario": null is no scenario, as the parser reads it: {} (it was
+     * echoed as null, which the schemas do not allow) */
+    cJSON_AddItemToObject(o, "scenario", cJSON_IsObject(sc) ? cJSON_Duplicate(sc, 1) : cJSON_CreateObject());
     return o;
 }
 

@@ -1,14 +1,15 @@
 #!/bin/sh
 # run_case.sh -- run one CLI case: tests/cli/cases/NAME.sh is a shell snippet
 # run in a fresh temporary folder with $FC (the binary), $DATA (tests/data),
-# $ROOT (the source tree) and $T (the folder). Its first line may say
+# $ROOT (the source tree), $SCHEMA_CHECK (tests/tools/schema_check: checks
+# JSON documents against a schema of $ROOT/docs/schema) and $T (the folder). Its first line may say
 # "# exit: N" (default 0). Beside it, NAME.out (optional) is the exact
 # expected stdout, and NAME.err (optional) lists strings, one per line, that
 # must each appear in stderr ("!TEXT" lines must not appear).
 # Set FC_REGEN=1 to rewrite NAME.out from the actual output.
 set -u
-FC=$1; CASE=$2; DATA=$3; ROOT=$4
-export FC DATA ROOT
+FC=$1; CASE=$2; DATA=$3; ROOT=$4; SCHEMA_CHECK=${5:-schema_check}
+export FC DATA ROOT SCHEMA_CHECK
 base=${CASE%.sh}
 T=$(mktemp -d "${TMPDIR:-/tmp}/fccase.XXXXXX")
 export T
