@@ -246,6 +246,10 @@ int32_t fc_vol_zip_station(const fc_vol_history *h, const fc_scenario *sc, int32
 /* Write rows of one level ("zip", "station", "network") as CSV with the
  * documented header, or as the JSON document (meta: settings, inputs, model
  * summary; borrowed). Names: zip ids, station ids (+ new ones). */
+/* x as forecast.json and forecast.csv write it: the nearest tenth (an
+ * exact half to even, as "%.1f"), so that a previous run's figures
+ * compare exactly with this run's (the revision report). */
+double fc_vol_round1(double x);
 int fc_vol_write_csv(FILE *f, const fc_vol_forecast *fc, const char *level, const fc_zips *zips,
                      const fc_stations *st, const fc_scenario *sc) FC_MUST_CHECK;
 int fc_vol_write_json(FILE *f, const fc_vol_forecast *fc, const char *level, const fc_zips *zips,

@@ -312,6 +312,10 @@ double fc_plan_van_cost(const fc_plan_input *in, const fc_plan_settings *set, in
 /* plan.json (schema docs/schema/plan.schema.json). meta: borrowed extra
  * members (inputs' fingerprints, ...) copied into the document; may be NULL. */
 cJSON *fc_plan_to_json(const fc_plan *p, const fc_plan_input *in, const cJSON *meta);
+/* x as plan.json writes it: 3 decimals, non-finite as 0, never -0 (the
+ * revision report compares a run's figures with a previous plan.json's in
+ * this form, so that the same inputs revise by exactly 0). */
+double fc_plan_round3(double x);
 int fc_plan_write_json(FILE *f, const fc_plan *p, const fc_plan_input *in,
                        const cJSON *meta) FC_MUST_CHECK;
 /* One row per station, month and van type (docs/plan.md lists the columns). */

@@ -65,7 +65,7 @@ static int need_of(cli *c, pipeline *p, const fc_spr_model *m, const fc_vol_fore
     c->diag.verbosity = verb;
     if (st == FC_OK)
         for (int64_t i = 0; i < (int64_t)in->nstations * in->nmonths; i++)
-            need[i] = plan->cell[i].routes_q * (1 + set->spare_ratio);
+            need[i] = fc_plan_round3(plan->cell[i].routes_q) * (1 + set->spare_ratio);
     fc_plan_free(plan);
     fc_plan_input_free(in);
     return st;
@@ -80,7 +80,11 @@ static int forecast_with(pipeline *p, const fc_scenario *sc, cli *c, fc_vol_fore
     return st;
 }
 
-static double r2(double x) { return round(x * 100) / 100; }
+static double r2(double x)
+{
+    double y = round(x * 100) / 100;
+    return y == 0 ? 0.0 : y;  /* no "-0" */
+}
 
 /* One station-month of the report's "vans": the need before and now and
  * the five parts of its change (new data, rezoning, scenario, parameter
@@ -230,15 +234,17 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
             cJSON_AddStringToObject(e, "station", id->valuestring);
             cJSON_AddStringToObject(e, "month", mo->valuestring);
             cJSON_AddNumberToObject(e, "previous_p50", p50->valuedouble);
-            cJSON_AddNumberToObject(e, "current_p50", r->pk_p50);
-            cJSON_AddNumberToObject(e, "change", r2(r->pk_p50 - p50->valuedouble));
+            /* as forecast.json has it, so the same inputs revise by 0 */
+            double cur = fc_vol_round1(r->pk_p50);
+            cJSON_AddNumberToObject(e, "current_p50", cur);
+            cJSON_AddNumberToObject(e, "change", r2(cur - p50->valuedouble));
             cJSON_AddItemToArray(frev, e);
         }
     }
 
     /* 3. Van need, and its attribution. */
     for (size_t i = 0; i < cells; i++) {
-        n_new[i] = p->plan->cell[i].routes_q * (1 + p->plan_settings.spare_ratio);
+        n_new[i] = fc_plan_round3(p->plan->cell[i].routes_q) * (1 + p->plan_settings.spare_ratio);
         n_old[i] = NAN;
     }
     /* The previous plan's spare ratio. */

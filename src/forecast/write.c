@@ -86,7 +86,7 @@ int fc_vol_write_csv(FILE *f, const fc_vol_forecast *fc, const char *level, cons
  * whole JSON writer 1.5x slower.
  * x * 10 may round across a half; fma gives the sign of the exact
  * x * 10 - (t + 0.5). Beyond 1e14 (no volume is that big) x is left as is. */
-static double one_decimal(double x)
+double fc_vol_round1(double x)
 {
     if (!isfinite(x) || fabs(x) >= 1e14) return x;
     double t = floor(x * 10.0);
@@ -140,7 +140,7 @@ static int row_json_print(row_json *rj, const char *id, const char *station, con
         !cJSON_SetValuestring(rj->item[ROW_MONTH], month))
         return -1;
     for (int k = ROW_NUM0; k < ROW_N; k++)
-        cJSON_SetNumberValue(rj->item[k], one_decimal(v[k - ROW_NUM0]));
+        cJSON_SetNumberValue(rj->item[k], fc_vol_round1(v[k - ROW_NUM0]));
     /* Bound on the printed size: an escaped byte takes at most 6 ("\u001f");
      * keys, punctuation, the month and ten numbers (at most 25 each) well
      * under 1024. */

@@ -10,11 +10,16 @@
 static const char *scen_names[FC_SCEN_N] = {"p50", "service", "shock"};
 
 /* Fixed decimals keep the document short and byte-stable. */
-static double r3(double x)
+double fc_plan_round3(double x)
 {
     if (!isfinite(x)) return 0.0;
     double y = round(x * 1000.0) / 1000.0;
     return y == 0 ? 0.0 : y;  /* no "-0" */
+}
+
+static double r3(double x)
+{
+    return fc_plan_round3(x);
 }
 
 static void station_name(const fc_plan_input *in, int32_t s, char *buf, size_t n)
