@@ -80,6 +80,8 @@ static int print_report(FILE *f, const char *what, const char *format, const bt_
 {
     if (strcmp(format, "json") == 0) {
         cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "schema_version", 1);
+        cJSON_AddStringToObject(o, "kind", "fleetcast.backtest");
         cJSON_AddStringToObject(o, "what", what);
         cJSON *a = cJSON_AddArrayToObject(o, "rows");
         for (int i = 0; i < rep->n; i++) {

@@ -150,6 +150,7 @@ static cJSON *to_json(const fc_diagnosis *dx, const fc_dataset *ds)
     const fc_dx_settings *s = &dx->settings;
     cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "schema_version", 1);
+    cJSON_AddStringToObject(root, "kind", "fleetcast.diagnose");
     cJSON *set = cJSON_AddObjectToObject(root, "settings");
     cJSON_AddNumberToObject(set, "alpha", s->alpha);
     cJSON_AddStringToObject(set, "correction", s->correction == FC_DX_BH ? "bh" : "bonferroni");

@@ -178,6 +178,8 @@ static cJSON *summary(const pipeline *p, const char *outdir, const char *revtext
                       char **text)
 {
     cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "schema_version", 1);
+    cJSON_AddStringToObject(o, "kind", "fleetcast.run_summary");
     const fc_plan *pl = p->plan;
     const fc_plan_input *in = p->in;
     int32_t nm = in->nmonths, ns = in->nstations, nv = in->nvans;

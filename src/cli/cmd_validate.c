@@ -132,6 +132,8 @@ static double r4(double v) { return isfinite(v) ? round(v * 1e4) / 1e4 : v; }
 static cJSON *summary_json(const fc_dataset *ds, const station_sum *s, int32_t zips_seen)
 {
     cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "schema_version", 1);
+    cJSON_AddStringToObject(o, "kind", "fleetcast.validate");
     cJSON_AddItemToObject(o, "inputs", fc_dataset_fingerprints(ds));
     const fc_shipments *sh = ds->shipments;
     if (sh) {
