@@ -2,8 +2,10 @@
  * months x 4 van types (small, medium, large, electric), 40 routes per
  * station and type, random limits and a monthly electric supply. Not run
  * by CI; see bench/plan_bench.sh and docs/performance.md.
- * Arguments: STATIONS [lp|integer] [OUT.json|-] [SUPPLY per station-month]
- * [THREADS (0 = one per online CPU)]. */
+ * Arguments: STATIONS [lp|integer|whole] [OUT.json|-] [SUPPLY per
+ * station-month] [THREADS (0 = one per online CPU)] [TIME_LIMIT_S (10)];
+ * integer: a branch and bound per station, whole: one over the whole
+ * program. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,10 +29,18 @@ static double now(void)
     return t.tv_sec + t.tv_nsec * 1e-9;
 }
 
+static void bench_sink(void *ud, fc_level level, const char *msg)
+{
+    (void)ud;
+    fprintf(stderr, "plan_bench: %s%s\n", level == FC_LEVEL_ERROR ? "error: " : "", msg);
+}
+
 int main(int argc, char **argv)
 {
     int S = argc > 1 ? atoi(argv[1]) : 1000, M = 16, V = 4;
-    int integer = argc > 2 && strcmp(argv[2], "integer") == 0;
+    int integer = argc > 2 && strcmp(argv[2], "integer") == 0   ? FC_PLAN_MIP_STATIONS
+                  : argc > 2 && strcmp(argv[2], "whole") == 0 ? FC_PLAN_MIP_WHOLE
+                                                              : FC_PLAN_ROUND;
     const char *json = argc > 3 && strcmp(argv[3], "-") != 0 ? argv[3] : NULL;
     double t0 = now();
     fc_plan_input *in = fc_plan_input_new(S, M, V, 2025 * 12 + 0);
@@ -40,6 +50,7 @@ int main(int argc, char **argv)
     set.integer = integer;
     set.carbon_price = 80;
     set.threads = argc > 5 ? atoi(argv[5]) : 0; /* 0: one per online CPU */
+    if (argc > 6) set.time_limit_s = atof(argv[6]);
     static const char *names[] = {"small", "medium", "large", "ev"};
     static const double cap[] = {150, 220, 300, 200}, cday[] = {38, 45, 55, 50},
                         ckm[] = {0.28, 0.32, 0.38, 0.12};
@@ -90,7 +101,7 @@ int main(int argc, char **argv)
     for (int m = 0; m < M; m++) in->ev_supply[m] = S * per;
     double t1 = now();
     fc_diag d;
-    fc_diag_init(&d, NULL, NULL);
+    fc_diag_init(&d, bench_sink, NULL);
     fc_plan *p = NULL;
     if (fc_plan_solve(in, &set, &d, &p)) {
         fprintf(stderr, "plan failed\n");
@@ -115,6 +126,9 @@ int main(int argc, char **argv)
     printf("lp cost %.0f, plan cost %.0f (+%.3f%%), van-months %lld, electric van-months %lld\n",
            p->lp_objective, p->objective, 100 * (p->objective / p->lp_objective - 1),
            (long long)vans, (long long)ev);
+    if (integer == FC_PLAN_MIP_STATIONS)
+        printf("station branch and bounds: %d proven, %d rounded, mip status %d\n", (int)p->mip_optimal,
+               (int)p->mip_rounded, p->mip_status);
     printf("binding:");
     for (int l = 0; l < FC_LIMIT_N; l++)
         if (binds[l]) printf(" %s %d", fc_plan_limit_name(l), binds[l]);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # plan_bench.sh -- build and run the plan benchmark against a built core
-# library: sh bench/plan_bench.sh BUILD_DIR [STATIONS] [lp|integer] [OUT.json|-]
-# [SUPPLY per station-month, 1.5] [THREADS, 0 = one per online CPU]
+# library: sh bench/plan_bench.sh BUILD_DIR [STATIONS] [lp|integer|whole] [OUT.json|-]
+# [SUPPLY per station-month, 1.5] [THREADS, 0 = one per online CPU] [TIME_LIMIT_S, 10]
 set -eu
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)

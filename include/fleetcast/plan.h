@@ -41,6 +41,8 @@
 
 /* ---- settings: the "plan" section of the config ---- */
 
+enum { FC_PLAN_ROUND, FC_PLAN_MIP_STATIONS, FC_PLAN_MIP_WHOLE };
+
 typedef struct fc_plan_settings {
     double service_level;      /* quantile of peak-day routes over the paths (0.9) */
     double spare_ratio;        /* vans = routes x (1 + spare_ratio) (0.1) */
@@ -59,8 +61,16 @@ typedef struct fc_plan_settings {
     int scrap_from;            /* plan month from which vans may be scrapped; before
                                   it the fleet only grows (purchases only); default
                                   nmonths, i.e. never within the horizon (-1 = that) */
-    int integer;               /* 1: branch and bound (glp_intopt) after the LP */
-    double time_limit_s;       /* for integer = 1 (10 s) */
+    int integer;               /* FC_PLAN_ROUND (0): round the relaxation;
+                                  FC_PLAN_MIP_STATIONS (1, config "integer": true): a
+                                  branch and bound (glp_intopt) per station, the supply
+                                  restored after; FC_PLAN_MIP_WHOLE (2): one branch and
+                                  bound over the whole program (small plans only) */
+    double time_limit_s;       /* for integer (10 s): by station, the work (5,000
+                                  branch-and-bound nodes per second, split over the
+                                  stations, at least 10 each) and the wall-time safety
+                                  nets (one station's search; x 6: all of them);
+                                  FC_PLAN_MIP_WHOLE: the one search's wall time */
     double penalty;            /* cost of one uncovered van-month or limit overrun (1e6) */
     double shock_multiplier;   /* shocked need = P-quantile need x this when the input
                                   has no shocked routes (1.3; 0 = no shock scenario) */
@@ -276,7 +286,11 @@ typedef struct fc_plan {
     int32_t nstations, nmonths, nvans, month0;
     fc_plan_settings settings;
     int lp_status;             /* GLPK status of the relaxation (GLP_OPT expected) */
-    int mip_status;            /* GLPK MIP status when settings.integer, else 0 */
+    int mip_status;            /* GLPK MIP status when settings.integer, else 0; by
+                                  station GLP_OPT only when proven (every station at its
+                                  optimum at the supply prices, the priced supply used up) */
+    int32_t mip_optimal;       /* by station: stations whose plan their branch and bound proved */
+    int32_t mip_rounded;       /* by station: stations that kept their rounded plan */
     int nrows, ncols;          /* size of the program */
     double lp_objective;       /* relaxation optimum, without penalty terms */
     double objective;          /* cost of the integer plan (ownership+operation+carbon) */

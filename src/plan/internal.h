@@ -65,8 +65,10 @@ int plan_hall_types(const plan_work *w, int32_t s, int32_t m, int32_t *types);
 double plan_hall_lost(const plan_work *w, int32_t s, int32_t m, const double *a);
 double plan_hall_cover(const plan_work *w, int32_t s, int32_t m, const double *a);
 
-/* Build, solve and round: fills p->x_lp, p->vans, the duals in p->cell,
- * p->lp_status, p->mip_status, sizes and objectives. */
+/* Build, solve and round (or, with set->integer, branch and bound: by
+ * station or over the whole program): fills p->x_lp, p->vans, the duals
+ * in p->cell, p->lp_status, p->mip_status (by station also mip_optimal,
+ * mip_rounded), sizes and objectives. */
 int plan_lp_solve(plan_work *w, fc_plan *p, fc_diag *d);
 
 /* Coverage of vans n[v] (v = 0..V-1) at station-month (s, m): sum of

@@ -104,13 +104,29 @@ cJSON *fc_plan_to_json(const fc_plan *p, const fc_plan_input *in, const cJSON *m
     }
 
     cJSON *so = cJSON_AddObjectToObject(j, "solver");
-    cJSON_AddStringToObject(so, "method", p->settings.integer ? "glp_intopt" : "glp_simplex+rounding");
+    int by_station = p->settings.integer == FC_PLAN_MIP_STATIONS;
+    cJSON_AddStringToObject(so, "method", by_station             ? "glp_intopt per station"
+                                          : p->settings.integer ? "glp_intopt"
+                                                                : "glp_simplex+rounding");
     cJSON_AddStringToObject(so, "lp_status", status_name(p->lp_status));
     if (p->settings.integer) cJSON_AddStringToObject(so, "mip_status", status_name(p->mip_status));
     cJSON_AddNumberToObject(so, "rows", p->nrows);
     cJSON_AddNumberToObject(so, "columns", p->ncols);
     cJSON_AddNumberToObject(so, "lp_cost", r3(p->lp_objective));
     cJSON_AddNumberToObject(so, "cost", r3(p->objective));
+    /* The relaxation's van cost bounds a plan's from below only when the
+     * plan has no more routes uncovered and vans over the parking than it
+     * has: then how far the plan may be from the optimum, in percent; a
+     * plan that trades vans for penalised slack can come out below it
+     * (negative). Integer modes only, so that the rounded plan's document
+     * stays as it was. */
+    if (p->settings.integer)
+        cJSON_AddNumberToObject(so, "gap_to_relaxation_pct",
+                                p->lp_objective > 0 ? r3(100.0 * (p->objective / p->lp_objective - 1.0)) : 0.0);
+    if (by_station) {
+        cJSON_AddNumberToObject(so, "stations_proven", p->mip_optimal);
+        cJSON_AddNumberToObject(so, "stations_rounded", p->mip_rounded);
+    }
     cJSON_AddNumberToObject(so, "station_months_uncovered", (double)p->n_uncovered);
     cJSON_AddNumberToObject(so, "station_months_over_parking", (double)p->n_parking_over);
 

@@ -427,7 +427,7 @@ static void test_decomposition(void)
         fc_plan_settings set;
         fc_plan_settings_default(&set);
         fc_plan *a = solve(in, &set);
-        set.integer = 1;
+        set.integer = FC_PLAN_MIP_WHOLE;
         set.time_limit_s = 0.05;  /* only the monolithic relaxation is compared */
         fc_plan *b = solve(in, &set);
         CHECK_NEAR(a->lp_objective, b->lp_objective, 1e-6 * b->lp_objective);
@@ -1056,6 +1056,122 @@ static void test_fill_many(void)
     fc_plan_input_free(b);
 }
 
+/* A tiny network for the integer plan by station: S stations, M months,
+ * three types with random costs (the electric one often the cheapest),
+ * random parking (a third tight), chargers, site power, current fleet and
+ * route sample, and a network supply of 0-2 new electric vans a month, so
+ * that the supply binds in most. */
+static fc_plan_input *tiny_network(int S, int M)
+{
+    fc_plan_input *in = mk(S, M, 1);
+    in->cost_per_day[EV] = 30 + 15 * urand();
+    in->cost_per_day[BIG] = 44 + 20 * urand();
+    for (int s = 0; s < S; s++) {
+        double r = 3 + 5 * urand();
+        in->parking[s] = urand() < 0.3 ? ceil(r * 1.3 * 1.1 * 0.8) : ceil(r * 1.6) + 2;
+        in->chargers[s] = (int)(6 * urand());
+        in->site_power_kw[s] = urand() < 0.5 ? NAN : 5 + 25 * urand();
+        in->current[FC_PLAN_SV(in, s, DIESEL)] = (int)(2 * urand());
+        in->current[FC_PLAN_SV(in, s, EV)] = urand() < 0.2;
+        double km[4] = {60 + 80 * urand(), 90 + 150 * urand(), 70, 120};
+        CHECK(fc_plan_input_set_route_sample(in, s, EV, 4, km, NULL, NULL) == 0);
+        for (int m = 0; m < M; m++) {
+            in->temperature_c[s * M + m] = -10 + 30 * urand();
+            double rr = r * (1 + 0.3 * urand());
+            for (int v = 0; v < 3; v++) {
+                int64_t k = FC_PLAN_SMV(in, s, m, v);
+                in->routes_q[k] = v == BIG ? rr * 0.7 : rr;
+                in->routes_p50[k] = in->routes_q[k] * 0.9;
+                in->routes_month[k] = in->routes_q[k] * 17;
+            }
+        }
+    }
+    for (int m = 0; m < M; m++) in->ev_supply[m] = (int)(2.5 * urand());
+    return in;
+}
+
+/* The integer plan by station (docs/plan.md, "Integer plan by station")
+ * against one branch and bound over the whole program, proven optimal, on
+ * 300 tiny networks (2-4 stations, 2-4 months): the same cost, routes
+ * uncovered and vans over the parking; within the supply; never dearer
+ * than the rounded plan; the same plan for one thread and two. Most
+ * trials hold the supply at its cap in some month. (Before the exchange
+ * of supply between stations, 13 in 100 came out dearer, by up to 2.5%:
+ * the relaxation's supply price kept electric vans out that fill the last
+ * part of a peak day; on 500 larger ones, up to 6 stations and 5 months,
+ * 1 is 0.05% dearer.) */
+static void test_by_station_optimum(void)
+{
+    rs = 2024;
+    int at_cap = 0, proven = 0;
+    for (int trial = 0; trial < 300; trial++) {
+        int S = 2 + (int)(3 * urand()), M = 2 + (int)(3 * urand());
+        fc_plan_input *in = tiny_network(S, M);
+        fc_plan_settings set;
+        fc_plan_settings_default(&set);
+        set.time_limit_s = 60;
+        set.integer = FC_PLAN_MIP_WHOLE;
+        fc_plan *whole = solve(in, &set);
+        set.integer = FC_PLAN_MIP_STATIONS;
+        set.threads = 1;
+        fc_plan *st = solve(in, &set);
+        set.threads = 2;
+        fc_plan *st2 = solve(in, &set);
+        set.integer = FC_PLAN_ROUND;
+        fc_plan *rounded = solve(in, &set);
+        CHECK(whole->mip_status == 5); /* GLP_OPT */
+        CHECK_NEAR(st->objective, whole->objective, 1e-7 * whole->objective);
+        CHECK(st->n_uncovered == whole->n_uncovered && st->n_parking_over == whole->n_parking_over);
+        CHECK(memcmp(st->vans, st2->vans, (size_t)S * M * 3 * sizeof(int32_t)) == 0);
+        CHECK(st->n_uncovered + st->n_parking_over <= rounded->n_uncovered + rounded->n_parking_over);
+        if (st->n_uncovered + st->n_parking_over == rounded->n_uncovered + rounded->n_parking_over)
+            CHECK(st->objective <= rounded->objective + 1e-6);
+        CHECK(st->lp_objective <= st->objective + 1e-6);
+        double cap = 0;
+        int full = 0;
+        for (int s = 0; s < S; s++) cap += in->current[FC_PLAN_SV(in, s, EV)];
+        for (int m = 0; m < M; m++) {
+            cap += in->ev_supply[m];
+            int ev = 0;
+            for (int s = 0; s < S; s++) ev += st->vans[FC_PLAN_SMV(in, s, m, EV)];
+            CHECK(ev <= cap + 1e-9);
+            full |= ev >= cap - 1e-9;
+        }
+        at_cap += full;
+        proven += st->mip_status == 5;
+        fc_plan_free(whole);
+        fc_plan_free(st);
+        fc_plan_free(st2);
+        fc_plan_free(rounded);
+        fc_plan_input_free(in);
+    }
+    CHECK(at_cap >= 250);
+    CHECK(proven > 0); /* some plans are proven by the stations alone */
+
+    /* plan.json says how far from the relaxation the plan may be, and how
+     * many stations were proven or kept their rounded plans; the rounded
+     * plan's document is as it was. */
+    fc_plan_input *in = tiny_network(3, 3);
+    for (int integer = 0; integer < 2; integer++) {
+        fc_plan_settings set;
+        fc_plan_settings_default(&set);
+        set.integer = integer ? FC_PLAN_MIP_STATIONS : FC_PLAN_ROUND;
+        fc_plan *p = solve(in, &set);
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        CHECK(fc_plan_write_json(f, p, in, NULL) == FC_OK);
+        fclose(f);
+        CHECK((strstr(buf, "\"gap_to_relaxation_pct\"") != NULL) == integer);
+        CHECK((strstr(buf, "\"stations_proven\"") != NULL) == integer);
+        CHECK((strstr(buf, "\"glp_intopt per station\"") != NULL) == integer);
+        CHECK(p->mip_optimal + p->mip_rounded <= 3);
+        free(buf);
+        fc_plan_free(p);
+    }
+    fc_plan_input_free(in);
+}
+
 static void test_deterministic(void)
 {
     rs = 99;
@@ -1099,6 +1215,7 @@ int main(void)
     test_cost_lift_owned_fleet();
     test_fill();
     test_fill_many();
+    test_by_station_optimum();
     test_deterministic();
     return check_report();
 }
