@@ -75,7 +75,22 @@ static char *link_target(const char *path)
 {
     struct stat sb;
     if (lstat(path, &sb) != 0 || !S_ISLNK(sb.st_mode)) return NULL;
-    return realpath(path, NULL);
+    char *real = realpath(path, NULL);
+    if (real) return real;
+    /* A dangling link (its file not made yet): the name it holds, taken
+     * from the link's folder when relative, so the file is created there
+     * and the link kept (it was replaced by a regular file). */
+    char buf[4096];
+    ssize_t n = readlink(path, buf, sizeof buf - 1);
+    if (n <= 0) return NULL;
+    buf[n] = '\0';
+    const char *slash = strrchr(path, '/');
+    size_t dlen = buf[0] == '/' || !slash ? 0 : (size_t)(slash - path) + 1;
+    char *out = malloc(dlen + (size_t)n + 1);
+    if (!out) return NULL;
+    memcpy(out, path, dlen);
+    memcpy(out + dlen, buf, (size_t)n + 1);
+    return out;
 }
 
 int fc_outfile_check(const char *path, fc_diag *d)

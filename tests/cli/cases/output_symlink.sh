@@ -10,3 +10,10 @@ ln -s keep/summary.txt latest.txt
 test -L latest.txt
 grep -q SPR keep/summary.txt
 ! ls keep | grep -q '\.tmp\.' || exit 1
+# a dangling link (its file not made yet) too: the file is created where
+# the link points, relative to the link's folder, and the link kept
+mkdir -p links new
+ln -s ../new/first.txt links/first.txt
+"$FC" validate --config config.json -o links/first.txt
+test -L links/first.txt
+grep -q SPR new/first.txt
