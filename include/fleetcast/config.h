@@ -45,11 +45,13 @@ int fc_config_set_input(fc_config *c, int which, const char *path) FC_MUST_CHECK
  * here" (FC_EDATA) and return NULL. */
 cJSON *fc_json_parse(const char *text, size_t n, const char *name, fc_diag *d);
 
-/* Keys an object may hold (keys: NULL-terminated). The next member of an
- * object, from `it` on (the object's child to begin), whose key is not
- * among keys, or NULL: a misspelt optional key would otherwise be ignored
- * and its default used without a word. */
-const cJSON *fc_json_next_unknown(const cJSON *it, const char *const *keys);
+/* Keys an object may hold (keys: NULL-terminated): each member of object o
+ * whose key is not among them is reported in d (FC_EDATA, at file) as
+ * "<before>KEY<after>: expected one of ..." (fc_json_expected_keys), the
+ * key cut to 60 bytes; returns how many. A misspelt optional key would
+ * otherwise be ignored and its default used without a word. */
+int fc_json_unknown_keys(const cJSON *o, const char *const *keys, const char *file, const char *before,
+                         const char *after, fc_diag *d);
 /* What the unknown key `key` should have been, for the message: `one of
  * "a", "b" (unknown key)`, or `... (unknown key; did you mean "b"?)` when
  * one is a typo away (edit distance 1, or 2 for keys of 8 letters or

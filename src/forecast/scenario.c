@@ -40,13 +40,9 @@ static void bad(sc_ctx *c, const char *where, const char *what)
  * "scope" shocked the whole network. keys: NULL-terminated. */
 static void known_keys(sc_ctx *c, const cJSON *o, const char *where, const char *const *keys)
 {
-    for (const cJSON *k = fc_json_next_unknown(o->child, keys); k;
-         k = fc_json_next_unknown(k->next, keys)) {
-        char w[160], what[256];
-        snprintf(w, sizeof w, "%s.%.60s", where, k->string);
-        fc_json_expected_keys(k->string, keys, what, sizeof what);
-        bad(c, w, what);
-    }
+    char before[160];
+    snprintf(before, sizeof before, "%s.", where);
+    if (fc_json_unknown_keys(o, keys, c->file, before, "", c->d)) c->bad = 1;
 }
 
 static int month_of(sc_ctx *c, const cJSON *o, const char *key, const char *where, int need,

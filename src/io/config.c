@@ -134,16 +134,6 @@ static int get_number(const cJSON *root, const char *key, double lo, double hi, 
     return 0;
 }
 
-const cJSON *fc_json_next_unknown(const cJSON *it, const char *const *keys)
-{
-    for (; it; it = it->next) {
-        int ok = 0;
-        for (int i = 0; keys[i] && !ok; i++) ok = it->string && strcmp(it->string, keys[i]) == 0;
-        if (!ok) return it;
-    }
-    return NULL;
-}
-
 void fc_json_expected_keys(const char *key, const char *const *keys, char *buf, size_t cap)
 {
     size_t n = (size_t)snprintf(buf, cap, "one of");
@@ -153,6 +143,30 @@ void fc_json_expected_keys(const char *key, const char *const *keys, char *buf, 
     if (n >= cap) return;
     if (near) snprintf(buf + n, cap - n, " (unknown key; did you mean \"%s\"?)", near);
     else snprintf(buf + n, cap - n, " (unknown key)");
+}
+
+/* The next member of an object, from it on, whose key is not among keys. */
+static const cJSON *next_unknown(const cJSON *it, const char *const *keys)
+{
+    for (; it; it = it->next) {
+        int ok = 0;
+        for (int i = 0; keys[i] && !ok; i++) ok = it->string && strcmp(it->string, keys[i]) == 0;
+        if (!ok) return it;
+    }
+    return NULL;
+}
+
+int fc_json_unknown_keys(const cJSON *o, const char *const *keys, const char *file, const char *before,
+                         const char *after, fc_diag *d)
+{
+    int n = 0;
+    for (const cJSON *it = o ? next_unknown(o->child, keys) : NULL; it; it = next_unknown(it->next, keys)) {
+        char what[1024];
+        fc_json_expected_keys(it->string, keys, what, sizeof what);
+        fc_diag_at(d, FC_EDATA, file, 0, 0, "%s%.60s%s: expected %s", before, it->string, after, what);
+        n++;
+    }
+    return n;
 }
 
 cJSON *fc_json_parse(const char *text, size_t n, const char *name, fc_diag *d)
@@ -192,13 +206,7 @@ int fc_config_parse(const char *text, size_t n, const char *name, const char *di
         "description", "inputs", "shipments", "routes", "zips", "stations", "vehicles", "fleet",
         "budget", "horizon_months", "service_level", "spare_ratio", "paths", "seed", "plan",
         "scenario", "model", "output_dir", "previous_run", "synth", NULL};
-    for (const cJSON *it = fc_json_next_unknown(root->child, top_keys); it;
-         it = fc_json_next_unknown(it->next, top_keys)) {
-        char what[512];
-        fc_json_expected_keys(it->string, top_keys, what, sizeof what);
-        fc_diag_at(d, FC_EDATA, name, 0, 0, "key '%.60s': expected %s", it->string, what);
-        bad = 1;
-    }
+    if (fc_json_unknown_keys(root, top_keys, name, "key '", "'", d)) bad = 1;
     /* Inputs may sit at the top level or in an "inputs" object. */
     const cJSON *inputs = cJSON_GetObjectItemCaseSensitive(root, "inputs");
     if (inputs && !cJSON_IsObject(inputs)) {
@@ -206,13 +214,7 @@ int fc_config_parse(const char *text, size_t n, const char *name, const char *di
         bad = 1;
         inputs = NULL;
     }
-    for (const cJSON *it = inputs ? fc_json_next_unknown(inputs->child, input_names) : NULL; it;
-         it = fc_json_next_unknown(it->next, input_names)) {
-        char what[256];
-        fc_json_expected_keys(it->string, input_names, what, sizeof what);
-        fc_diag_at(d, FC_EDATA, name, 0, 0, "key 'inputs.%.60s': expected %s", it->string, what);
-        bad = 1;
-    }
+    if (fc_json_unknown_keys(inputs, input_names, name, "key 'inputs.", "'", d)) bad = 1;
     for (int i = 0; i < FC_INPUT_N; i++) {
         const cJSON *v = inputs ? cJSON_GetObjectItemCaseSensitive(inputs, input_names[i]) : NULL;
         if (!v) v = cJSON_GetObjectItemCaseSensitive(root, input_names[i]);

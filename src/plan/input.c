@@ -105,13 +105,7 @@ int fc_plan_settings_from_json(fc_plan_settings *s, const cJSON *top, const char
     keys[NNUM + 2] = "temperature_curve";
     keys[NNUM + 3] = "temperature_c";
     keys[NNUM + 4] = "ev_supply";
-    for (const cJSON *it = fc_json_next_unknown(p->child, keys); it;
-         it = fc_json_next_unknown(it->next, keys)) {
-        char what[768];
-        fc_json_expected_keys(it->string, keys, what, sizeof what);
-        int r = bad(d, cfgname, it->string, what);
-        if (!rc) rc = r;
-    }
+    if (fc_json_unknown_keys(p, keys, cfgname, "'plan.", "'", d) && !rc) rc = FC_EDATA;
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(p, "scrap_from");
     if (it) {
         if (!cJSON_IsNumber(it) || it->valuedouble < -1 || it->valuedouble > 10000 ||

@@ -31,13 +31,9 @@ static void bad(sc_ctx *c, const char *key, const char *what)
 static void known_keys(sc_ctx *c, const cJSON *o, const char *key, const char *const *keys)
 {
     if (!cJSON_IsObject(o)) return;
-    for (const cJSON *it = fc_json_next_unknown(o->child, keys); it;
-         it = fc_json_next_unknown(it->next, keys)) {
-        char k[256], what[256];
-        snprintf(k, sizeof k, "%s.%.60s", key, it->string);
-        fc_json_expected_keys(it->string, keys, what, sizeof what);
-        bad(c, k, what);
-    }
+    char before[320];
+    snprintf(before, sizeof before, "key '%s.", key);
+    if (fc_json_unknown_keys(o, keys, c->name, before, "'", c->d)) c->bad = 1;
 }
 
 static int get_date(sc_ctx *c, const cJSON *o, const char *field, const char *key, int required,
@@ -392,12 +388,7 @@ int synth_scenario_apply(fc_synth_world *w, const cJSON *sc, const char *name, f
         return FC_EDATA;
     }
     static const char *const known[] = {"stations", "volume", "rezoning", "service", "description", NULL};
-    for (const cJSON *it = fc_json_next_unknown(copy->child, known); it;
-         it = fc_json_next_unknown(it->next, known)) {
-        char what[256];
-        fc_json_expected_keys(it->string, known, what, sizeof what);
-        bad(&c, it->string, what);
-    }
+    if (fc_json_unknown_keys(copy, known, c.name, "key '", "'", d)) c.bad = 1;
     const cJSON *stations = cJSON_GetObjectItemCaseSensitive(copy, "stations");
     if (stations) {
         if (!cJSON_IsObject(stations)) bad(&c, "stations", "an object keyed by station id");
