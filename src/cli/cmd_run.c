@@ -83,11 +83,11 @@ static int check_paths(cli *c, const char *outdir, char **prevdir, int from_conf
         if (fc_outfile_check(path, &c->diag)) return FC_ECANTCREAT;
     }
     if (!*prevdir) return FC_OK;
-    static const char *prev_names[] = {"model.json", "forecast.json", "plan.json"};
-    enum { NPREV = sizeof prev_names / sizeof prev_names[0] };
+    /* the files the revision reads: this run's first three outputs */
+    enum { NPREV = OUT_PLAN + 1 };
     int missing = 0, bad = -1, err = 0;
     for (int k = 0; k < NPREV; k++) {
-        snprintf(path, sizeof path, "%s/%s", *prevdir, prev_names[k]);
+        snprintf(path, sizeof path, "%s/%s", *prevdir, out_names[k]);
         if (access(path, R_OK) == 0) continue;
         missing += errno == ENOENT;
         if (bad < 0) {
@@ -104,7 +104,7 @@ static int check_paths(cli *c, const char *outdir, char **prevdir, int from_conf
         return FC_OK;
     }
     fc_diag_error(&c->diag, FC_ENOINPUT, "%s/%s: cannot open: %s (a previous run's folder holds model.json, "
-                  "forecast.json and plan.json)", *prevdir, prev_names[bad], strerror(err));
+                  "forecast.json and plan.json)", *prevdir, out_names[bad], strerror(err));
     return FC_ENOINPUT;
 }
 
