@@ -1,4 +1,5 @@
 /* cli_common.c -- options, messages and exit codes shared by every command. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -115,13 +116,8 @@ int cli_common_option(cli *c, int opt, const char *arg)
     case OPT_FLEET: c->input_arg[FC_IN_FLEET] = arg; return 1;
     case OPT_THREADS: return cli_int_option(c, "threads", arg, 1, 64, &c->threads) ? -1 : 1;
     case OPT_MAX_ERRORS: {
-        char *end;
-        errno = 0;
-        long n = strtol(arg, &end, 10);
-        if (errno || *end || n < 0 || n > 1000000) {
-            cli_usage_error(c, "--max-errors: expected a whole number >= 0, got \"%s\"", arg);
-            return -1;
-        }
+        long n;
+        if (cli_int_option(c, "max-errors", arg, 0, 1000000, &n)) return -1;
         c->diag.max_errors = (int)n;
         return 1;
     }
@@ -249,8 +245,9 @@ int cli_int_option(cli *c, const char *name, const char *arg, long lo, long hi, 
 {
     char *end;
     errno = 0;
-    long v = strtol(arg, &end, 10);
-    if (errno || *end || end == arg || v < lo || v > hi)
+    /* strtol would skip leading blanks: " 5" is refused as "5x" is */
+    long v = isspace((unsigned char)arg[0]) ? 0 : strtol(arg, &end, 10);
+    if (isspace((unsigned char)arg[0]) || errno || *end || end == arg || v < lo || v > hi)
         return cli_usage_error(c, "--%s: expected a whole number in [%ld, %ld], got \"%s\"", name, lo,
                                hi, arg);
     *out = v;

@@ -43,19 +43,6 @@ static const char help[] =
 
 enum { OPT_OUT = 2000, OPT_CITIES, OPT_NSTATIONS, OPT_NZIPS, OPT_DAYS, OPT_START, OPT_END, OPT_SCENARIO, OPT_GZIP, OPT_STATS };
 
-static int whole(cli *c, const char *opt, const char *arg, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(arg, &end, 10);
-    if (errno || end == arg || *end || v < lo || v > hi) {
-        cli_usage_error(c, "%s: expected a whole number in [%ld, %ld], got \"%s\"", opt, lo, hi, arg);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 static int date_arg(cli *c, const char *opt, const char *arg, int32_t *out)
 {
     if (fc_date_parse(arg, strlen(arg), out)) {
@@ -136,19 +123,19 @@ int cmd_synth(int argc, char **argv)
         switch (opt) {
         case OPT_OUT: out = optarg; break;
         case OPT_SEED:
-            if (!(bad = whole(&c, "--seed", optarg, 0, 2147483647L, &v))) p.seed = (uint64_t)v;
+            if (!(bad = cli_int_option(&c, "seed", optarg, 0, 2147483647L, &v))) p.seed = (uint64_t)v;
             break;
         case OPT_CITIES:
-            if (!(bad = whole(&c, "--cities", optarg, 1, 1000, &v))) p.cities = (int)v;
+            if (!(bad = cli_int_option(&c, "cities", optarg, 1, 1000, &v))) p.cities = (int)v;
             break;
         case OPT_NSTATIONS:
-            if (!(bad = whole(&c, "--stations", optarg, 1, 100000, &v))) p.stations = (int)v;
+            if (!(bad = cli_int_option(&c, "stations", optarg, 1, 100000, &v))) p.stations = (int)v;
             break;
         case OPT_NZIPS:
-            if (!(bad = whole(&c, "--zips", optarg, 1, 90000, &v))) p.zips = (int)v;
+            if (!(bad = cli_int_option(&c, "zips", optarg, 1, 90000, &v))) p.zips = (int)v;
             break;
         case OPT_DAYS:
-            if (!(bad = whole(&c, "--days", optarg, 1, 36600, &v))) p.ndays = (int32_t)v;
+            if (!(bad = cli_int_option(&c, "days", optarg, 1, 36600, &v))) p.ndays = (int32_t)v;
             have_days = 1;
             break;
         case OPT_START: bad = date_arg(&c, "--start", optarg, &p.start); break;
@@ -160,7 +147,7 @@ int cmd_synth(int argc, char **argv)
         case OPT_GZIP: gzip = 1; break;
         case OPT_STATS: stats = p.keep_routes = 1; break;
         case OPT_THREADS:
-            if (!(bad = whole(&c, "--threads", optarg, 1, 64, &v))) p.threads = (int)v;
+            if (!(bad = cli_int_option(&c, "threads", optarg, 1, 64, &v))) p.threads = (int)v;
             break;
         default:
             if (cli_common_option(&c, opt, optarg) < 0) return cli_exit(&c, FC_EUSAGE);
