@@ -1,5 +1,6 @@
 /* cmd_diagnose.c -- `fleetcast diagnose`: zips and stations whose routes
  * depart from the hybrid SPR model (text, CSV or JSON). */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -50,10 +51,28 @@ static const char help[] =
 
 enum { OPT_MODEL = 2000, OPT_ALPHA, OPT_CORRECTION, OPT_DRIFT_WEEKS };
 
+/* No date is "-" in the text table, an empty field in CSV and null in JSON. */
 static void fmt_date(int32_t day, char out[11])
 {
     if (day == FC_NO_DATE) strcpy(out, "-");
     else fc_date_format(day, out);
+}
+
+static void csv_date(int32_t day, char out[11])
+{
+    if (day == FC_NO_DATE) out[0] = '\0';
+    else fc_date_format(day, out);
+}
+
+static void json_date(cJSON *o, const char *key, int32_t day)
+{
+    char d[11];
+    if (day == FC_NO_DATE) {
+        cJSON_AddNullToObject(o, key);
+    } else {
+        fc_date_format(day, d);
+        cJSON_AddStringToObject(o, key, d);
+    }
 }
 
 static const char *zip_name(const fc_dataset *ds, int32_t z) { return fc_intern_name(ds->zips->ids, z); }
@@ -98,10 +117,20 @@ static void write_text(FILE *f, const fc_diagnosis *dx, const fc_dataset *ds)
         fmt_date(t->first_day, a);
         fmt_date(t->last_day, b);
         fmt_date(t->change_day, c);
-        fprintf(f, "%-8s %5d %-10s %-10s %7.2f%% %+8.2f%% %9.2g %-5s %-10s %+7.2f%% %9.2g %-5s\n",
-                st_name(ds, t->station), t->days, a, b, 100 * t->resid_sd, 100 * t->recent.est,
-                t->recent_p_adj, t->drift_flag ? "yes" : "no", c, 100 * t->change.est, t->change_p_adj,
-                t->change_flag ? "yes" : "no");
+        /* a test not made (too few days) shows "-", not a clean result */
+        char rec[16] = "-", rp[16] = "-", stp[16] = "-", sp[16] = "-";
+        if (t->recent_tested) {
+            snprintf(rec, sizeof rec, "%+.2f%%", 100 * t->recent.est);
+            snprintf(rp, sizeof rp, "%.2g", t->recent_p_adj);
+        }
+        if (t->change_day != FC_NO_DATE) {
+            snprintf(stp, sizeof stp, "%+.2f%%", 100 * t->change.est);
+            snprintf(sp, sizeof sp, "%.2g", t->change_p_adj);
+        }
+        fprintf(f, "%-8s %5d %-10s %-10s %7.2f%% %9s %9s %-5s %-10s %8s %9s %-5s\n",
+                st_name(ds, t->station), t->days, a, b, 100 * t->resid_sd, rec, rp,
+                !t->recent_tested ? "-" : t->drift_flag ? "yes" : "no", c, stp, sp,
+                t->change_day == FC_NO_DATE ? "-" : t->change_flag ? "yes" : "no");
     }
 }
 
@@ -112,7 +141,7 @@ static void write_csv(FILE *f, const fc_diagnosis *dx, const fc_dataset *ds)
     for (int i = 0; i < dx->nzips; i++) {
         const fc_dx_zip *z = &dx->zips[i];
         char d0[11];
-        fmt_date(z->first_day, d0);
+        csv_date(z->first_day, d0);
         fprintf(f, "zip,%s,%s,%s,%s,%s,%.3f,%.3f,%.3f,%.4f,%.3f,%.4g,%.4g,", st_name(ds, z->station),
                 zip_name(ds, z->zip), fc_dx_kind_name(z->kind), fc_dx_measure_name(z->measure), d0,
                 100 * z->effect.est, 100 * z->lo, 100 * z->hi, z->station_pct, z->effect.t, z->effect.p,
@@ -123,14 +152,25 @@ static void write_csv(FILE *f, const fc_diagnosis *dx, const fc_dataset *ds)
     for (int i = 0; i < dx->nstations; i++) {
         const fc_dx_station *t = &dx->st[i];
         char a[11], c[11];
-        fmt_date(t->last_day - 7 * dx->settings.drift_weeks + 1, a);
-        fmt_date(t->change_day, c);
-        fprintf(f, "station_drift,%s,,drift,%s,%s,%.3f,,,,%.3f,%.4g,%.4g,,,,%d,%d\n", st_name(ds, t->station),
-                fc_dx_measure_name(t->measure), a, 100 * t->recent.est, t->recent.t, t->recent.p,
-                t->recent_p_adj, t->days, t->drift_flag);
-        fprintf(f, "station_step,%s,,step,%s,%s,%.3f,,,,%.3f,%.4g,%.4g,,,,%d,%d\n", st_name(ds, t->station),
-                fc_dx_measure_name(t->measure), c, 100 * t->change.est, t->change.t, t->change.p,
-                t->change_p_adj, t->days, t->change_flag);
+        /* a test not made (too few days) leaves its date and figures empty */
+        if (t->recent_tested) {
+            csv_date(t->last_day - 7 * dx->settings.drift_weeks + 1, a);
+            fprintf(f, "station_drift,%s,,drift,%s,%s,%.3f,,,,%.3f,%.4g,%.4g,,,,%d,%d\n", st_name(ds, t->station),
+                    fc_dx_measure_name(t->measure), a, 100 * t->recent.est, t->recent.t, t->recent.p,
+                    t->recent_p_adj, t->days, t->drift_flag);
+        } else {
+            fprintf(f, "station_drift,%s,,drift,%s,,,,,,,,,,,,%d,0\n", st_name(ds, t->station),
+                    fc_dx_measure_name(t->measure), t->days);
+        }
+        if (t->change_day != FC_NO_DATE) {
+            csv_date(t->change_day, c);
+            fprintf(f, "station_step,%s,,step,%s,%s,%.3f,,,,%.3f,%.4g,%.4g,,,,%d,%d\n", st_name(ds, t->station),
+                    fc_dx_measure_name(t->measure), c, 100 * t->change.est, t->change.t, t->change.p,
+                    t->change_p_adj, t->days, t->change_flag);
+        } else {
+            fprintf(f, "station_step,%s,,step,%s,,,,,,,,,,,,%d,0\n", st_name(ds, t->station),
+                    fc_dx_measure_name(t->measure), t->days);
+        }
     }
 }
 
@@ -166,15 +206,13 @@ static cJSON *to_json(const fc_diagnosis *dx, const fc_dataset *ds)
     cJSON *zs = cJSON_AddArrayToObject(root, "zips");
     for (int i = 0; i < dx->nzips; i++) {
         const fc_dx_zip *z = &dx->zips[i];
-        char d0[11];
-        fmt_date(z->first_day, d0);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "station", st_name(ds, z->station));
         cJSON_AddStringToObject(o, "zip", zip_name(ds, z->zip));
         cJSON_AddBoolToObject(o, "flagged", z->flagged);
         cJSON_AddStringToObject(o, "kind", fc_dx_kind_name(z->kind));
         cJSON_AddStringToObject(o, "measure", fc_dx_measure_name(z->measure));
-        cJSON_AddStringToObject(o, "first_date", d0);
+        json_date(o, "first_date", z->first_day);
         cJSON_AddItemToObject(o, "effect", coef_json(&z->effect));
         cJSON_AddNumberToObject(o, "ci_lo", z->lo);
         cJSON_AddNumberToObject(o, "ci_hi", z->hi);
@@ -191,15 +229,11 @@ static cJSON *to_json(const fc_diagnosis *dx, const fc_dataset *ds)
     cJSON *ss = cJSON_AddArrayToObject(root, "stations");
     for (int i = 0; i < dx->nstations; i++) {
         const fc_dx_station *t = &dx->st[i];
-        char a[11], b[11], c[11];
-        fmt_date(t->first_day, a);
-        fmt_date(t->last_day, b);
-        fmt_date(t->change_day, c);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "station", st_name(ds, t->station));
         cJSON_AddNumberToObject(o, "days", t->days);
-        cJSON_AddStringToObject(o, "first_date", a);
-        cJSON_AddStringToObject(o, "last_date", b);
+        json_date(o, "first_date", t->first_day);
+        json_date(o, "last_date", t->last_day);
         cJSON_AddStringToObject(o, "measure", fc_dx_measure_name(t->measure));
         cJSON_AddNumberToObject(o, "resid_sd", t->resid_sd);
         cJSON_AddNumberToObject(o, "blocks", t->blocks);
@@ -208,7 +242,7 @@ static cJSON *to_json(const fc_diagnosis *dx, const fc_dataset *ds)
         cJSON_AddItemToObject(o, "recent", coef_json(&t->recent));
         cJSON_AddNumberToObject(o, "recent_p_adj", t->recent_p_adj);
         cJSON_AddBoolToObject(o, "drift", t->drift_flag);
-        cJSON_AddStringToObject(o, "step_date", c);
+        json_date(o, "step_date", t->change_day);
         cJSON_AddItemToObject(o, "step", coef_json(&t->change));
         cJSON_AddNumberToObject(o, "step_p_adj", t->change_p_adj);
         cJSON_AddBoolToObject(o, "step_flag", t->change_flag);
@@ -221,8 +255,8 @@ static int parse_num(cli *c, const char *opt, const char *arg, double lo, double
 {
     char *end;
     errno = 0;
-    double v = strtod(arg, &end);
-    if (errno || end == arg || *end || !(v > lo && v < hi))
+    double v = isspace((unsigned char)arg[0]) ? NAN : strtod(arg, &end);
+    if (isnan(v) || errno || end == arg || *end || !(v > lo && v < hi))
         return cli_usage_error(c, "%s: expected a number in (%g, %g), got \"%s\"", opt, lo, hi, arg);
     *out = v;
     return FC_OK;
