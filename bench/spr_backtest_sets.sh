@@ -8,13 +8,17 @@
 #     `station` split (physics, hybrid);
 #   - the single splits (time, volume_top20, van:*, rezoning; 59 in all)
 #     where the hybrid is not below both baselines at three decimals;
-#   - the worst hybrid MAPE on an extrapolation split (volume, van, rezoning).
+#   - the worst hybrid MAPE on an extrapolation split (volume, van, rezoning);
+#   - with a third argument `table`: every split of every data set as a
+#     markdown table (rows; physics, ML-only, hybrid MAPE %; the hybrid's
+#     difference from the better baseline with its 90% interval).
 # Data sets are made once under DIR (ext_S, rez_S) and reused; the scores
 # are redone on every call (DIR/S.csv), so a changed binary is measured
 # on the same data. Takes about 3 minutes on 2 cores once the data exist.
 set -eu
-BIN=${1:?usage: spr_backtest_sets.sh BIN DIR}
-DIR=${2:?usage: spr_backtest_sets.sh BIN DIR}
+BIN=${1:?usage: spr_backtest_sets.sh BIN DIR [table]}
+DIR=${2:?usage: spr_backtest_sets.sh BIN DIR [table]}
+TABLE=${3:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$DIR"
 sets=""
@@ -58,4 +62,25 @@ done | awk -F, '
         printf "summed station split: physics %.2f, hybrid %.2f\n", sp, sh
         printf "single splits lost: %d of %d:%s\n", lost, singles, lostlist
         printf "worst extrapolation split: %.2f%% (%s)\n", worst, worstname
+    }'
+[ "$TABLE" = table ] || exit 0
+# The full table: the CI of the hybrid against the better baseline is the
+# one printed on that baseline's row of the backtest.
+echo
+echo "| data | split | rows | physics | ML-only | hybrid | hybrid - better [90% CI] |"
+echo "|---|---|---|---|---|---|---|"
+for name in $sets; do
+    awk -F, -v set="$name" 'NR > 1 { print set "," $0 }' "$DIR/$name.csv"
+done | awk -F, '
+    { key = $1 SUBSEP $2; m[key, $3] = $5; r[key] = $4; d[key, $3] = $8; lo[key, $3] = $9; hi[key, $3] = $10
+      if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
+    END {
+        for (i = 1; i <= n; i++) {
+            split(order[i], k, SUBSEP)
+            p = m[order[i], "physics"]; ml = m[order[i], "ml"]; h = m[order[i], "hybrid"]
+            b = p <= ml ? "physics" : "ml"
+            bold = k[2] == "extrapolation" ? "**" : ""
+            printf "| %s | %s%s%s | %d | %.2f | %.2f | %s%.2f%s | %+.2f [%+.2f, %+.2f] |\n", k[1], bold, k[2], bold,
+                r[order[i]], p, ml, bold, h, bold, d[order[i], b], lo[order[i], b], hi[order[i], b]
+        }
     }'
