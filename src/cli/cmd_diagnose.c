@@ -134,6 +134,14 @@ static void write_text(FILE *f, const fc_diagnosis *dx, const fc_dataset *ds)
     }
 }
 
+/* The station row of a test not made (kind "drift" or "step"): its
+ * station, measure and days only. */
+static void csv_untested(FILE *f, const char *kind, const fc_dataset *ds, const fc_dx_station *t)
+{
+    fprintf(f, "station_%s,%s,,%s,%s,,,,,,,,,,,,%d,0\n", kind, st_name(ds, t->station), kind,
+            fc_dx_measure_name(t->measure), t->days);
+}
+
 static void write_csv(FILE *f, const fc_diagnosis *dx, const fc_dataset *ds)
 {
     fputs("record,station,zip,kind,measure,first_date,effect_pct,ci_lo_pct,ci_hi_pct,station_pct,"
@@ -159,8 +167,7 @@ static void write_csv(FILE *f, const fc_diagnosis *dx, const fc_dataset *ds)
                     fc_dx_measure_name(t->measure), a, 100 * t->recent.est, t->recent.t, t->recent.p,
                     t->recent_p_adj, t->days, t->drift_flag);
         } else {
-            fprintf(f, "station_drift,%s,,drift,%s,,,,,,,,,,,,%d,0\n", st_name(ds, t->station),
-                    fc_dx_measure_name(t->measure), t->days);
+            csv_untested(f, "drift", ds, t);
         }
         if (t->change_day != FC_NO_DATE) {
             csv_date(t->change_day, c);
@@ -168,8 +175,7 @@ static void write_csv(FILE *f, const fc_diagnosis *dx, const fc_dataset *ds)
                     fc_dx_measure_name(t->measure), c, 100 * t->change.est, t->change.t, t->change.p,
                     t->change_p_adj, t->days, t->change_flag);
         } else {
-            fprintf(f, "station_step,%s,,step,%s,,,,,,,,,,,,%d,0\n", st_name(ds, t->station),
-                    fc_dx_measure_name(t->measure), t->days);
+            csv_untested(f, "step", ds, t);
         }
     }
 }
