@@ -645,8 +645,18 @@ static void read_duals(plan_work *w, glp_prob *lp, fc_plan *p, int32_t s)
         fc_plan_cell *c = &p->cell[sm];
         c->dual_cover = w->row_cover[sm] ? glp_get_row_dual(lp, w->row_cover[sm]) : 0;
         c->dual_parking = w->row_park[sm] ? glp_get_row_dual(lp, w->row_park[sm]) : 0;
+        /* One more charger raises both the vans it serves and the charger
+         * kW over the window: the sum of the two rows' duals (the kW row
+         * was left out, so where it binds, slow chargers, the price read 0
+         * and the lift "+N kW charger power"). With no charger both rows
+         * bind at 0 with the vans at 0, a degenerate vertex whose duals the
+         * simplex splits at will: the vans row's alone, as before
+         * (docs/plan.md, "Binding limit and lift"). */
         c->dual_chargers =
             w->row_chg[sm] ? glp_get_row_dual(lp, w->row_chg[sm]) * set->vans_per_charger : 0;
+        if (w->row_cpow[sm] && in->chargers[s] > 0 && !isnan(in->charger_kw[s]))
+            c->dual_chargers +=
+                glp_get_row_dual(lp, w->row_cpow[sm]) * in->charger_kw[s] * set->charging_window_h;
         c->dual_site_power_kw =
             w->row_pow[sm] ? glp_get_row_dual(lp, w->row_pow[sm]) * set->charging_window_h : 0;
         c->dual_range = 0;

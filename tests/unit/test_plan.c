@@ -102,6 +102,38 @@ static void test_site_power(void)
     }
 }
 
+/* Shadow prices are what one more unit of the limit saves in the
+ * relaxation: re-solved with the limit raised, the relaxation's cost falls
+ * by the price (a small change; no penalised slack here). Chargers: 8
+ * slow ones (2 kW, 160 kWh a night for vans of 33.3 kWh) bind by their
+ * power, not their number; one more raises both, and its price is the sum
+ * of the two rows' duals (it read the number row's alone: 0, where a
+ * charger saves 2 kW x 10 h of electric vans). Site power likewise per kW. */
+static void test_shadow_prices_replan(void)
+{
+    fc_plan_settings set;
+    fc_plan_settings_default(&set);
+    for (int which = 0; which < 2; which++) {
+        fc_plan_input *in = mk(1, 1, 10 / 1.1);  /* need 10 vans */
+        in->van_types[0] = 1 << DIESEL | 1 << EV;
+        in->chargers[0] = 8;
+        in->charger_kw[0] = which == 0 ? 2.0 : 19.2;
+        in->site_power_kw[0] = which == 0 ? NAN : 15.0;
+        fc_plan *p = solve(in, &set);
+        double price = which == 0 ? p->cell[0].dual_chargers : p->cell[0].dual_site_power_kw;
+        CHECK(p->cell[0].binding == (which == 0 ? FC_LIMIT_CHARGERS : FC_LIMIT_SITE_POWER));
+        CHECK(price < -1.0);
+        double step = which == 0 ? 1.0 : 0.5;
+        if (which == 0) in->chargers[0] += step;
+        else in->site_power_kw[0] += step;
+        fc_plan *q = solve(in, &set);
+        CHECK_NEAR(q->lp_objective - p->lp_objective, price * step, 1e-6 * fabs(price));
+        fc_plan_free(q);
+        fc_plan_free(p);
+        fc_plan_input_free(in);
+    }
+}
+
 /* -15 C in January against 22 C in July: routes 60..200 km. */
 static void test_temperature(void)
 {
@@ -412,6 +444,47 @@ static void test_uncovered_parking(void)
         CHECK(strcmp(p->cell[0].lift, "+1 parking space; 0.9 routes uncovered") == 0);
         for (int m = 1; m < 4; m++) CHECK(p->cell[m].coverage >= 1 - 1e-9);
         fc_plan_free(p);
+    }
+    fc_plan_input_free(in);
+}
+
+/* Over the parking and short at once: 11 owned diesel vans on 10 spaces,
+ * month 0 needs 13, months 1-3 need 11. Two more vans would stay over the
+ * parking for four months (4 x P/2 each), dearer than leaving 2 vans of
+ * routes uncovered in month 0 (P each), so month 0 is 1 van over and 2
+ * short: the spaces that lift it are 1 + 2 (the lift used to name the
+ * overrun alone, "+1 parking space; 1.8 routes uncovered", and with that
+ * one space the month stayed 1.8 routes short). Checked by re-planning
+ * with the spaces named, and with one fewer. */
+static void test_parking_over_and_uncovered(void)
+{
+    fc_plan_input *in = mk(1, 4, 11 / 1.1);
+    in->van_types[0] = 1 << DIESEL;
+    in->current[FC_PLAN_SV(in, 0, DIESEL)] = 11;
+    for (int v = 0; v < 3; v++) {
+        int64_t k = FC_PLAN_SMV(in, 0, 0, v);
+        in->routes_q[k] *= 13.0 / 11.0;
+        in->routes_p50[k] *= 13.0 / 11.0;
+    }
+    fc_plan_settings set;
+    fc_plan_settings_default(&set);
+    for (int integer = 0; integer < 2; integer++) {
+        set.integer = integer;
+        in->parking[0] = 10;
+        fc_plan *p = solve(in, &set);
+        CHECK(p->vans[FC_PLAN_SMV(in, 0, 0, DIESEL)] == 11);
+        CHECK_NEAR(p->cell[0].parking_over, 1, 1e-9);
+        CHECK_NEAR(p->cell[0].uncovered_routes, 2 / 1.1, 1e-9);
+        CHECK(p->cell[0].binding == FC_LIMIT_PARKING);
+        CHECK(strcmp(p->cell[0].lift, "+3 parking spaces; 1.8 routes uncovered") == 0);
+        CHECK(strcmp(p->cell[1].lift, "+1 parking space") == 0);  /* over only */
+        fc_plan_free(p);
+        for (int more = 2; more <= 3; more++) {
+            in->parking[0] = 10 + more;
+            p = solve(in, &set);
+            CHECK((p->cell[0].uncovered_routes == 0 && p->cell[0].parking_over == 0) == (more == 3));
+            fc_plan_free(p);
+        }
     }
     fc_plan_input_free(in);
 }
@@ -1198,11 +1271,13 @@ int main(void)
 {
     test_curves();
     test_site_power();
+    test_shadow_prices_replan();
     test_temperature();
     test_limits_and_volume();
     test_brute_force();
     test_whole_vans_cover();
     test_uncovered_parking();
+    test_parking_over_and_uncovered();
     test_decomposition();
     test_supply_binding();
     test_infeasible();
