@@ -91,8 +91,10 @@ typedef struct fc_vol_history {
 } fc_vol_history;
 
 /* Monthly series and daily detail from the shipment history. Months only
- * partly covered by the file (or by a zip's first/last row) are scaled up
- * when at least half covered, dropped otherwise. */
+ * partly covered by the file (or by a zip's first/last row, or cut by a gap:
+ * days on which the zip's station has no row at all, 3 working days or
+ * more) are scaled up when at least half covered, dropped otherwise; a zip
+ * with no other month keeps its latest such month (docs/forecast.md). */
 int fc_vol_history_build(const fc_shipments *s, int32_t nstations, fc_diag *d,
                          fc_vol_history **out) FC_MUST_CHECK;
 void fc_vol_history_free(fc_vol_history *h);

@@ -1,7 +1,8 @@
 /* test_forecast.c -- the volume forecast: series models recover a known
  * trend and season, pooling gives short zips a season, paths are
  * non-negative and deterministic across threads, a rezoning moves exactly
- * the moved zip's volume, and shocks multiply; the quantiles by selection
+ * the moved zip's volume, and shocks multiply; a gap in daily data is no
+ * data, not empty days; the quantiles by selection
  * equal those of a full sort; the JSON writer's output parses back to the
  * CSV's numbers and the names as given. */
 #include <math.h>
@@ -361,6 +362,57 @@ static void test_short_history(void)
     }
 }
 
+/* Gaps in daily data. A week with no row from any zip (a feed outage) is
+ * no data: the month keeps the rate of the days it has (it was read as a
+ * week of empty days, the month 23% low); one day with no row (a holiday)
+ * stays an empty day. The weekday pattern is unchanged by the gap. */
+static void test_gaps(void)
+{
+    int nz = 12, ndays = 3 * 365 + 2;
+    world full, gap;
+    uint64_t rs0 = rs;  /* the same data twice; the later tests' data as they were */
+    world_make(&full, nz, ndays, -1);
+    rs = rs0;
+    world_make(&gap, nz, ndays, -1);
+    int32_t w0 = fc_days_from_civil(2023, 12, 8) - gap.sh.t0;     /* Fri 8 .. Thu 14 */
+    int32_t hol = fc_days_from_civil(2023, 7, 4) - gap.sh.t0;      /* a Tuesday */
+    int32_t w1 = fc_days_from_civil(2024, 11, 11) - gap.sh.t0;     /* in the 52-week window */
+    for (int z = 0; z < nz; z++) {
+        for (int i = 0; i < 7; i++) {
+            gap.sh.packages[(size_t)(w0 + i) * (size_t)nz + (size_t)z] = -1;
+            gap.sh.packages[(size_t)(w1 + i) * (size_t)nz + (size_t)z] = -1;
+        }
+        gap.sh.packages[(size_t)hol * (size_t)nz + (size_t)z] = -1;
+    }
+    fc_diag d;
+    fc_diag_init(&d, NULL, NULL);
+    fc_vol_history *hf = NULL, *hg = NULL;
+    CHECK(fc_vol_history_build(&full.sh, 2, &d, &hf) == FC_OK);
+    CHECK(fc_vol_history_build(&gap.sh, 2, &d, &hg) == FC_OK);
+    if (hf && hg) {
+        int dec = 2023 * 12 + 11 - hf->month0, jul = 2023 * 12 + 6 - hf->month0;
+        int nov = 2024 * 12 + 10 - hf->month0;
+        for (int z = 0; z < nz; z++) {
+            size_t kd = (size_t)z * (size_t)hf->nmonths + (size_t)dec;
+            size_t kn = (size_t)z * (size_t)hf->nmonths + (size_t)nov;
+            size_t kj = (size_t)z * (size_t)hf->nmonths + (size_t)jul;
+            double rf = hf->pk[kd] / hf->exposure[kd], rg = hg->pk[kd] / hg->exposure[kd];
+            CHECK(hg->exposure[kd] < hf->exposure[kd] - 4);  /* a week's weights are ~6 */
+            CHECK_NEAR(rg / rf, 1.0, 0.03);
+            CHECK_NEAR((hg->pk[kn] / hg->exposure[kn]) / (hf->pk[kn] / hf->exposure[kn]), 1.0, 0.03);
+            CHECK_NEAR(hg->exposure[kj], hf->exposure[kj], 0.3);  /* the holiday: an empty day */
+            CHECK(hg->pk[kj] < hf->pk[kj]);
+        }
+        for (int i = 0; i < 3 * 7; i++) CHECK_NEAR(hg->dow[i], hf->dow[i], 0.02);
+        CHECK_NEAR(hg->day_sigma[2], hf->day_sigma[2], 0.2 * hf->day_sigma[2]);
+    }
+    fc_vol_history_free(hf);
+    fc_vol_history_free(hg);
+    world_free(&full);
+    world_free(&gap);
+    rs = rs0;
+}
+
 /* The JSON document, written row by row through cJSON: it parses, names
  * with quotes, backslashes and control bytes (and one longer than the row
  * buffer) come back as given, and numbers are the CSV's "%.1f" values. */
@@ -468,6 +520,7 @@ int main(void)
 {
     test_quantiles();
     test_short_history();
+    test_gaps();
     test_series();
     test_pipeline();
     test_write_json();
