@@ -14,8 +14,14 @@ int plan_hall_types(const plan_work *w, int32_t s, int32_t m, int32_t *types)
     return nt;
 }
 
+/* A subset whose types can run every route gets no row: its vans beyond
+ * the need only stand idle, which costs what they cost and counts as no
+ * coverage (the flow to the routes is min(their sum, 1) once every row of
+ * share < 1 holds), so the row only refused a whole electric van in place
+ * of a dearer combustion one for the rounding's last fraction of a van. */
 static int hall_push(plan_work *w, int64_t *cap, uint64_t types, double share, int32_t scale)
 {
+    if (share >= 1.0 - 1e-9) return 0;
     if (w->nhall == *cap) {
         int64_t c = *cap ? *cap * 2 : 1024;
         plan_hall *h = realloc(w->hall, (size_t)c * sizeof *h);
@@ -191,8 +197,7 @@ double plan_hall_lost(const plan_work *w, int32_t s, int32_t m, const double *a)
 double plan_hall_cover(const plan_work *w, int32_t s, int32_t m, const double *a)
 {
     int64_t sm = FC_PLAN_SM(w->in, s, m), k0 = FC_PLAN_SMV(w->in, s, m, 0);
-    if (w->hall_off[sm] == w->hall_off[sm + 1]) return 0.0;
-    double best = INFINITY;
+    double best = INFINITY;  /* no row: every route in every type's range */
     for (int64_t r = w->hall_off[sm]; r < w->hall_off[sm + 1]; r++) {
         const plan_hall *h = &w->hall[r];
         double rest = 0;

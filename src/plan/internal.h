@@ -57,11 +57,13 @@ int plan_hall_types(const plan_work *w, int32_t s, int32_t m, int32_t *types);
 /* For a[v] = the share of the peak day type v's vans cover (x / need):
  * the largest overrun of a range row at (s, m), sum_{e in S} a_e - share
  * (0 when every row holds), and the most the electric vans can run, min
- * over rows of (a of the row types' other electric types + share) (0
- * without rows: no electric type has a need there). With the rows of
- * every closed subset the latter is the max flow of the vans to the
- * routes they can run (max-flow min-cut), sum a - the former, when it is
- * below sum a. */
+ * over rows of (a of the row types' other electric types + share)
+ * (INFINITY without rows: no electric type has a need there, or their
+ * routes are all in range). A subset that runs every route has no row
+ * (hall.c, hall_push). With the rows of every other closed subset the
+ * latter is the max flow of the vans to the routes they can run
+ * (max-flow min-cut) whenever that is below 1, sum a - the former when
+ * that is below sum a. */
 double plan_hall_lost(const plan_work *w, int32_t s, int32_t m, const double *a);
 double plan_hall_cover(const plan_work *w, int32_t s, int32_t m, const double *a);
 
