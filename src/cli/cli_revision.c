@@ -11,7 +11,10 @@
  *   settings   = need(old model, previous scenario)
  *                                            - need(old model, previous scenario, previous settings)
  *   new data   = need(old model, previous scenario, previous settings) - previous need
- * (settings: spare ratio and service level) so the five parts add up to the total change exactly, and a scenario
+ * (settings: spare ratio, service level, and the seed and number of the
+ * forecast's sample paths: "previous settings" forecasts with the previous
+ * run's) so the five parts add up to the total change exactly -- a chain,
+ * in which an interaction of two causes lands in the later -- and a scenario
  * that did not change since the previous run contributes nothing (the
  * baseline used to be no scenario at all: a standing rezoning showed as
  * "rezoning +X, new data -X" on unchanged inputs). */
@@ -71,11 +74,14 @@ static int need_of(cli *c, pipeline *p, const fc_spr_model *m, const fc_vol_fore
     return st;
 }
 
-static int forecast_with(pipeline *p, const fc_scenario *sc, cli *c, fc_vol_forecast **out)
+/* This run's forecast with scenario sc and the sample paths of vo (NULL:
+ * this run's). */
+static int forecast_with(pipeline *p, const fc_scenario *sc, const fc_vol_options *vo, cli *c,
+                         fc_vol_forecast **out)
 {
     int verb = c->diag.verbosity;
     c->diag.verbosity = -1;     /* errors only, as in need_of */
-    int st = fc_vol_forecast_run(p->hist, p->vm, sc, p->ds.stations, &p->vo, &c->diag, out);
+    int st = fc_vol_forecast_run(p->hist, p->vm, sc, p->ds.stations, vo ? vo : &p->vo, &c->diag, out);
     c->diag.verbosity = verb;
     return st;
 }
@@ -84,6 +90,13 @@ static double r2(double x)
 {
     double y = round(x * 100) / 100;
     return y == 0 ? 0.0 : y;  /* no "-0" */
+}
+
+/* x for "%+.1f": 0 when it prints as zero (a horizon 16 -> 12 read
+ * "van need -0.0 van-months = new data -0.0", a fall that is not there) */
+static double d1(double x)
+{
+    return fabs(x) < 0.05 ? 0.0 : x;
 }
 
 /* One station-month of the report's "vans": the need before and now and
@@ -142,7 +155,7 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
     cJSON *pf = read_json(c, prevdir, "forecast.json");
     cJSON *pp = read_json(c, prevdir, "plan.json");
     fc_spr_model *old = NULL;
-    fc_vol_forecast *f_moves = NULL, *f_none = NULL;
+    fc_vol_forecast *f_moves = NULL, *f_none = NULL, *f_set = NULL;
     fc_scenario moves_only, *prev_sc = NULL;
     cJSON *removed = NULL;
     char *in_prev = NULL, *removed_names = NULL;
@@ -154,8 +167,13 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
     double *n_set = calloc(cells, sizeof *n_set);
     double *n_old = malloc(cells * sizeof *n_old);
     cJSON *o = cJSON_CreateObject();
-    size_t tcap = 8192, tlen = 0;
-    char *t = malloc(tcap);
+    /* The summary's lines after its first, as long as they need to be: a
+     * fixed 8 KB once held them, and ~150 drifted parameters (or long
+     * station names) filled it, cut the last line off mid-word and left
+     * out the first line -- the totals -- altogether. */
+    char *body = NULL, *t = NULL;
+    size_t blen = 0;
+    FILE *bf = open_memstream(&body, &blen);
     if (!pm || !pf || !pp) {
         st = c->diag.status ? c->diag.status : FC_EDATA;
         goto done;
@@ -169,16 +187,11 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
         st = FC_EDATA;
         goto done;
     }
-    if (!n_new || !n_b || !n_moves || !n_none || !n_set || !n_old || !o || !t) {
+    if (!n_new || !n_b || !n_moves || !n_none || !n_set || !n_old || !o || !bf) {
         st = FC_EINTERNAL;
         goto done;
     }
-    t[0] = '\0';
-#define SAY(...)                                                                    \
-    do {                                                                            \
-        int k_ = snprintf(t + tlen, tcap - tlen, __VA_ARGS__);                      \
-        if (k_ > 0) tlen = tlen + (size_t)k_ < tcap ? tlen + (size_t)k_ : tcap - 1; \
-    } while (0)
+#define SAY(...) fprintf(bf, __VA_ARGS__)
     cJSON_AddNumberToObject(o, "schema_version", 1);
     cJSON_AddStringToObject(o, "kind", "fleetcast.revision");
     cJSON_AddStringToObject(o, "previous", prevdir);
@@ -259,6 +272,20 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
     fc_plan_settings old_set = p->plan_settings;
     old_set.spare_ratio = old_spare;
     if (cJSON_IsNumber(sl) && sl->valuedouble > 0 && sl->valuedouble < 1) old_set.service_level = sl->valuedouble;
+    /* and its sample paths (seed, number of paths): another seed or count
+     * of the same data's Monte Carlo is a setting too, not new data (it
+     * read "new data -0.5 van-months" for seed 42 -> 7 on the example) */
+    fc_vol_options old_vo = p->vo;
+    const cJSON *pseed = settings_with(pp, "seed"), *ppaths = settings_with(pp, "paths");
+    const cJSON *seed = pseed ? cJSON_GetObjectItemCaseSensitive(pseed, "seed") : NULL;
+    const cJSON *npaths = ppaths ? cJSON_GetObjectItemCaseSensitive(ppaths, "paths") : NULL;
+    if (cJSON_IsNumber(seed) && seed->valuedouble >= 0 && seed->valuedouble <= 9007199254740991.0 &&
+        seed->valuedouble == floor(seed->valuedouble))
+        old_vo.seed = (uint64_t)seed->valuedouble;
+    if (cJSON_IsNumber(npaths) && npaths->valuedouble >= 1 && npaths->valuedouble <= 100000 &&
+        npaths->valuedouble == floor(npaths->valuedouble))
+        old_vo.paths = (int)npaths->valuedouble;
+    int same_paths = old_vo.seed == p->vo.seed && old_vo.paths == p->vo.paths;
     /* A station in only one of the two runs counts with a need of 0 in the
      * other over the months both plans cover: it used to be left out, so
      * zips moved to a station new in the stations file read as a network
@@ -337,13 +364,14 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
     moves_only.shocks = prev_sc ? prev_sc->shocks : NULL;
     const fc_plan_settings *set = &p->plan_settings;
     if ((st = need_of(c, p, old, p->fc, p->sc, set, n_b))) goto done;
-    if ((st = forecast_with(p, &moves_only, c, &f_moves))) goto done;
+    if ((st = forecast_with(p, &moves_only, NULL, c, &f_moves))) goto done;
     if ((st = need_of(c, p, old, f_moves, &moves_only, set, n_moves))) goto done;
-    if ((st = forecast_with(p, prev_sc, c, &f_none))) goto done;
+    if ((st = forecast_with(p, prev_sc, NULL, c, &f_none))) goto done;
     if ((st = need_of(c, p, old, f_none, prev_sc, set, n_none))) goto done;
-    if (old_set.spare_ratio == set->spare_ratio && old_set.service_level == set->service_level)
+    if (!same_paths && (st = forecast_with(p, prev_sc, &old_vo, c, &f_set))) goto done;
+    if (same_paths && old_set.spare_ratio == set->spare_ratio && old_set.service_level == set->service_level)
         memcpy(n_set, n_none, cells * sizeof *n_set);
-    else if ((st = need_of(c, p, old, f_none, prev_sc, &old_set, n_set)))
+    else if ((st = need_of(c, p, old, same_paths ? f_none : f_set, prev_sc, &old_set, n_set)))
         goto done;
     cJSON *vans = cJSON_AddArrayToObject(o, "vans");
     double tot[6] = {0};
@@ -365,27 +393,23 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
     tot[0] -= removed_need;
     tot[5] -= removed_need;
     {
+        /* stations new since the previous plan: their need, then every
+         * name (a 512-byte buffer cut the list short) */
         double added_need = 0;
-        char added[512] = "";
-        size_t al = 0;
+        int nadded = 0;
         for (int32_t s = 0; s < ns; s++) {
             if (in_prev[s] || !(pmin <= pmax)) continue;
-            double sum = 0;
             int any = 0;
             for (int32_t m = 0; m < nm; m++)
                 if (isfinite(n_old[(size_t)s * nm + (size_t)m])) {
-                    sum += n_new[(size_t)s * nm + (size_t)m];
+                    added_need += n_new[(size_t)s * nm + (size_t)m];
                     any = 1;
                 }
             if (!any) continue;
-            added_need += sum;
-            if (al < sizeof added)
-                al += (size_t)snprintf(added + al, sizeof added - al, "%s%s", al ? ", " : "",
-                                       fc_intern_name(p->ds.stations->ids, s));
+            SAY("%s%s", nadded++ ? ", " : "  stations not in the previous plan: ",
+                fc_intern_name(p->ds.stations->ids, s));
         }
-        if (added[0])
-            SAY("  stations not in the previous plan: %s (van need %+.1f van-months, counted from 0)\n", added,
-                added_need);
+        if (nadded) SAY(" (van need %+.1f van-months, counted from 0)\n", added_need);
         if (removed_names)
             SAY("  stations of the previous plan no longer in the stations file: %s (van need %+.1f "
                 "van-months, counted as new data)\n",
@@ -399,18 +423,26 @@ int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char *
     cJSON_AddNumberToObject(tj, "parameter_drift", tot[3]);
     cJSON_AddNumberToObject(tj, "settings", tot[4]);
     cJSON_AddNumberToObject(tj, "parameters_flagged", nflag);
-    char head[512];
-    snprintf(head, sizeof head,
-             "revision since %s: van need %+.1f van-months = new data %+.1f, rezoning %+.1f, "
-             "scenario %+.1f, parameter drift %+.1f, settings %+.1f; %d parameter%s drifted significantly\n",
-             prevdir, tot[5], tot[0], tot[1], tot[2], tot[3], tot[4], nflag, nflag == 1 ? "" : "s");
-    size_t hl = strlen(head);
-    if (hl + tlen + 1 < tcap) {
-        memmove(t + hl, t, tlen + 1);
-        memcpy(t, head, hl);
-    }
 #undef SAY
+    /* the totals first, then the lines above */
+    int bad = fclose(bf) != 0;
+    bf = NULL;
+    size_t tl = 0;
+    FILE *tf = bad ? NULL : open_memstream(&t, &tl);
+    if (tf) {
+        fprintf(tf,
+                "revision since %s: van need %+.1f van-months = new data %+.1f, rezoning %+.1f, "
+                "scenario %+.1f, parameter drift %+.1f, settings %+.1f; %d parameter%s drifted "
+                "significantly\n",
+                prevdir, d1(tot[5]), d1(tot[0]), d1(tot[1]), d1(tot[2]), d1(tot[3]), d1(tot[4]), nflag,
+                nflag == 1 ? "" : "s");
+        fputs(body ? body : "", tf);
+        bad = fclose(tf) != 0;
+    }
+    if (!tf || bad) st = FC_EINTERNAL;
 done:
+    if (bf) fclose(bf);
+    free(body);
     if (st == FC_OK) {
         *out = o;
         *text = t;
@@ -424,6 +456,7 @@ done:
     fc_scenario_free(prev_sc);
     fc_vol_forecast_free(f_moves);
     fc_vol_forecast_free(f_none);
+    fc_vol_forecast_free(f_set);
     fc_spr_model_free(old);
     free(n_new);
     free(n_b);

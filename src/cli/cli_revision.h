@@ -9,8 +9,9 @@
  * forecast.json, plan.json) and build revision.json: parameter drift per
  * station (flagged when |z| > 2.58), forecast revisions per station and
  * month, and the change of each station-month's van need split into new
- * data, rezoning, scenario and parameter drift (the parts add up to the
- * total). text gets a short readable summary (caller frees both). */
+ * data, rezoning, scenario, parameter drift and settings (the parts add up
+ * to the total). text gets a readable summary, the totals first and then
+ * as many lines as it takes (caller frees both). */
 int revision_build(cli *c, pipeline *p, const char *prevdir, cJSON **out, char **text);
 
 #endif
