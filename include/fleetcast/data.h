@@ -79,6 +79,8 @@ typedef struct fc_shipments {
     int32_t *seg_first, *seg_last, *seg_station;   /* periods, inclusive */
     int64_t rows;
     double total_packages, total_stops;
+    int borrowed;           /* 1: packages and stops belong to another fc_shipments
+                             * (fc_shipments_head) and are not freed with this one */
 } fc_shipments;
 
 typedef struct fc_routes {
@@ -126,6 +128,13 @@ void fc_routes_free(fc_routes *r);
 int32_t fc_shipments_station(const fc_shipments *s, int32_t zip, int32_t p);
 /* Epoch day of the first day of period p. */
 int32_t fc_shipments_period_day(const fc_shipments *s, int32_t p);
+/* The first nperiods periods of s (clipped to 1 .. s->nperiods), as the
+ * file would read had it ended before period nperiods: the segments that
+ * start later dropped, the others ending at their zip's last row before
+ * it, rows and totals of those periods. What a run on that date would have
+ * seen (the volume backtest fits each origin on it). The period-major
+ * arrays are s's: s must outlive *out, which fc_shipments_free frees. */
+int fc_shipments_head(const fc_shipments *s, int32_t nperiods, fc_shipments **out) FC_MUST_CHECK;
 
 /* Feature column index by name, or -1. */
 int fc_features_find(const fc_features *f, const char *name);

@@ -270,13 +270,16 @@ typedef struct fc_vol_backtest_options {
 } fc_vol_backtest_options;
 
 /* Rolling-origin backtest of the volume forecast: for each origin, fit on
- * the months before it and score the next `horizon` months at zip and
- * station level: MASE (scaled by the in-sample seasonal naive error), MAPE,
- * and the 80% interval coverage (P10..P90) of the sample paths, for the
- * ETS, Fourier and combined models and the seasonal naive. Writes a CSV
- * table (level,method,horizon_from,horizon_to,series,mase,mape,coverage80)
- * to f. */
-int fc_vol_backtest(const fc_vol_history *h, const fc_vol_backtest_options *opt, FILE *f,
+ * a history built from the shipments before it alone (as a run on that
+ * date would: its weekday pattern, gaps and zip-to-station map too) and
+ * score the next `horizon` months of the whole history at zip and station
+ * level (stations as they were at the origin): MASE (scaled by the
+ * in-sample seasonal naive error), MAPE, and the 80% interval coverage
+ * (P10..P90) of the sample paths, for the ETS, Fourier and combined models
+ * and the seasonal naive. Writes a CSV table
+ * (level,method,horizon_from,horizon_to,series,mase,mape,coverage80) to f.
+ * Daily shipments must be a whole file (not a head). */
+int fc_vol_backtest(const fc_shipments *s, int32_t nstations, const fc_vol_backtest_options *opt, FILE *f,
                     fc_diag *d) FC_MUST_CHECK;
 
 #endif

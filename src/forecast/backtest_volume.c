@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fleetcast/date.h"
 #include "fleetcast/forecast.h"
 
 enum { NMETH = 4, NBUCKET = 6, NLEVEL = 2 };
@@ -59,9 +60,33 @@ static void bucket_add(score sc[NBUCKET], int H, int hh, double y, double f, dou
         if (hh >= bucket_lo[b] && hh <= bucket_end(b, H)) add(&sc[b], y, f, scale, lo, hi);
 }
 
-int fc_vol_backtest(const fc_vol_history *h, const fc_vol_backtest_options *opt, FILE *f,
+/* The history a run at the start of month index `month` would have built:
+ * the shipments up to the day before (fc_shipments_head) made into a
+ * history as fc_vol_history_build makes one, weekday pattern, day noise,
+ * gaps and zip-to-station map included. */
+static int history_until(const fc_shipments *s, int32_t nstations, int month, fc_diag *d,
+                         fc_vol_history **out)
+{
+    *out = NULL;
+    int32_t end = s->monthly ? month - s->t0 : fc_month_first_day(month) - s->t0;
+    fc_shipments *head = NULL;
+    if (fc_shipments_head(s, end, &head)) {
+        fc_diag_error(d, FC_EINTERNAL, "out of memory in the backtest");
+        return FC_EINTERNAL;
+    }
+    int st = fc_vol_history_build(head, nstations, d, out);
+    fc_shipments_free(head);
+    return st;
+}
+
+int fc_vol_backtest(const fc_shipments *ship, int32_t nstations, const fc_vol_backtest_options *opt, FILE *f,
                     fc_diag *d)
 {
+    /* The whole history gives the outcomes; each origin's model is fitted
+     * on a history built from the shipments before it alone. */
+    fc_vol_history *h = NULL;
+    int hst = fc_vol_history_build(ship, nstations, d, &h);
+    if (hst) return hst;
     int H = opt->horizon > 0 ? opt->horizon : 16;
     int step = opt->step > 0 ? opt->step : 3;
     int norig = opt->origins > 0 ? opt->origins : 6;
@@ -70,6 +95,7 @@ int fc_vol_backtest(const fc_vol_history *h, const fc_vol_backtest_options *opt,
     if (N - 1 < min_train) {
         fc_diag_error(d, FC_EDATA, "backtest needs more than %d months of history, got %d",
                       min_train, N);
+        fc_vol_history_free(h);
         return FC_EDATA;
     }
     /* The latest origins that leave at least one month to score. */
@@ -96,6 +122,7 @@ int fc_vol_backtest(const fc_vol_history *h, const fc_vol_backtest_options *opt,
         free(st_snaive);
         free(st_hist);
         free(fz);
+        fc_vol_history_free(h);
         fc_diag_error(d, FC_EINTERNAL, "out of memory in the backtest");
         return FC_EINTERNAL;
     }
@@ -111,17 +138,38 @@ int fc_vol_backtest(const fc_vol_history *h, const fc_vol_backtest_options *opt,
     int st = FC_OK, origins_run = 0;
     for (int n = first; n <= last && st == FC_OK; n += step) {
         int hmax = N - n < H ? N - n : H;
+        /* Nothing after the origin reaches the model: not the months after
+         * it, nor the weekday pattern, day noise, gaps and zip-to-station
+         * map of the whole file (they were taken from its last 52 weeks and
+         * last day: a weekday pattern changed after the origin moved its
+         * forecasts by 1.4-2.8% on average). */
+        fc_vol_history *hn = NULL;
+        st = history_until(ship, nstations, h->month0 + n, d, &hn);
+        if (st) break;
+        if (hn->nmonths != n) {
+            /* its last months had no data at all: a run then would forecast
+             * from an earlier month */
+            fc_diag_note(d, "volume backtest: origin %d: no data in the month before it; skipped", n);
+            fc_vol_history_free(hn);
+            continue;
+        }
         origins_run++;
         /* Station actuals and history: sums of the zips fitted at this
-         * origin; a month counts only when every such zip has data. */
+         * origin, by the stations that served them then (the forecast's
+         * stations; a later rezoning is a scenario input, not the volume
+         * model's to know); a month counts only when every such zip has
+         * data. */
         fc_vol_model *m = NULL;
-        st = fc_vol_model_fit(h, n, FC_VOL_ETS, opt->threads, d, &m);
-        if (st) break;
+        st = fc_vol_model_fit(hn, 0, FC_VOL_ETS, opt->threads, d, &m);
+        if (st) {
+            fc_vol_history_free(hn);
+            break;
+        }
         for (size_t i = 0; i < ((size_t)ns + 1) * (size_t)H; i++) st_act[i] = st_snaive[i] = 0;
         for (size_t i = 0; i < ((size_t)ns + 1) * (size_t)N; i++) st_hist[i] = 0;
         for (int32_t z = 0; z < nz; z++) {
             if (!m->fitted[z]) continue;
-            int32_t s = h->station[z];
+            int32_t s = hn->station[z];
             const double *pk = yz + (size_t)z * (size_t)N;
             for (int t = 0; t < N; t++) {
                 double *cell = &st_hist[(size_t)s * (size_t)N + (size_t)t];
@@ -138,7 +186,7 @@ int fc_vol_backtest(const fc_vol_history *h, const fc_vol_backtest_options *opt,
             if (meth != FC_VOL_SNAIVE) {
                 m->method = meth;
                 fc_vol_options vo = {H, opt->paths > 0 ? opt->paths : 200, opt->seed, opt->threads, 1, NULL};
-                st = fc_vol_forecast_run(h, m, NULL, NULL, &vo, d, &fc);
+                st = fc_vol_forecast_run(hn, m, NULL, NULL, &vo, d, &fc);
                 if (st) break;
             }
             /* zips */
@@ -186,6 +234,7 @@ int fc_vol_backtest(const fc_vol_history *h, const fc_vol_backtest_options *opt,
             fc_vol_forecast_free(fc);
         }
         fc_vol_model_free(m);
+        fc_vol_history_free(hn);
     }
     if (st == FC_OK) {
         static const char *lv[NLEVEL] = {"zip", "station"};
@@ -210,5 +259,6 @@ int fc_vol_backtest(const fc_vol_history *h, const fc_vol_backtest_options *opt,
     free(st_snaive);
     free(st_hist);
     free(fz);
+    fc_vol_history_free(h);
     return st;
 }

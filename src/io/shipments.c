@@ -466,8 +466,10 @@ int fc_shipments_read(const char *path, const fc_zips *zips, const fc_stations *
 void fc_shipments_free(fc_shipments *s)
 {
     if (!s) return;
-    free(s->packages);
-    free(s->stops);
+    if (!s->borrowed) {
+        free(s->packages);
+        free(s->stops);
+    }
     free(s->seg_off);
     free(s->seg_first);
     free(s->seg_last);
@@ -482,6 +484,51 @@ int32_t fc_shipments_station(const fc_shipments *s, int32_t zip, int32_t p)
     int32_t best = s->seg_station[a];
     for (int32_t k = a; k < b && s->seg_first[k] <= p; k++) best = s->seg_station[k];
     return best;
+}
+
+int fc_shipments_head(const fc_shipments *s, int32_t nperiods, fc_shipments **out)
+{
+    *out = NULL;
+    int32_t np = nperiods < 1 ? 1 : nperiods > s->nperiods ? s->nperiods : nperiods;
+    size_t nz = (size_t)s->nzips, nseg = (size_t)s->seg_off[s->nzips];
+    fc_shipments *h = calloc(1, sizeof *h);
+    if (!h) return FC_EINTERNAL;
+    h->monthly = s->monthly;
+    h->t0 = s->t0;
+    h->nperiods = np;
+    h->nzips = s->nzips;
+    h->packages = s->packages;
+    h->stops = s->stops;
+    h->borrowed = 1;
+    h->seg_off = calloc(nz + 1, sizeof *h->seg_off);
+    h->seg_first = malloc((nseg + 1) * sizeof *h->seg_first);
+    h->seg_last = malloc((nseg + 1) * sizeof *h->seg_last);
+    h->seg_station = malloc((nseg + 1) * sizeof *h->seg_station);
+    if (!h->seg_off || !h->seg_first || !h->seg_last || !h->seg_station) {
+        fc_shipments_free(h);
+        return FC_EINTERNAL;
+    }
+    int32_t m = 0;
+    for (size_t z = 0; z < nz; z++) {
+        for (int32_t k = s->seg_off[z]; k < s->seg_off[z + 1]; k++) {
+            if (s->seg_first[k] >= np) continue;
+            /* its last row before the end (the first period is a row) */
+            int32_t last = s->seg_last[k] < np - 1 ? s->seg_last[k] : np - 1;
+            while (last > s->seg_first[k] && s->packages[(size_t)last * nz + z] < 0) last--;
+            h->seg_first[m] = s->seg_first[k];
+            h->seg_last[m] = last;
+            h->seg_station[m++] = s->seg_station[k];
+        }
+        h->seg_off[z + 1] = m;
+    }
+    for (size_t i = 0; i < (size_t)np * nz; i++)
+        if (s->packages[i] >= 0) {
+            h->rows++;
+            h->total_packages += s->packages[i];
+            h->total_stops += s->stops[i];
+        }
+    *out = h;
+    return FC_OK;
 }
 
 int32_t fc_shipments_period_day(const fc_shipments *s, int32_t p)
