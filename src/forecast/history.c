@@ -286,16 +286,8 @@ int fc_vol_history_build(const fc_shipments *s, int32_t nstations, fc_diag *d,
         late = malloc(((size_t)nz + 1) * sizeof *late);
     }
     if (!h->pk || !h->sp || !h->exposure || !h->station || !h->zip_peak || !h->dow ||
-        !h->day_sigma || !blk || (!s->monthly && (!stday || !scratch || !nodata || !late))) {
-        free(blk);
-        free(stday);
-        free(scratch);
-        free(nodata);
-        free(late);
-        fc_vol_history_free(h);
-        fc_diag_error(d, FC_EINTERNAL, "out of memory for the forecast history");
-        return FC_EINTERNAL;
-    }
+        !h->day_sigma || !blk || (!s->monthly && (!stday || !scratch || !nodata || !late)))
+        goto oom;
     for (int32_t z = 0; z < nz; z++) h->station[z] = fc_shipments_station(s, z, np - 1);
     for (size_t i = 0; i < ((size_t)nstations + 1) * 7; i++) h->dow[i] = 1;
 
@@ -317,16 +309,7 @@ int fc_vol_history_build(const fc_shipments *s, int32_t nstations, fc_diag *d,
          * are then found with those weekday weights, and the profiles of
          * stations with a gap in the window made again without it. */
         profiles(h, stday, wd, s->t0 + wstart, NULL, np, 0, scratch);
-        if (mark_gaps(s, h, nodata)) {
-            free(blk);
-            free(stday);
-            free(scratch);
-            free(nodata);
-            free(late);
-            fc_vol_history_free(h);
-            fc_diag_error(d, FC_EINTERNAL, "out of memory for the forecast history");
-            return FC_EINTERNAL;
-        }
+        if (mark_gaps(s, h, nodata)) goto oom;
         profiles(h, stday, wd, s->t0 + wstart, nodata, np, wstart, scratch);
     }
 
@@ -433,4 +416,13 @@ int fc_vol_history_build(const fc_shipments *s, int32_t nstations, fc_diag *d,
     free(late);
     *out = h;
     return FC_OK;
+oom:
+    free(blk);
+    free(stday);
+    free(scratch);
+    free(nodata);
+    free(late);
+    fc_vol_history_free(h);
+    fc_diag_error(d, FC_EINTERNAL, "out of memory for the forecast history");
+    return FC_EINTERNAL;
 }
