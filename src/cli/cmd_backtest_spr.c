@@ -199,7 +199,8 @@ int backtest_spr(cli *c, bt_report *rep)
         }
         st = run_split(&b, "time", train, test, 0, rep);
     }
-    /* (b) volume: each station's top 20% of days by packages. */
+    /* (b) volume: each station's top 20% of routes rows by packages (rows,
+     *     not days, where a station runs two van types on a day). */
     if (st == FC_OK) {
         int32_t ns = b.ds.stations->n;
         for (int32_t s = 0; s < ns && st == FC_OK; s++) {
