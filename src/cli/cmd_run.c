@@ -39,6 +39,7 @@ static const char help[] =
     "Options:\n"
     "  -o, --output DIR   output folder (created if missing)\n"
     "  --previous DIR     the previous run's output folder, for the revision report\n"
+    "                     (a folder with no run in it yet: a warning, no report)\n"
     "  --format FMT       summary as text (default) or json\n"
     "  --reproducible     write 1970-01-01T00:00:00Z as run.json's time\n"
     "  --threads N        worker threads for the fit, forecast and plan, and a\n"
@@ -71,11 +72,17 @@ static void progress(cli *c, int step, const char *what)
 
 /* Before any work: each output can be created (a folder in place of
  * plan.json, say), and the previous run's files can be read. Both used to
- * be found only after the fit, the forecast and the plan. A previous run
- * named by the config (previous_run) with none of its files there yet is
- * the first month of a schedule: no revision, a note (*prevdir freed and
- * set to NULL); named by --previous, it is an error. */
-static int check_paths(cli *c, const char *outdir, char **prevdir, int from_config)
+ * be found only after the fit, the forecast and the plan. A previous
+ * folder with none of the three files (or none at all) holds no run: the
+ * first month of a schedule, or a month whose run failed or never ran.
+ * There is then no revision (*prevdir freed and set to NULL): a note when
+ * the config's previous_run names it, a warning and a summary line
+ * (*no_prev, to free) when --previous does. --previous made it an error
+ * (66), so the README's cron line failed in its first month and, a run
+ * having failed once, in every month after it: each failed run leaves an
+ * empty folder that is the next month's --previous. A folder holding some
+ * of the files but not all is a damaged run, and still an error. */
+static int check_paths(cli *c, const char *outdir, char **prevdir, int from_config, char **no_prev)
 {
     char path[4096];
     for (int k = 0; k < OUT_N; k++) {
@@ -96,10 +103,16 @@ static int check_paths(cli *c, const char *outdir, char **prevdir, int from_conf
         }
     }
     if (bad < 0) return FC_OK;
-    if (from_config && missing == NPREV) {
-        fc_diag_note(&c->diag, "%s: no previous run there yet (previous_run); no revision report this time",
-                     *prevdir);
-        free(*prevdir);
+    if (missing == NPREV) {
+        if (from_config) {
+            fc_diag_note(&c->diag, "%s: no previous run there yet (previous_run); no revision report this time",
+                         *prevdir);
+            free(*prevdir);
+        } else {
+            fc_diag_warn(&c->diag, "%s: no previous run there (no model.json, forecast.json or plan.json); "
+                         "no revision report this time", *prevdir);
+            *no_prev = *prevdir;
+        }
         *prevdir = NULL;
         return FC_OK;
     }
@@ -175,7 +188,7 @@ static void iso_time(cli *c, char out[32], int reproducible)
 
 /* The human summary and its JSON twin. */
 static cJSON *summary(const pipeline *p, const char *outdir, const char *revtext, const cJSON *rev,
-                      char **text)
+                      const char *no_prev, char **text)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "schema_version", 1);
@@ -248,7 +261,14 @@ static cJSON *summary(const pipeline *p, const char *outdir, const char *revtext
         if (r && cJSON_IsString(prev)) cJSON_AddStringToObject(r, "previous", prev->valuestring);
         if (r) cJSON_AddItemToObject(o, "revision", r);
     }
-    size_t cap = 4096 + (revtext ? strlen(revtext) : 0);
+    /* --previous named a folder with no run in it: say so where a cron
+     * job's log looks (the warning is on stderr, and -q hides it) */
+    char nptxt[256 + 4096] = "";
+    if (no_prev) {
+        cJSON_AddStringToObject(o, "no_previous_run", no_prev);
+        snprintf(nptxt, sizeof nptxt, "  no revision report: %s holds no previous run\n", no_prev);
+    }
+    size_t cap = 4096 + sizeof nptxt + (revtext ? strlen(revtext) : 0);
     char *t = malloc(cap);
     if (t)
         snprintf(t, cap,
@@ -257,9 +277,9 @@ static cJSON *summary(const pipeline *p, const char *outdir, const char *revtext
                  "%lld electric vans by %s%s\n"
                  "  what binds in %s: %s\n"
                  "  cost over the horizon %.0f; SPR model in-sample routes error %.2f%%\n"
-                 "%s%s",
+                 "%s%s%s",
                  m0, m1, (int)ns, outdir, peak_vans, mp, buy, (long long)ev_total, m1, idle, m1, binds,
-                 cost, p->model->train.mape[FC_VAR_HYBRID], btxt, revtext ? revtext : "");
+                 cost, p->model->train.mape[FC_VAR_HYBRID], btxt, nptxt, revtext ? revtext : "");
     *text = t;
     return o;
 }
@@ -337,7 +357,8 @@ int cmd_run(int argc, char **argv)
         return cli_exit(&c, FC_ELOCKED);
     }
     clean_stale(outdir);
-    st = check_paths(&c, outdir, &prevdir, !previous);
+    char *no_prev = NULL;
+    st = check_paths(&c, outdir, &prevdir, !previous, &no_prev);
     if (st) {
         close(lock);
         free(outdir);
@@ -454,7 +475,7 @@ int cmd_run(int argc, char **argv)
         if (opened[k]) fc_outfile_abort(&out[k]);
     if (st == FC_OK) {
         char *text = NULL;
-        cJSON *sum = summary(&p, outdir, revtext, rev, &text);
+        cJSON *sum = summary(&p, outdir, revtext, rev, no_prev, &text);
         if (c.format && strcmp(c.format, "json") == 0) {
             char *s = print_json(sum);
             if (s) printf("%s\n", s);
@@ -479,5 +500,6 @@ int cmd_run(int argc, char **argv)
     close(lock);
     free(outdir);
     free(prevdir);
+    free(no_prev);
     return cli_exit(&c, st);
 }

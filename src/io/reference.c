@@ -374,6 +374,31 @@ static int station_row(void *ud, const fc_csv_row *row)
     return ref_end_row(r);
 }
 
+/* A van type no station's van_types lists is planned nowhere: say so. A
+ * type added to the vehicles file (a new van on the market) was left out
+ * of every plan without a word when the stations list their types. */
+static void warn_unused_van_types(const fc_stations *s, const fc_vehicles *veh, const char *file,
+                                  fc_diag *d)
+{
+    uint64_t any = 0;
+    for (int32_t i = 0; i < s->n; i++) any |= s->van_types[i];
+    char names[512] = "";
+    size_t len = 0;
+    int n = 0;
+    for (int32_t v = 0; v < veh->n && v < 64; v++) {
+        if (any >> v & 1) continue;
+        if (len < sizeof names - 80)
+            len += (size_t)snprintf(names + len, sizeof names - len, "%s'%s'", n ? ", " : "",
+                                    fc_intern_name(veh->ids, v));
+        n++;
+    }
+    if (n)
+        fc_diag_warn(d, "%s: van type%s %s of the vehicles file %s in no station's van_types: no station may "
+                     "run %s, so no plan uses %s (list %s in van_types, or leave a station's van_types "
+                     "empty for every type)", file, n > 1 ? "s" : "", names, n > 1 ? "are" : "is",
+                     n > 1 ? "them" : "it", n > 1 ? "them" : "it", n > 1 ? "them" : "it");
+}
+
 int fc_stations_read(const char *path, const fc_vehicles *veh, fc_diag *d,
                      fc_stations **out, fc_csv_info *info)
 {
@@ -401,6 +426,7 @@ int fc_stations_read(const char *path, const fc_vehicles *veh, fc_diag *d,
     }
     if (st == FC_OK && d->n_errors > before) st = FC_EDATA;
     if (st == FC_OK && feat_finish(&sr.r.fb, &sr.r.t, &sr.s->feat)) st = FC_EINTERNAL;
+    if (st == FC_OK && veh) warn_unused_van_types(sr.s, veh, sr.r.t.file, d);
     ref_done(&sr.r);
     if (st != FC_OK) {
         fc_stations_free(sr.s);

@@ -3,10 +3,15 @@
 # mistyped --previous and a folder in place of plan.json used to be found
 # after the fit, the forecast and the plan. previous_run in the config
 # naming a folder with no run in it yet (the first month of a schedule
-# whose previous_run is its own output_dir) is a note, not a failure.
+# whose previous_run is its own output_dir) is a note, not a failure; so
+# is --previous naming a folder with no run in it (a warning; CLI case
+# run_cron_first_and_failed_month), while one holding part of a run (here
+# a model.json alone) is an error.
 "$FC" synth --out d --seed 5 --cities 1 --stations 2 --zips 20 --days 400 -q
+mkdir nowhere
+touch nowhere/model.json
 if "$FC" run d/config.json -o o1 --previous nowhere -v 2>err1; then exit 1; else test $? -eq 66 || exit 1; fi
-grep -q "nowhere/model.json: cannot open: No such file or directory" err1
+grep -q "nowhere/forecast.json: cannot open: No such file or directory" err1
 if grep -q "fitting\|in-sample" err1; then exit 1; fi
 test ! -e o1/model.json || exit 1
 mkdir -p o2/plan.json
