@@ -267,7 +267,7 @@ typedef struct fc_plan_cell {
     int32_t ev_vans;           /* electric vans planned */
     int binding;               /* FC_LIMIT_*: what stops one more electric van */
     uint32_t binding_all;      /* bit per FC_LIMIT_* that would stop it */
-    char lift[96];             /* what would lift the binding limit */
+    char lift[160];            /* what would lift the binding limit */
     double cost;               /* ownership + operation + carbon of the month */
     /* LP shadow prices (objective change per unit of the limit, <= 0 when
      * more of it saves money); 0 when the limit does not bind. */

@@ -242,6 +242,38 @@ static double battery_for_room(const plan_work *w, int32_t s, int32_t m, int32_t
     return best;
 }
 
+/* Whether one more electric van of type e would not pay at (s, m) once
+ * in, with the cost lift's text in L: bc is its cost for the peak day,
+ * cheapest_d the cheapest combustion type's, n the vans held. Before the
+ * scrap month no van may be given up: where the combustion vans here are
+ * all owned now (the current fleet), an electric van would replace none
+ * of them, so no price makes it pay ("retire current vans (scrap_from)",
+ * with why unless brief); else the monthly price that would. Returns 0
+ * (L untouched) where it pays, or where there is nothing to compare: no
+ * combustion type serves, or bc is not finite (e runs none of the
+ * routes). */
+static int ev_not_paying(const plan_work *w, const int32_t *n, int32_t s, int32_t m, int32_t e,
+                         double bc, double cheapest_d, int brief, char *L, size_t LN)
+{
+    const fc_plan_input *in = w->in;
+    int64_t k0 = FC_PLAN_SMV(in, s, m, 0);
+    double extra = e >= 0 && isfinite(bc) && isfinite(cheapest_d) ? (bc - cheapest_d) / w->need[k0 + e] : NAN;
+    int held = m < w->scrap, comb = 0;
+    for (int32_t v = 0; v < w->V && held; v++) {
+        if (in->electric[v] || n[v] == 0) continue;
+        comb = 1;
+        if (n[v] > in->current[FC_PLAN_SV(in, s, v)]) held = 0;
+    }
+    if (held && comb)
+        snprintf(L, LN, brief ? "retire current vans (scrap_from)"
+                              : "retire current vans (scrap_from): they run the routes, and the fleet only grows before it");
+    else if (extra > 0)
+        snprintf(L, LN, "electric van %.0f cheaper a month", ceil(extra));
+    else
+        return 0;
+    return 1;
+}
+
 static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_t s, int32_t m)
 {
     const fc_plan_input *in = w->in;
@@ -391,27 +423,45 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
         else
             snprintf(L, LN, "+1 parking space");
         break;
-    default: {
-        double extra = ke >= 0 && isfinite(cheapest_d) ? (bc - cheapest_d) / w->need[ke] : NAN;
-        /* Before the scrap month no van may be given up: when the
-         * combustion vans here are all owned now (the current fleet), an
-         * electric van would replace none of them, so no price makes it
-         * pay; scrap_from does. */
-        int held = m < w->scrap, comb = 0;
-        for (int32_t v = 0; v < w->V && held; v++) {
-            if (in->electric[v] || n[v] == 0) continue;
-            comb = 1;
-            if (n[v] > in->current[FC_PLAN_SV(in, s, v)]) held = 0;
-        }
-        if (held && comb)
-            snprintf(L, LN, "retire current vans (scrap_from): they run the routes, and the fleet only grows before it");
-        else if (extra > 0)
-            snprintf(L, LN, "electric van %.0f cheaper a month", ceil(extra));
-        else
+    default:
+        if (!ev_not_paying(w, n, s, m, e, bc, cheapest_d, 0, L, LN))
             snprintf(L, LN, "none: room left, held by rounding or later months");
     }
+    /* A physical lift (or the supply's) brings an electric van only if it
+     * pays once in: where the cost lift would name a price or scrap_from,
+     * say so (PHX1 of the example read "+1 charger" where 1 to 3 chargers
+     * change nothing: with one, the month reads "cost"). Not where routes
+     * are uncovered or the parking overrun: an electric van would pay
+     * against the penalty there. */
+    int then = 0;
+    if (c->uncovered_routes <= 0 && c->parking_over <= 0 &&
+        (c->binding == FC_LIMIT_RANGE || c->binding == FC_LIMIT_SITE_POWER ||
+         c->binding == FC_LIMIT_CHARGERS || c->binding == FC_LIMIT_SUPPLY ||
+         c->binding == FC_LIMIT_PARKING)) {
+        /* Where e runs none of the routes (the range, share 0), its cost
+         * is that of a van running them all, as a bigger battery would:
+         * the mean km of every route (a combustion type's), the energy on
+         * the flat for the carbon. */
+        double bce = bc;
+        if (e >= 0 && !isfinite(bce) && w->need[ke] > 0)
+            for (int32_t v = 0; v < w->V; v++)
+                if (!in->electric[v] && w->need[k0 + v] > 0) {
+                    fc_plan_ev all = w->ev[ke];
+                    all.km = w->ev[k0 + v].km;
+                    all.energy = all.km * in->kwh_per_km[e] * all.factor;
+                    bce = van_cost(in, set, s, m, e, &all, w->need[ke]) * w->need[ke];
+                    break;
+                }
+        char why[sizeof c->lift];
+        if (ev_not_paying(w, n, s, m, e, bce, cheapest_d, 1, why, sizeof why)) {
+            size_t len = strlen(L);
+            snprintf(L + len, LN - len, "; then %s", why);
+            then = 1;
+        }
     }
-    if (c->ev_idle >= 0.5 && c->binding != FC_LIMIT_CHARGERS && c->binding != FC_LIMIT_SITE_POWER) {
+    /* The charging lift counts the vans held that cannot charge; where it
+     * ends in a price, those are what the first chargers (or kW) serve. */
+    if (c->ev_idle >= 0.5 && (then || (c->binding != FC_LIMIT_CHARGERS && c->binding != FC_LIMIT_SITE_POWER))) {
         size_t len = strlen(L);
         snprintf(L + len, LN - len, "; %.0f electric van%s cannot charge here (%s)", round(c->ev_idle),
                  round(c->ev_idle) > 1 ? "s" : "", fc_plan_limit_name(chw));

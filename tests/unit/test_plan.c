@@ -1025,6 +1025,79 @@ static void test_cost_lift_owned_fleet(void)
     fc_plan_input_free(in);
 }
 
+/* A lift that brings no electric van says so: with no charger the
+ * chargers bind, but an electric van at 52 a day does not pay against
+ * diesel's 40 (the cost lift: 67 a month), so "+1 charger" alone was
+ * true but useless (the example's PHX1: 1 to 3 chargers changed
+ * nothing). Re-planned with the lift applied, the vans stay and the
+ * month reads the price; where the electric van pays, the lift stays
+ * bare and re-planned with it the van comes. Likewise site power and
+ * the parking, and scrap_from where the diesel vans are all owned. */
+static void test_lift_then_cost(void)
+{
+    fc_plan_settings set;
+    fc_plan_settings_default(&set);
+    for (int pays = 0; pays < 2; pays++) {
+        fc_plan_input *in = mk(1, 1, 10 / 1.1);  /* need 10 vans */
+        in->van_types[0] = 1 << DIESEL | 1 << EV;
+        in->cost_per_day[EV] = pays ? 45 : 52;
+        in->chargers[0] = 0;
+        fc_plan *p = solve(in, &set);
+        CHECK(p->cell[0].binding == FC_LIMIT_CHARGERS && p->vans[EV] == 0);
+        CHECK(strcmp(p->cell[0].lift, pays ? "+1 charger" : "+1 charger; then electric van 67 cheaper a month") == 0);
+        in->chargers[0] = 1;
+        fc_plan *q = solve(in, &set);
+        CHECK(q->vans[EV] == pays);
+        if (!pays) CHECK(q->cell[0].binding == FC_LIMIT_COST && strcmp(q->cell[0].lift, "electric van 67 cheaper a month") == 0);
+        fc_plan_free(q);
+        fc_plan_free(p);
+        /* site power: 3.4 kW a van */
+        in->chargers[0] = NAN;
+        in->site_power_kw[0] = 0;
+        p = solve(in, &set);
+        CHECK(p->cell[0].binding == FC_LIMIT_SITE_POWER && p->vans[EV] == 0);
+        CHECK(strcmp(p->cell[0].lift, pays ? "+3.4 kW site power" : "+3.4 kW site power; then electric van 67 cheaper a month") == 0);
+        in->site_power_kw[0] = 3.4;
+        q = solve(in, &set);
+        CHECK(q->vans[EV] == pays);
+        fc_plan_free(q);
+        fc_plan_free(p);
+        fc_plan_input_free(in);
+    }
+    /* Ten diesel vans owned and kept before scrap_from: no price helps. */
+    fc_plan_input *in = mk(1, 3, 10 / 1.1);
+    in->van_types[0] = 1 << DIESEL | 1 << EV;
+    in->chargers[0] = 0;
+    in->current[DIESEL] = 10;
+    set.scrap_from = 2;
+    fc_plan *p = solve(in, &set);
+    for (int m = 0; m < 3; m++) CHECK(p->cell[m].binding == FC_LIMIT_CHARGERS);
+    CHECK(strcmp(p->cell[0].lift, "+1 charger; then retire current vans (scrap_from)") == 0);
+    CHECK(strcmp(p->cell[2].lift, "+1 charger") == 0);  /* diesel at 40 vs 45: the van pays once free */
+    in->chargers[0] = 1;
+    fc_plan *q = solve(in, &set);
+    CHECK(q->vans[EV] == 0 && q->vans[3 + EV] == 0 && q->vans[6 + EV] == 1);
+    fc_plan_free(q);
+    fc_plan_free(p);
+    fc_plan_input_free(in);
+    /* The parking: 7 large vans fill it, and an electric van (1/10 of the
+     * day) cannot take a large van's place (1/7). */
+    fc_plan_settings_default(&set);
+    in = mk(1, 1, 10 / 1.1);
+    in->van_types[0] = 1 << BIG | 1 << EV;
+    in->parking[0] = 7;
+    in->cost_per_day[EV] = 52;
+    p = solve(in, &set);
+    CHECK(p->cell[0].binding == FC_LIMIT_PARKING && p->vans[BIG] == 7 && p->vans[EV] == 0);
+    CHECK(strncmp(p->cell[0].lift, "+1 parking space; then electric van ", 36) == 0);
+    in->parking[0] = 8;
+    q = solve(in, &set);
+    CHECK(q->vans[EV] == 0 && q->cell[0].binding == FC_LIMIT_COST && strcmp(q->cell[0].lift, p->cell[0].lift + 23) == 0);
+    fc_plan_free(q);
+    fc_plan_free(p);
+    fc_plan_input_free(in);
+}
+
 /* Paths and SPR through callbacks: peak packages 1000 + 10 p, SPR 100. */
 static double cb_peak(void *ud, int32_t s, int32_t m, int p)
 {
@@ -1330,6 +1403,7 @@ int main(void)
     test_range_all_in_range();
     test_hall_random();
     test_cost_lift_owned_fleet();
+    test_lift_then_cost();
     test_fill();
     test_fill_many();
     test_by_station_optimum();
