@@ -81,9 +81,30 @@ int pipeline_plan(cli *c, pipeline *p)
                                        c->config->path ? c->config->path : "config", &c->diag,
                                        &p->in);
     if (st == FC_OK) st = fc_plan_solve(p->in, &p->plan_settings, &c->diag, &p->plan);
-    if (st == FC_OK && p->plan->n_uncovered)
-        fc_diag_warn(&c->diag, "%lld station-months cannot cover their demand (see 'uncovered_routes')",
-                     (long long)p->plan->n_uncovered);
+    if (st == FC_OK && p->plan->n_uncovered) {
+        /* which ones, and what stops them (the first few): the count alone
+         * sent a cron job's reader to plan.csv every month */
+        const fc_plan_input *in = p->in;
+        char list[512] = "";
+        size_t len = 0;
+        int shown = 0;
+        for (int32_t s = 0; s < in->nstations; s++)
+            for (int32_t m = 0; m < in->nmonths; m++) {
+                const fc_plan_cell *ce = &p->plan->cell[FC_PLAN_SM(in, s, m)];
+                if (!(ce->uncovered_routes > 0) || shown == 4) continue;
+                char mo[8];
+                fc_month_format(in->month0 + m, mo);
+                const char *name = in->station_names && in->station_names[s] ? in->station_names[s] : "?";
+                len += (size_t)snprintf(list + len, sizeof list - len, "%s%.60s %s (%.1f routes, %s)",
+                                        shown ? ", " : "", name, mo, ce->uncovered_routes,
+                                        fc_plan_limit_name(ce->binding));
+                if (len >= sizeof list) len = sizeof list - 1;
+                shown++;
+            }
+        long long n = (long long)p->plan->n_uncovered;
+        fc_diag_warn(&c->diag, "%lld station-month%s cannot cover their demand: %s%s (see 'uncovered_routes')",
+                     n, n == 1 ? "" : "s", list, n > shown ? ", ..." : "");
+    }
     return st;
 }
 
