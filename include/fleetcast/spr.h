@@ -89,7 +89,8 @@ typedef struct fc_spr_row {
     int32_t day, station, van;
     double packages;        /* the row's packages */
     double stops;           /* the row's stops (observed, or the zips' share) */
-    double share;           /* row packages / the station-day's zip packages */
+    double share;           /* row packages / the station-day's zip packages (at most 2) */
+    double zip_packages;    /* packages shipped to the station's zips that day */
     double capacity, shift_h;
     double obs_routes, obs_hours, obs_km;   /* NAN when not observed */
     int nz;                 /* zips with shipments that day (0: cannot score) */
@@ -135,6 +136,10 @@ typedef struct fc_spr_station {
                              * NAN entries: no deviation) -- owned */
     double *mix_centre;     /* per zip-mix attribute: the station's package-weighted
                              * training mean (NULL when the model has no mix term) -- owned */
+    double shift_hours;     /* the shift its training rows were priced with (NAN: unknown,
+                             * a model written before it was recorded, or no rows) */
+    double max_day_packages;    /* the most packages shipped to its zips on a training
+                                 * day (NAN: unknown, as above) */
 } fc_spr_station;
 
 /* The hybrid's zip-mix term: zip z served by station s spends
@@ -174,6 +179,11 @@ typedef struct fc_spr_model {
     fc_ridge ml;            /* log SPR, ML-only */
     int n_noconv, n_few;
     fc_spr_stats train;
+    /* The range the training rows span, to flag what lies far outside it
+     * (NAN: unknown -- a model written before it was recorded). */
+    double cap_min, cap_max;    /* van capacity, packages */
+    double ppr_max;             /* observed packages per route */
+    double stem_km_max;         /* station -> zip centroid, straight line */
     cJSON *inputs;          /* input fingerprints (owned; may be NULL) */
 } fc_spr_model;
 
@@ -200,18 +210,38 @@ typedef struct fc_spr_pred {
     double hours, km;       /* physics, scaled like the hybrid routes */
     double correction;      /* hybrid / physics */
     double cap_share;       /* share of routes cut by capacity */
+    unsigned far;           /* FC_SPR_FAR_*: where the row lies far outside the training range */
+    double stem_km;         /* the farthest of the row's zips from its station */
 } fc_spr_pred;
+
+/* How far outside the training range a row may lie before it is flagged:
+ * a factor of 1.25 beyond the range (docs/model.md §1, "Outside the
+ * training range"). */
+#define FC_SPR_FAR 1.25
+enum {
+    FC_SPR_FAR_CAPACITY = 1,    /* van capacity outside [cap_min, cap_max] by the factor */
+    FC_SPR_FAR_PPR = 2,         /* predicted packages per route above ppr_max by the factor */
+    FC_SPR_FAR_VOLUME = 4,      /* the station-day's zip packages above the station's
+                                 * max_day_packages by the factor */
+    FC_SPR_FAR_STEM = 8,        /* a zip farther from its station than stem_km_max by it */
+    FC_SPR_FAR_SHIFT = 16       /* shift other than the station's training shift by it */
+};
 
 typedef struct fc_spr_predictor fc_spr_predictor;
 
 /* Bind a model to a data set: stations and features are matched by name;
- * a station the model does not know takes the network values (noted). */
+ * a station the model does not know, or one the model has without a fit
+ * of its own, takes pooled values (warned, naming it). */
 int fc_spr_predictor_new(const fc_spr_model *m, const fc_spr_index *ix, const fc_stations *st,
                          fc_diag *d, fc_spr_predictor **out) FC_MUST_CHECK;
 void fc_spr_predictor_free(fc_spr_predictor *p);
+/* The model's station data station s is scored with (its own, or the
+ * pooled values of its city); NULL: the typical station. Owned by p. */
+const fc_spr_station *fc_spr_predictor_station(const fc_spr_predictor *p, int32_t s);
 /* Score row i; returns 0, or -1 when the station had no shipments that
  * day (row->nz == 0; *out is zeroed). A row with no packages scores 0
- * routes (*out zeroed, returns 0). */
+ * routes (*out zeroed, returns 0). out->far flags what lies far outside
+ * the training range (it does not change the numbers). */
 int fc_spr_predict_row(fc_spr_predictor *p, const fc_routes *r, const fc_vehicles *veh,
                        int64_t i, fc_spr_row *row, fc_spr_pred *out);
 

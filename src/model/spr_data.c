@@ -309,6 +309,7 @@ void fc_spr_row_prepare(const fc_spr_index *ix, const fc_routes *r, const fc_veh
             }
         }
     }
+    row->zip_packages = pk;
     row->share = pk > 0 ? row->packages / pk : 0;
     if (row->share > 2) row->share = 2;
     row->stops = r->has_stops && isfinite(r->stops[i]) ? r->stops[i] : row->share * stops;

@@ -83,6 +83,10 @@ cJSON *fc_spr_model_to_json(const fc_spr_model *m)
         if (t->status != FC_SPR_FITTED) cJSON_AddNumberToObject(e, "pooled_city_stations", t->pooled);
         cJSON_AddItemToObject(e, "rmse_log_routes", num(t->rmse_log_routes));
         cJSON_AddItemToObject(e, "ml_level", num(t->ml_level));
+        /* what its training rows span: predict flags a shift or a day's
+         * volume far from them */
+        cJSON_AddItemToObject(e, "shift_hours", num(t->shift_hours));
+        cJSON_AddItemToObject(e, "max_day_packages", num(t->max_day_packages));
         cJSON_AddItemToObject(e, "parameters", params_json(t->p, t->se));
         if (t->corr_centre) {
             /* the station's training mean of each correction feature, in
@@ -123,6 +127,12 @@ cJSON *fc_spr_model_to_json(const fc_spr_model *m)
     cJSON_AddNumberToObject(tr, "rows", (double)m->train.rows);
     cJSON_AddNumberToObject(tr, "stations_not_converged", m->n_noconv);
     cJSON_AddNumberToObject(tr, "stations_few_days", m->n_few);
+    /* the range the training rows span (predict flags rows far outside it) */
+    cJSON *rg = cJSON_AddObjectToObject(tr, "range");
+    cJSON_AddItemToObject(rg, "capacity_min", num(m->cap_min));
+    cJSON_AddItemToObject(rg, "capacity_max", num(m->cap_max));
+    cJSON_AddItemToObject(rg, "packages_per_route_max", num(m->ppr_max));
+    cJSON_AddItemToObject(rg, "stem_km_max", num(m->stem_km_max));
     cJSON *mape = cJSON_AddObjectToObject(tr, "routes_mape_pct");
     cJSON *bias = cJSON_AddObjectToObject(tr, "routes_bias_pct");
     for (int v = 0; v < 3; v++) {
@@ -434,6 +444,12 @@ int fc_spr_model_from_json(const cJSON *j, const char *name, fc_diag *d, fc_spr_
                     t->pooled = (int)getnum(&r, e, "pooled_city_stations", "physics.stations[]", 0);
                 t->rmse_log_routes = getnum(&r, e, "rmse_log_routes", "physics.stations[]", 1);
                 t->ml_level = getnum(&r, e, "ml_level", "physics.stations[]", 1);
+                /* models written before they were recorded: unknown */
+                t->shift_hours = t->max_day_packages = NAN;
+                if (cJSON_GetObjectItemCaseSensitive(e, "shift_hours"))
+                    t->shift_hours = getnum(&r, e, "shift_hours", "physics.stations[]", 1);
+                if (cJSON_GetObjectItemCaseSensitive(e, "max_day_packages"))
+                    t->max_day_packages = getnum(&r, e, "max_day_packages", "physics.stations[]", 1);
                 const cJSON *pp = get(&r, e, "parameters", "physics.stations[]");
                 if (pp) read_params(&r, pp, t->name ? t->name : "station", t->p, t->se);
                 char where[48];
@@ -469,6 +485,15 @@ int fc_spr_model_from_json(const cJSON *j, const char *name, fc_diag *d, fc_spr_
     if (centre_n[0] == 0) m->settings.correction_centre = 0;
     read_ridge(&r, get(&r, j, "ml_only", ""), "ml_only", &m->ml);
     const cJSON *tr = cJSON_GetObjectItemCaseSensitive(j, "training");
+    m->cap_min = m->cap_max = m->ppr_max = m->stem_km_max = NAN;
+    const cJSON *rg = tr ? cJSON_GetObjectItemCaseSensitive(tr, "range") : NULL;
+    if (rg && !r.bad) {
+        /* models written before it was recorded have none: nothing flagged */
+        m->cap_min = getnum(&r, rg, "capacity_min", "training.range", 1);
+        m->cap_max = getnum(&r, rg, "capacity_max", "training.range", 1);
+        m->ppr_max = getnum(&r, rg, "packages_per_route_max", "training.range", 1);
+        m->stem_km_max = getnum(&r, rg, "stem_km_max", "training.range", 1);
+    }
     if (tr && !r.bad) {
         m->train.rows = (int64_t)getnum(&r, tr, "rows", "training", 0);
         const cJSON *mape = cJSON_GetObjectItemCaseSensitive(tr, "routes_mape_pct");

@@ -933,6 +933,26 @@ int fc_spr_fit(const fc_spr_index *ix, const fc_routes *r, const fc_vehicles *ve
         phys_job pj = {m, &all, r, ix, fidx, mix_bound, phys, physm, scratch, mz, pcache};
         fc_parallel_for(n, T, phys_one, &pj);
     }
+    /* The range the training rows span (predict flags rows far outside
+     * it; nothing in the fit depends on it). */
+    m->cap_min = m->ppr_max = m->stem_km_max = NAN;
+    m->cap_max = NAN;
+    for (int si = 0; si < nst; si++) m->st[si].shift_hours = m->st[si].max_day_packages = NAN;
+    for (int64_t k = 0; k < n; k++) {
+        int64_t i = all.src[k];
+        fc_spr_station *S = &m->st[r->station[i]];
+        double pk = 0;
+        for (int64_t t = all.off[k]; t < all.off[k + 1]; t++) {
+            pk += all.terms[t].packages;
+            if (!(all.terms[t].dist_km <= m->stem_km_max)) m->stem_km_max = all.terms[t].dist_km;
+        }
+        if (!(pk <= S->max_day_packages)) S->max_day_packages = pk;
+        S->shift_hours = all.shift[k];
+        if (!(all.capv[k] >= m->cap_min)) m->cap_min = all.capv[k];
+        if (!(all.capv[k] <= m->cap_max)) m->cap_max = all.capv[k];
+        double ppr = r->packages[i] / all.obs_r[k];
+        if (!(ppr <= m->ppr_max)) m->ppr_max = ppr;
+    }
     /* The zip-day terms (most of the fit's memory) are done with: freed
      * before the learned parts fill their feature matrices. */
     free(all.terms);
@@ -1122,6 +1142,21 @@ static const fc_spr_station *station_of(const fc_spr_predictor *p, int32_t ms)
     return ms < p->m->nstations ? &p->m->st[ms] : &p->extra[ms - p->m->nstations];
 }
 
+/* What the typical station is, for a message. */
+static void typical_what(const fc_spr_model *m, char *buf, size_t n)
+{
+    if (m->typical_n > 0)
+        snprintf(buf, n, "the typical station (%d fitted station%s pooled)", m->typical_n,
+                 m->typical_n == 1 ? "" : "s");
+    else
+        snprintf(buf, n, "the network-wide fit (no station has a fit of its own)");
+}
+
+const fc_spr_station *fc_spr_predictor_station(const fc_spr_predictor *p, int32_t s)
+{
+    return station_of(p, p->st_map[s]);
+}
+
 /* Data stations the model does not know but whose city has fitted
  * stations in it take those pooled, as fit does for a station without
  * its own fit (pool_fitted); the rest take the typical station. */
@@ -1141,6 +1176,7 @@ static int pool_unknown(fc_spr_predictor *p, const fc_stations *st, fc_diag *d)
         fc_spr_station *e = &p->extra[p->nextra];
         if (m->mix.n > 0 && !(e->mix_centre = malloc((size_t)m->mix.n * sizeof *e->mix_centre))) goto oom;
         e->ml_level = NAN;
+        e->shift_hours = e->max_day_packages = NAN;     /* no history to compare with */
         e->status = FC_SPR_FEW_DAYS;
         int n = pool_fitted(m, mcity, st->city[s], v, e->p, e->pmix, e->mix_centre);
         if (n == 0) {
@@ -1150,7 +1186,7 @@ static int pool_unknown(fc_spr_predictor *p, const fc_stations *st, fc_diag *d)
         }
         e->pooled = n;
         p->st_map[s] = m->nstations + p->nextra++;
-        fc_diag_note(d, "station %s is not in the model; it takes the pooled values of the %d fitted station%s of "
+        fc_diag_warn(d, "station %s is not in the model; it takes the pooled values of the %d fitted station%s of "
                      "its city", fc_intern_name(st->ids, s), n, n == 1 ? "" : "s");
     }
     free(mcity);
@@ -1208,11 +1244,40 @@ int fc_spr_predictor_new(const fc_spr_model *m, const fc_spr_index *ix, const fc
             if (strcmp(m->st[k].name, name) == 0) p->st_map[s] = k;
     }
     if (pool_unknown(p, st, d)) goto oom;
-    for (int32_t s = 0; s < st->n; s++)
-        if (p->st_map[s] < 0)
-            fc_diag_note(d, "station %s is not in the model and no fitted station of its city is; it takes the "
-                         "typical station (%d fitted station%s pooled)", fc_intern_name(st->ids, s), m->typical_n,
-                         m->typical_n == 1 ? "" : "s");
+    /* A station scored from pooled values is a guess (docs/model.md §2:
+     * 1-5% off when measured): warned, naming it, whether the model does
+     * not know it or has it without a fit of its own. */
+    for (int32_t s = 0; s < st->n; s++) {
+        const char *name = fc_intern_name(st->ids, s);
+        if (p->st_map[s] < 0) {
+            char ty[80];
+            typical_what(m, ty, sizeof ty);
+            fc_diag_warn(d, "station %s is not in the model and %s; it takes %s", name,
+                         st->city && st->city[s] >= 0 ? "no fitted station of its city is" : "has no city", ty);
+        } else if (p->st_map[s] < m->nstations && m->st[p->st_map[s]].status != FC_SPR_FITTED) {
+            const fc_spr_station *S = &m->st[p->st_map[s]];
+            char why[96], pool[64];
+            if (S->status == FC_SPR_NOCONV)
+                snprintf(why, sizeof why, "its fit did not converge");
+            else
+                snprintf(why, sizeof why, "it had %d route-day%s, fewer than model.min_days (%d)", S->days,
+                         S->days == 1 ? "" : "s", m->settings.min_days);
+            if (S->pooled > 0)
+                snprintf(pool, sizeof pool, "the %d fitted station%s of its city", S->pooled,
+                         S->pooled == 1 ? "" : "s");
+            else
+                typical_what(m, pool, sizeof pool);
+            fc_diag_warn(d, "station %s has no fit of its own in the model (%s); it takes %s%s", name, why,
+                         S->pooled > 0 ? "the pooled values of " : "", pool);
+        }
+        /* an empty shift_hours silently priced the station at the default */
+        const int32_t k = p->st_map[s];
+        if (k >= 0 && k < m->nstations && !isfinite(st->shift_hours[s]) && isfinite(m->st[k].shift_hours) &&
+            fabs(m->st[k].shift_hours - p->default_shift) > 1e-9)
+            fc_diag_warn(d, "station %s: no shift_hours in the stations file; it is scored with the model's "
+                         "default_shift_hours (%g h), where it was fitted with %g h", name, p->default_shift,
+                         m->st[k].shift_hours);
+    }
     map_features(&m->corr, ix, p->corr_map, 0, NULL, d);
     map_features(&m->ml, ix, p->ml_map, 1, &m->corr, d);
     p->mix_bound = log(1 + m->settings.max_correction);
@@ -1319,5 +1384,20 @@ int fc_spr_predict_row(fc_spr_predictor *p, const fc_routes *r, const fc_vehicle
     out->hours = oh.hours * c;
     out->km = oh.km * c;
     out->cap_share = o.cap_share;
+    /* Far outside what the model was fitted on? The physics still
+     * extrapolates; the flags say which numbers rest on it alone. */
+    double stem = 0;
+    for (int q = 0; q < row->nz; q++)
+        if (p->terms[q].dist_km > stem) stem = p->terms[q].dist_km;
+    out->stem_km = stem;
+    const double F = FC_SPR_FAR;
+    unsigned far = 0;
+    if (row->capacity > F * m->cap_max || row->capacity * F < m->cap_min) far |= FC_SPR_FAR_CAPACITY;
+    if (row->packages / fc_spr_round_routes(out->routes[FC_VAR_HYBRID], row->packages) > F * m->ppr_max)
+        far |= FC_SPR_FAR_PPR;
+    if (stem > F * m->stem_km_max) far |= FC_SPR_FAR_STEM;
+    if (S && row->zip_packages > F * S->max_day_packages) far |= FC_SPR_FAR_VOLUME;
+    if (S && (shift > F * S->shift_hours || shift * F < S->shift_hours)) far |= FC_SPR_FAR_SHIFT;
+    out->far = far;     /* comparisons with NAN (range unknown) are false: nothing flagged */
     return 0;
 }
