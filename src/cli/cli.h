@@ -146,7 +146,7 @@ int cli_spr_model_read(cli *c, const char *path, struct fc_spr_model **m);
 /* Backtests (cmd_backtest.c): each `--what` fills a report of accuracy
  * rows; one function per what, in its own cmd_backtest_<what>.c. */
 typedef struct bt_row {
-    char split[64];
+    char *split;                /* owned: "van:TYPE" is as long as the van type */
     char variant[16];
     int64_t n;
     double mape, bias, p90;     /* routes, % */
@@ -161,6 +161,7 @@ typedef struct bt_report {
 struct fc_boot_diff;
 int bt_report_add(bt_report *rep, const char *split, const char *variant, int64_t n, double mape,
                   double bias, double p90, const struct fc_boot_diff *hybrid_minus);
+void bt_report_free(bt_report *rep);
 int backtest_spr(cli *c, bt_report *rep);
 
 #endif

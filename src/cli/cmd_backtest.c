@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "cli_backtest_volume.h"
 #include "fleetcast/bootstrap.h"
+#include "fleetcast/csv.h"
 #include "fleetcast/outfile.h"
 
 static const char help[] =
@@ -61,8 +62,9 @@ int bt_report_add(bt_report *rep, const char *split, const char *variant, int64_
         rep->rows = r;
         rep->cap = cap;
     }
-    bt_row *r = &rep->rows[rep->n++];
-    snprintf(r->split, sizeof r->split, "%s", split);
+    bt_row *r = &rep->rows[rep->n];
+    if (!(r->split = strdup(split))) return FC_EINTERNAL;
+    rep->n++;
     snprintf(r->variant, sizeof r->variant, "%s", variant);
     r->n = n;
     r->mape = mape;
@@ -72,6 +74,13 @@ int bt_report_add(bt_report *rep, const char *split, const char *variant, int64_
     r->dlo = hybrid_minus ? hybrid_minus->lo : NAN;
     r->dhi = hybrid_minus ? hybrid_minus->hi : NAN;
     return FC_OK;
+}
+
+void bt_report_free(bt_report *rep)
+{
+    for (int i = 0; i < rep->n; i++) free(rep->rows[i].split);
+    free(rep->rows);
+    memset(rep, 0, sizeof *rep);
 }
 
 static cJSON *num(double v) { return isfinite(v) ? cJSON_CreateNumber(round(v * 1e4) / 1e4) : cJSON_CreateNull(); }
@@ -115,8 +124,8 @@ static int print_report(FILE *f, const char *what, const char *format, const bt_
               f);
         for (int i = 0; i < rep->n; i++) {
             const bt_row *r = &rep->rows[i];
-            fprintf(f, "%s,%s,%lld,%.3f,%.3f,%.3f", r->split, r->variant, (long long)r->n, r->mape, r->bias,
-                    r->p90);
+            fc_csv_put_field(f, r->split);  /* van:TYPE: a van type may hold a comma */
+            fprintf(f, ",%s,%lld,%.3f,%.3f,%.3f", r->variant, (long long)r->n, r->mape, r->bias, r->p90);
             if (isfinite(r->dmape)) fprintf(f, ",%.3f,%.3f,%.3f\n", r->dmape, r->dlo, r->dhi);
             else fputs(",,,\n", f);
         }
@@ -176,6 +185,6 @@ int cmd_backtest(int argc, char **argv)
         if (st == FC_OK) st = fc_outfile_commit(&out, &c.diag);
         else fc_outfile_abort(&out);
     }
-    free(rep.rows);
+    bt_report_free(&rep);
     return cli_exit(&c, st);
 }

@@ -247,11 +247,19 @@ int backtest_spr(cli *c, bt_report *rep)
         }
         if (n == 0) continue;
         van_splits++;
-        char name[64];
-        snprintf(name, sizeof name, "van:%s", fc_intern_name(b.ds.vehicles->ids, v));
+        /* the whole van type, however long (a 64-byte buffer cut it) */
+        const char *vn = fc_intern_name(b.ds.vehicles->ids, v);
+        char *name = malloc(strlen(vn) + 5);
+        if (!name) {
+            fc_diag_error(&c->diag, FC_EINTERNAL, "out of memory");
+            st = FC_EINTERNAL;
+            break;
+        }
+        sprintf(name, "van:%s", vn);
         fc_diag_note(&c->diag, "split %s: held out at %d station(s) that also ran another van type", name,
                      nst);
         st = run_split(&b, name, train, test, 1, rep);
+        free(name);
     }
     if (st == FC_OK && van_splits == 0)
         fc_diag_note(&c->diag, "split van: no station ran two van types in these data; skipped");

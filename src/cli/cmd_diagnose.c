@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "cli.h"
+#include "fleetcast/csv.h"
 #include "fleetcast/dataset.h"
 #include "fleetcast/date.h"
 #include "fleetcast/diagnose.h"
@@ -138,8 +139,9 @@ static void write_text(FILE *f, const fc_diagnosis *dx, const fc_dataset *ds)
  * station, measure and days only. */
 static void csv_untested(FILE *f, const char *kind, const fc_dataset *ds, const fc_dx_station *t)
 {
-    fprintf(f, "station_%s,%s,,%s,%s,,,,,,,,,,,,%d,0\n", kind, st_name(ds, t->station), kind,
-            fc_dx_measure_name(t->measure), t->days);
+    fprintf(f, "station_%s,", kind);
+    fc_csv_put_field(f, st_name(ds, t->station));
+    fprintf(f, ",,%s,%s,,,,,,,,,,,,%d,0\n", kind, fc_dx_measure_name(t->measure), t->days);
 }
 
 static void write_csv(FILE *f, const fc_diagnosis *dx, const fc_dataset *ds)
@@ -150,10 +152,13 @@ static void write_csv(FILE *f, const fc_diagnosis *dx, const fc_dataset *ds)
         const fc_dx_zip *z = &dx->zips[i];
         char d0[11];
         csv_date(z->first_day, d0);
-        fprintf(f, "zip,%s,%s,%s,%s,%s,%.3f,%.3f,%.3f,%.4f,%.3f,%.4g,%.4g,", st_name(ds, z->station),
-                zip_name(ds, z->zip), fc_dx_kind_name(z->kind), fc_dx_measure_name(z->measure), d0,
-                100 * z->effect.est, 100 * z->lo, 100 * z->hi, z->station_pct, z->effect.t, z->effect.p,
-                z->p_adj);
+        fputs("zip,", f);
+        fc_csv_put_field(f, st_name(ds, z->station));
+        fputc(',', f);
+        fc_csv_put_field(f, zip_name(ds, z->zip));
+        fprintf(f, ",%s,%s,%s,%.3f,%.3f,%.3f,%.4f,%.3f,%.4g,%.4g,", fc_dx_kind_name(z->kind),
+                fc_dx_measure_name(z->measure), d0, 100 * z->effect.est, 100 * z->lo, 100 * z->hi,
+                z->station_pct, z->effect.t, z->effect.p, z->p_adj);
         if (isfinite(z->specific.p)) fprintf(f, "%.4g", z->specific.p);
         fprintf(f, ",%d,%.5f,%d,%d\n", z->rivals, z->mean_share, z->days, z->flagged);
     }
@@ -163,17 +168,19 @@ static void write_csv(FILE *f, const fc_diagnosis *dx, const fc_dataset *ds)
         /* a test not made (too few days) leaves its date and figures empty */
         if (t->recent_tested) {
             csv_date(t->last_day - 7 * dx->settings.drift_weeks + 1, a);
-            fprintf(f, "station_drift,%s,,drift,%s,%s,%.3f,,,,%.3f,%.4g,%.4g,,,,%d,%d\n", st_name(ds, t->station),
-                    fc_dx_measure_name(t->measure), a, 100 * t->recent.est, t->recent.t, t->recent.p,
-                    t->recent_p_adj, t->days, t->drift_flag);
+            fputs("station_drift,", f);
+            fc_csv_put_field(f, st_name(ds, t->station));
+            fprintf(f, ",,drift,%s,%s,%.3f,,,,%.3f,%.4g,%.4g,,,,%d,%d\n", fc_dx_measure_name(t->measure), a,
+                    100 * t->recent.est, t->recent.t, t->recent.p, t->recent_p_adj, t->days, t->drift_flag);
         } else {
             csv_untested(f, "drift", ds, t);
         }
         if (t->change_day != FC_NO_DATE) {
             csv_date(t->change_day, c);
-            fprintf(f, "station_step,%s,,step,%s,%s,%.3f,,,,%.3f,%.4g,%.4g,,,,%d,%d\n", st_name(ds, t->station),
-                    fc_dx_measure_name(t->measure), c, 100 * t->change.est, t->change.t, t->change.p,
-                    t->change_p_adj, t->days, t->change_flag);
+            fputs("station_step,", f);
+            fc_csv_put_field(f, st_name(ds, t->station));
+            fprintf(f, ",,step,%s,%s,%.3f,,,,%.3f,%.4g,%.4g,,,,%d,%d\n", fc_dx_measure_name(t->measure), c,
+                    100 * t->change.est, t->change.t, t->change.p, t->change_p_adj, t->days, t->change_flag);
         } else {
             csv_untested(f, "step", ds, t);
         }

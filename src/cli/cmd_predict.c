@@ -6,6 +6,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "cli.h"
+#include "fleetcast/csv.h"
 #include "fleetcast/dataset.h"
 #include "fleetcast/date.h"
 #include "fleetcast/outfile.h"
@@ -195,10 +196,12 @@ int cmd_predict(int argc, char **argv)
             char ds_[11];
             fc_date_format(row.day, ds_);
             double h = rt[FC_VAR_HYBRID] > 0 ? rt[FC_VAR_HYBRID] : 1;
-            fprintf(f, "%s,%s,%s,%.0f,%.0f,%.0f,%.2f,%.2f,%.1f,%.0f,%.0f\n", ds_,
-                    fc_intern_name(ds.stations->ids, row.station), fc_intern_name(ds.vehicles->ids, row.van),
-                    row.packages, row.stops, rt[FC_VAR_HYBRID], row.packages / h, p.hours, p.km,
-                    rt[FC_VAR_PHYSICS], rt[FC_VAR_ML]);
+            fprintf(f, "%s,", ds_);
+            fc_csv_put_field(f, fc_intern_name(ds.stations->ids, row.station));
+            fputc(',', f);
+            fc_csv_put_field(f, fc_intern_name(ds.vehicles->ids, row.van));
+            fprintf(f, ",%.0f,%.0f,%.0f,%.2f,%.2f,%.1f,%.0f,%.0f\n", row.packages, row.stops,
+                    rt[FC_VAR_HYBRID], row.packages / h, p.hours, p.km, rt[FC_VAR_PHYSICS], rt[FC_VAR_ML]);
             if (row.obs_routes > 0) {
                 for (int v = 0; v < 3; v++) {
                     ape[v] += fabs(rt[v] - row.obs_routes) / row.obs_routes;

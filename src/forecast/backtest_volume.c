@@ -246,11 +246,17 @@ int fc_vol_backtest(const fc_shipments *ship, int32_t nstations, const fc_vol_ba
                     if (s->mase_n == 0 && s->ape_n == 0) continue;
                     /* a bucket that is all horizons again (--horizon 3 or less) */
                     if (b > 0 && bucket_lo[b] == 1 && bucket_end(b, H) == H) continue;
-                    fprintf(f, "%s,%s,%d,%d,%d,%.0f,%.4f,%.4f,", lv[l], fc_vol_method_name(methods[mi]),
-                            bucket_lo[b], bucket_end(b, H), origins_run, s->mase_n,
-                            s->mase_n ? s->mase / s->mase_n : NAN, s->ape_n ? s->ape / s->ape_n : NAN);
-                    if (s->cover_n) fprintf(f, "%.4f\n", s->cover / s->cover_n);
-                    else fputs("NA\n", f);
+                    /* a figure with nothing to average (coverage80 of snaive,
+                     * which has no interval) is an empty cell, as in every
+                     * other CSV of fleetcast (it read "NA", or "nan") */
+                    fprintf(f, "%s,%s,%d,%d,%d,%.0f,", lv[l], fc_vol_method_name(methods[mi]), bucket_lo[b],
+                            bucket_end(b, H), origins_run, s->mase_n);
+                    if (s->mase_n) fprintf(f, "%.4f", s->mase / s->mase_n);
+                    fputc(',', f);
+                    if (s->ape_n) fprintf(f, "%.4f", s->ape / s->ape_n);
+                    fputc(',', f);
+                    if (s->cover_n) fprintf(f, "%.4f", s->cover / s->cover_n);
+                    fputc('\n', f);
                 }
         if (ferror(f)) st = FC_EIO;
     }

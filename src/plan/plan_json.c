@@ -22,16 +22,21 @@ static double r3(double x)
     return fc_plan_round3(x);
 }
 
-static void station_name(const fc_plan_input *in, int32_t s, char *buf, size_t n)
+/* The station's id, whole (ids have no length limit: a copy into a fixed
+ * buffer cut one of 256 bytes or more, in the middle of a UTF-8 character
+ * too); buf holds "S<n>" for an input without names. */
+static const char *station_name(const fc_plan_input *in, int32_t s, char *buf, size_t n)
 {
-    if (in->station_names[s]) snprintf(buf, n, "%s", in->station_names[s]);
-    else snprintf(buf, n, "S%d", (int)s);
+    if (in->station_names[s]) return in->station_names[s];
+    snprintf(buf, n, "S%d", (int)s);
+    return buf;
 }
 
-static void van_name(const fc_plan_input *in, int32_t v, char *buf, size_t n)
+static const char *van_name(const fc_plan_input *in, int32_t v, char *buf, size_t n)
 {
-    if (in->van_names[v]) snprintf(buf, n, "%s", in->van_names[v]);
-    else snprintf(buf, n, "V%d", (int)v);
+    if (in->van_names[v]) return in->van_names[v];
+    snprintf(buf, n, "V%d", (int)v);
+    return buf;
 }
 
 static int32_t prev_vans(const fc_plan *p, const fc_plan_input *in, int32_t s, int32_t m, int32_t v)
@@ -61,7 +66,7 @@ static const char *status_name(int st)
 cJSON *fc_plan_to_json(const fc_plan *p, const fc_plan_input *in, const cJSON *meta)
 {
     int32_t S = p->nstations, M = p->nmonths, V = p->nvans;
-    char name[256], mon[8];
+    char name[16], mon[8];
     cJSON *j = cJSON_CreateObject();
     if (!j) return NULL;
     cJSON_AddNumberToObject(j, "schema_version", FC_PLAN_SCHEMA_VERSION);
@@ -93,8 +98,7 @@ cJSON *fc_plan_to_json(const fc_plan *p, const fc_plan_input *in, const cJSON *m
     cJSON *vt = cJSON_AddArrayToObject(j, "van_types");
     for (int32_t v = 0; v < V; v++) {
         cJSON *o = cJSON_CreateObject();
-        van_name(in, v, name, sizeof name);
-        cJSON_AddStringToObject(o, "van_type", name);
+        cJSON_AddStringToObject(o, "van_type", van_name(in, v, name, sizeof name));
         cJSON_AddBoolToObject(o, "electric", in->electric[v]);
         add_num_or_null(o, "battery_kwh", in->electric[v] ? in->battery_kwh[v] : NAN);
         add_num_or_null(o, "kwh_per_km", in->electric[v] ? in->kwh_per_km[v] : NAN);
@@ -133,8 +137,7 @@ cJSON *fc_plan_to_json(const fc_plan *p, const fc_plan_input *in, const cJSON *m
     cJSON *sts = cJSON_AddArrayToObject(j, "stations");
     for (int32_t s = 0; s < S; s++) {
         cJSON *st = cJSON_CreateObject();
-        station_name(in, s, name, sizeof name);
-        cJSON_AddStringToObject(st, "station", name);
+        cJSON_AddStringToObject(st, "station", station_name(in, s, name, sizeof name));
         add_num_or_null(st, "parking", in->parking[s]);
         add_num_or_null(st, "chargers", in->chargers[s]);
         add_num_or_null(st, "charger_kw", in->charger_kw[s]);
@@ -156,8 +159,7 @@ cJSON *fc_plan_to_json(const fc_plan *p, const fc_plan_input *in, const cJSON *m
                 int32_t bud = in->budget ? in->budget[FC_PLAN_SV(in, s, v)] : 0;
                 if (n == 0 && prev == 0 && bud == 0 && !(p->need[k] > 0)) continue;
                 cJSON *x = cJSON_CreateObject();
-                van_name(in, v, name, sizeof name);
-                cJSON_AddStringToObject(x, "van_type", name);
+                cJSON_AddStringToObject(x, "van_type", van_name(in, v, name, sizeof name));
                 cJSON_AddNumberToObject(x, "needed", n);
                 cJSON_AddNumberToObject(x, "current", in->current[FC_PLAN_SV(in, s, v)]);
                 if (in->budget) cJSON_AddNumberToObject(x, "budget", bud);
@@ -190,8 +192,7 @@ cJSON *fc_plan_to_json(const fc_plan *p, const fc_plan_input *in, const cJSON *m
             cJSON_AddNumberToObject(o, "cost", r3(c->cost));
             cJSON *ck = cJSON_AddObjectToObject(o, "check");
             if (p->main_type[sm] >= 0) {
-                van_name(in, p->main_type[sm], name, sizeof name);
-                cJSON_AddStringToObject(ck, "counted_in", name);
+                cJSON_AddStringToObject(ck, "counted_in", van_name(in, p->main_type[sm], name, sizeof name));
             } else
                 cJSON_AddNullToObject(ck, "counted_in");
             for (int sc = 0; sc < FC_SCEN_N; sc++) {
@@ -241,8 +242,7 @@ cJSON *fc_plan_to_json(const fc_plan *p, const fc_plan_input *in, const cJSON *m
         cJSON *va = cJSON_AddArrayToObject(o, "vans");
         for (int32_t v = 0; v < V; v++) {
             cJSON *x = cJSON_CreateObject();
-            van_name(in, v, name, sizeof name);
-            cJSON_AddStringToObject(x, "van_type", name);
+            cJSON_AddStringToObject(x, "van_type", van_name(in, v, name, sizeof name));
             cJSON_AddNumberToObject(x, "needed", (double)nv[v]);
             cJSON_AddNumberToObject(x, "to_buy", (double)buy[v]);
             cJSON_AddItemToArray(va, x);
@@ -283,7 +283,7 @@ int fc_plan_write_json(FILE *f, const fc_plan *p, const fc_plan_input *in, const
 int fc_plan_write_csv(FILE *f, const fc_plan *p, const fc_plan_input *in)
 {
     int32_t S = p->nstations, M = p->nmonths, V = p->nvans;
-    char name[256], mon[8];
+    char name[16], mon[8];
     fputs("station,month,van_type,electric,needed,current,to_buy,to_retire,lp,need_alone,"
           "routes_p50_alone,routes_service_alone,feasible_share,van_cost,"
           "station_routes_p50,station_routes_service,coverage,uncovered_routes,parking_over,"
@@ -300,11 +300,9 @@ int fc_plan_write_csv(FILE *f, const fc_plan *p, const fc_plan_input *in)
                 int64_t k = FC_PLAN_SMV(in, s, m, v);
                 int32_t n = p->vans[k], prev = prev_vans(p, in, s, m, v);
                 if (n == 0 && prev == 0 && !(p->need[k] > 0)) continue;
-                station_name(in, s, name, sizeof name);
-                fc_csv_put_field(f, name);
+                fc_csv_put_field(f, station_name(in, s, name, sizeof name));
                 fprintf(f, ",%s,", mon);
-                van_name(in, v, name, sizeof name);
-                fc_csv_put_field(f, name);
+                fc_csv_put_field(f, van_name(in, v, name, sizeof name));
                 fprintf(f, ",%d,%d,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.2f,", in->electric[v], n,
                         in->current[FC_PLAN_SV(in, s, v)], n > prev ? n - prev : 0,
                         prev > n ? prev - n : 0, r3(p->x_lp[k]), r3(p->need[k]),
