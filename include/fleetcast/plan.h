@@ -217,14 +217,22 @@ double fc_plan_quantile(double *x, int n, double q);
 /* ---- electric feasibility per station, month, van type ---- */
 
 typedef struct fc_plan_ev {
-    double share;     /* weighted share of routes with energy <= usable battery */
+    double share;     /* weighted share of routes with energy <= usable battery and
+                         <= fc_plan_charge_cap_kwh (the station's charger, a night) */
     double energy;    /* battery kWh of the mean feasible route (one van, one night) */
     double km;        /* mean km of the feasible routes (all routes for combustion) */
     double factor;    /* temperature energy factor 1 / retention */
-    double threshold; /* usable battery / (kWh/km x temperature factor): flat km
+    double threshold; /* usable battery (or a night's charge, the smaller) /
+                         (kWh/km x temperature factor): flat km
                          (not an order of the types' route sets: hills cost every
                          type the same kWh per km; see fc_plan_ev_routes) */
 } fc_plan_ev;
+
+/* Battery kWh one of station s's chargers puts into a van over the
+ * charging window (charger_kw x window x charger efficiency, times
+ * 1 / vans_per_charger where that is below 1): a route needing more
+ * cannot be run every day; INFINITY without charger_kw. */
+double fc_plan_charge_cap_kwh(const fc_plan_input *in, const fc_plan_settings *set, int32_t s);
 
 /* Evaluate station s, month m, type v. */
 void fc_plan_ev_eval(const fc_plan_input *in, const fc_plan_settings *set, int32_t s,

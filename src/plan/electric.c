@@ -1,5 +1,6 @@
 /* electric.c -- range of electric vans under temperature and hills: the
- * documented energy curves and the feasibility of a station's routes
+ * documented energy curves and the feasibility of a station's routes,
+ * within the battery and what a charger puts back in a night
  * (docs/plan.md, "Electric feasibility"). */
 #include <math.h>
 #include "fleetcast/plan.h"
@@ -59,6 +60,26 @@ static int route_fits(double energy, double usable)
     return energy <= usable * (1.0 + 1e-12);
 }
 
+double fc_plan_charge_cap_kwh(const fc_plan_input *in, const fc_plan_settings *set, int32_t s)
+{
+    double ckw = in->charger_kw[s];
+    if (isnan(ckw)) return INFINITY;
+    /* A van draws one charger at a time; below one van a charger, each
+     * van has 1 / vans_per_charger of them. */
+    double per_van = set->vans_per_charger < 1.0 ? 1.0 / set->vans_per_charger : 1.0;
+    return ckw * per_van * set->charging_window_h * set->charger_efficiency;
+}
+
+/* The battery kWh a type-v van at station s can spend on a day's route:
+ * its usable battery, and no more than a night on the station's charger
+ * puts back (a route needing more runs one day, not every day). */
+static double route_budget(const fc_plan_input *in, const fc_plan_settings *set, int32_t s, int32_t v)
+{
+    double usable = in->battery_kwh[v] * (1.0 - set->reserve);
+    double cap = fc_plan_charge_cap_kwh(in, set, s);
+    return cap < usable ? cap : usable;
+}
+
 void fc_plan_ev_eval(const fc_plan_input *in, const fc_plan_settings *set, int32_t s,
                      int32_t m, int32_t v, fc_plan_ev *out)
 {
@@ -92,6 +113,7 @@ void fc_plan_ev_eval(const fc_plan_input *in, const fc_plan_settings *set, int32
         out->threshold = 0.0;
         return;
     }
+    usable = route_budget(in, set, s, v);
     out->threshold = usable / (kwh * out->factor);
     for (int i = 0; i < n; i++) {
         double w = smp->n > 0 && smp->weight ? smp->weight[i] : 1.0;
@@ -153,6 +175,7 @@ int fc_plan_ev_routes(const fc_plan_input *in, const fc_plan_settings *set, int3
             if (fabs(w - w0) > 1e-9 || hill != hill0) return -1;
             int32_t v = types[j];
             double kwh = in->kwh_per_km[v], usable = in->battery_kwh[v] * (1.0 - set->reserve);
+            if (usable > 0) usable = route_budget(in, set, s, v);
             if (in->electric[v] && w > 0 && kwh > 0 && usable > 0 &&
                 route_fits(route_energy(set, km, hill, kwh, factor), usable))
                 mask[i] |= 1u << j;

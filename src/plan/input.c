@@ -379,6 +379,25 @@ int fc_plan_input_apply_config(fc_plan_input *in, const cJSON *plan, const fc_st
                     for (int32_t m = 0; m < in->nmonths; m++)
                         in->temperature_c[FC_PLAN_SM(in, s, m)] = t[(in->month0 + m) % 12];
         }
+        /* A station whose city the section does not name is planned at
+         * default_temperature_c in every month: Boston's winter range
+         * taken at 20 C without a word, where the city was spelled
+         * otherwise or left out. */
+        int nmiss = 0;
+        char names[160] = "";
+        for (int32_t s = 0; st && s < in->nstations && s < st->n; s++) {
+            if (!isnan(in->temperature_c[FC_PLAN_SM(in, s, 0)])) continue;
+            if (nmiss++ >= 3) continue;
+            const char *cn = st->cities && st->city[s] >= 0 ? fc_intern_name(st->cities, st->city[s]) : NULL;
+            size_t len = strlen(names);
+            snprintf(names + len, sizeof names - len, "%s%s (%s%s%s)", nmiss > 1 ? ", " : "",
+                     in->station_names[s] ? in->station_names[s] : "?", cn ? "city '" : "no city",
+                     cn ? cn : "", cn ? "'" : "");
+        }
+        if (nmiss)
+            fc_diag_warn(d, "%s: 'plan.temperature_c' names no temperatures for %d station(s): %s%s; "
+                            "their electric range is taken at default_temperature_c",
+                         cfgname, nmiss, names, nmiss > 3 ? ", ..." : "");
     }
     const cJSON *sup = cJSON_GetObjectItemCaseSensitive(plan, "ev_supply");
     if (sup) {

@@ -248,28 +248,39 @@ static double battery_for_room(const plan_work *w, int32_t s, int32_t m, int32_t
  * scrap month no van may be given up: where the combustion vans here are
  * all owned now (the current fleet), an electric van would replace none
  * of them, so no price makes it pay ("retire current vans (scrap_from)",
- * with why unless brief); else the monthly price that would. Returns 0
- * (L untouched) where it pays, or where there is nothing to compare: no
- * combustion type serves, or bc is not finite (e runs none of the
- * routes). */
+ * with why unless brief); else the monthly price that would; else, with
+ * kept_ok, where they were all bought in earlier months of the plan
+ * ("retire vans (scrap_from)"). Returns 0 (L untouched) where it pays,
+ * or where there is nothing to compare: no combustion type serves, or bc
+ * is not finite (e runs none of the routes). */
 static int ev_not_paying(const plan_work *w, const int32_t *n, int32_t s, int32_t m, int32_t e,
-                         double bc, double cheapest_d, int brief, char *L, size_t LN)
+                         double bc, double cheapest_d, int brief, int kept_ok, char *L, size_t LN)
 {
     const fc_plan_input *in = w->in;
     int64_t k0 = FC_PLAN_SMV(in, s, m, 0);
     double extra = e >= 0 && isfinite(bc) && isfinite(cheapest_d) ? (bc - cheapest_d) / w->need[k0 + e] : NAN;
-    int held = m < w->scrap, comb = 0;
-    for (int32_t v = 0; v < w->V && held; v++) {
+    int held = m < w->scrap, kept = held, comb = 0;
+    for (int32_t v = 0; v < w->V && kept; v++) {
         if (in->electric[v] || n[v] == 0) continue;
         comb = 1;
         if (n[v] > in->current[FC_PLAN_SV(in, s, v)]) held = 0;
+        /* kept: none bought this month, all held from the month before */
+        if (n[v] > (m == 0 ? in->current[FC_PLAN_SV(in, s, v)] : n[v - w->V])) kept = 0;
     }
     if (held && comb)
         snprintf(L, LN, brief ? "retire current vans (scrap_from)"
                               : "retire current vans (scrap_from): they run the routes, and the fleet only grows before it");
     else if (extra > 0)
         snprintf(L, LN, "electric van %.0f cheaper a month", ceil(extra));
-    else
+    else if (kept && comb && kept_ok) {
+        /* The electric van pays, but every combustion van here was bought
+         * in an earlier month of the plan and is kept: one more would
+         * replace none of them (a bare "+1 parking space" or "none: room
+         * left" read as if it would). */
+        snprintf(L, LN, brief ? "retire vans (scrap_from)"
+                              : "retire vans (scrap_from): those bought in earlier months run the routes, "
+                                "and the fleet only grows before it");
+    } else
         return 0;
     return 1;
 }
@@ -380,9 +391,24 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
         break;
     case FC_LIMIT_RANGE: {
         double bat = e >= 0 && w->need[ke] > 0 ? battery_for_room(w, s, m, e, n, c->uncovered_routes > 0) : NAN;
+        /* The routes wanted need bat x (1 - reserve) kWh a day: beyond
+         * what a charger puts back in a night, the charger's power binds
+         * too (a bigger battery alone would not run them every day). */
+        double cap = fc_plan_charge_cap_kwh(in, set, s), want = bat * (1.0 - set->reserve);
+        double per_van = set->vans_per_charger < 1.0 ? 1.0 / set->vans_per_charger : 1.0;
+        double ckw = want > cap * (1.0 + 1e-12) && set->charging_window_h > 0
+                         ? want / (set->charging_window_h * set->charger_efficiency * per_van) : NAN;
         if (isnan(bat) || !(in->battery_kwh[e] > 0))
             snprintf(L, LN, "shorter routes (no battery covers them at %.0f C)",
                      isnan(in->temperature_c[sm]) ? set->default_temp_c : in->temperature_c[sm]);
+        else if (!isnan(ckw) && bat <= in->battery_kwh[e] * (1.0 + 1e-12)) {
+            snprintf(L, LN, "+%.1f kW a charger (%.1f kW) or shorter routes",
+                     ceil((ckw - in->charger_kw[s]) * 10 - 1e-6) / 10, ceil(ckw * 10 - 1e-6) / 10);
+            c->binding = FC_LIMIT_CHARGERS;
+            c->binding_all = (c->binding_all & ~(1u << FC_LIMIT_RANGE)) | 1u << FC_LIMIT_CHARGERS;
+        } else if (!isnan(ckw))
+            snprintf(L, LN, "+%.0f kWh battery (%.0f kWh) and %.1f kW chargers, or shorter routes",
+                     ceil(bat - in->battery_kwh[e]), ceil(bat), ceil(ckw * 10 - 1e-6) / 10);
         else
             snprintf(L, LN, "+%.0f kWh battery (%.0f kWh) or shorter routes",
                      ceil(bat - in->battery_kwh[e]), ceil(bat));
@@ -399,8 +425,12 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
             int k = (int)ceil((evs + 1) / set->vans_per_charger - ch - 1e-9);
             snprintf(L, LN, "+%d charger%s", k < 1 ? 1 : k, k > 1 ? "s" : "");
         } else {
+            /* the chargers' power together, and what that makes each
+             * charger (the stations file's charger_kw; the total alone
+             * read as if per charger, ch times too much) */
             double kw = (energy + en1) / win - ch * in->charger_kw[s];
-            snprintf(L, LN, "+%.1f kW charger power", ceil(kw * 10 - 1e-6) / 10);
+            snprintf(L, LN, "+%.1f kW charger power (%.1f kW a charger)", ceil(kw * 10 - 1e-6) / 10,
+                     ceil((in->charger_kw[s] + kw / ch) * 10 - 1e-6) / 10);
         }
         break;
     }
@@ -424,7 +454,7 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
             snprintf(L, LN, "+1 parking space");
         break;
     default:
-        if (!ev_not_paying(w, n, s, m, e, bc, cheapest_d, 0, L, LN))
+        if (!ev_not_paying(w, n, s, m, e, bc, cheapest_d, 0, 1, L, LN))
             snprintf(L, LN, "none: room left, held by rounding or later months");
     }
     /* A physical lift (or the supply's) brings an electric van only if it
@@ -453,7 +483,21 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
                     break;
                 }
         char why[sizeof c->lift];
-        if (ev_not_paying(w, n, s, m, e, bce, cheapest_d, 1, why, sizeof why)) {
+        /* Combustion vans bought in an earlier month stay bought under
+         * the lift only if that month was held by another limit: the
+         * lift (a station's parking, chargers or power, a battery) holds
+         * in every month, and where it held that month too, it may turn
+         * the purchase into an electric van there. The supply's lift
+         * adds vans from this month on: the earlier months stand. */
+        int kept_ok = 1;
+        for (int32_t m2 = 0; m2 < m && kept_ok && c->binding != FC_LIMIT_SUPPLY; m2++) {
+            if (p->cell[FC_PLAN_SM(in, s, m2)].binding != c->binding) continue;
+            const int32_t *n2 = &p->vans[FC_PLAN_SMV(in, s, m2, 0)];
+            for (int32_t v = 0; v < w->V; v++)
+                if (!in->electric[v] && n2[v] > (m2 == 0 ? in->current[FC_PLAN_SV(in, s, v)] : n2[v - w->V]))
+                    kept_ok = 0;
+        }
+        if (ev_not_paying(w, n, s, m, e, bce, cheapest_d, 1, kept_ok, why, sizeof why)) {
             size_t len = strlen(L);
             snprintf(L + len, LN - len, "; then %s", why);
             then = 1;

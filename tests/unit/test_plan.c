@@ -105,19 +105,23 @@ static void test_site_power(void)
 /* Shadow prices are what one more unit of the limit saves in the
  * relaxation: re-solved with the limit raised, the relaxation's cost falls
  * by the price (a small change; no penalised slack here). Chargers: 8
- * slow ones (2 kW, 160 kWh a night for vans of 33.3 kWh) bind by their
+ * slow ones shared by two vans a night (3.4 kW, 272 kWh a night for vans
+ * of 33.3 kWh: 8.2 vans, where their number allows 16) bind by their
  * power, not their number; one more raises both, and its price is the sum
  * of the two rows' duals (it read the number row's alone: 0, where a
- * charger saves 2 kW x 10 h of electric vans). Site power likewise per kW. */
+ * charger saves 3.4 kW x 10 h of electric vans). Site power likewise per
+ * kW. (It had 2 kW chargers, one van each: 18 kWh a night into a van
+ * whose route needs 30, now out of reach, test_plan_charge.c.) */
 static void test_shadow_prices_replan(void)
 {
     fc_plan_settings set;
     fc_plan_settings_default(&set);
+    set.vans_per_charger = 2;
     for (int which = 0; which < 2; which++) {
         fc_plan_input *in = mk(1, 1, 10 / 1.1);  /* need 10 vans */
         in->van_types[0] = 1 << DIESEL | 1 << EV;
         in->chargers[0] = 8;
-        in->charger_kw[0] = which == 0 ? 2.0 : 19.2;
+        in->charger_kw[0] = which == 0 ? 3.4 : 19.2;
         in->site_power_kw[0] = which == 0 ? NAN : 15.0;
         fc_plan *p = solve(in, &set);
         double price = which == 0 ? p->cell[0].dual_chargers : p->cell[0].dual_site_power_kw;
