@@ -1,7 +1,7 @@
 #!/bin/sh
 # gen-docs.sh BIN DIR -- regenerate the reference pages that follow from the
 # binary's own help texts, so they cannot drift from it:
-#   DIR/cli-reference.md          every command's --help
+#   DIR/cli-reference.md          every command's --help (and backtest --what volume's)
 #   DIR/fleetcast.1               the man page
 #   DIR/fleetcast.bash-completion commands and their long options
 # A ctest case runs this into a temporary folder and diffs it with docs/.
@@ -28,6 +28,14 @@ version=$("$bin" --version | awk '{ print $2 }')
         echo '```'
         "$bin" "$c" --help
         echo '```'
+        if [ "$c" = backtest ]; then
+            echo
+            echo "## fleetcast backtest --what volume"
+            echo
+            echo '```'
+            "$bin" backtest --what volume --help
+            echo '```'
+        fi
     done
 } > "$dir/cli-reference.md"
 
@@ -51,6 +59,12 @@ esc() { sed -e 's/\\/\\e/g' -e 's/^\./\\\&./' -e "s/^'/\\\\\&'/"; }
         echo ".nf"
         "$bin" "$c" --help | esc
         echo ".fi"
+        if [ "$c" = backtest ]; then
+            echo ".SS backtest --what volume"
+            echo ".nf"
+            "$bin" backtest --what volume --help | esc
+            echo ".fi"
+        fi
     done
     echo ".SH FILES"
     echo "See docs/data.md for the input files and docs/schema/ for the outputs."
@@ -70,7 +84,8 @@ esc() { sed -e 's/\\/\\e/g' -e 's/^\./\\\&./' -e "s/^'/\\\\\&'/"; }
     echo "    fi"
     echo "    case \$cmd in"
     for c in $cmds; do
-        opts=$("$bin" "$c" --help | grep -o -- '--[a-z][a-z-]*' | sort -u | tr '\n' ' ' | sed 's/ $//')
+        opts=$({ "$bin" "$c" --help; [ "$c" != backtest ] || "$bin" backtest --what volume --help; } |
+               grep -o -- '--[a-z][a-z-]*' | sort -u | tr '\n' ' ' | sed 's/ $//')
         echo "    $c) COMPREPLY=(\$(compgen -W \"$opts\" -- \"\$cur\")) ;;"
     done
     echo "    esac"
