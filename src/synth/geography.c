@@ -256,7 +256,9 @@ static int make_zips(fc_synth_world *w, gsl_rng *rng)
             zp->pkg_lambda = 0.27 + 0.55 * zp->share_apartments + 0.5 * zp->share_business;
             zp->stop_s = 40 + 60 * zp->share_apartments + 20 * zp->share_business + 0.5 * zp->hilliness;
             zp->pkg_s = 20 - 10 * zp->share_business;
-            /* round the published attributes so the CSV holds what was used */
+            /* round the published attributes (area and hilliness as used; the
+             * packages and service times above come from the unrounded shares,
+             * less than 0.0005 away) */
             zp->area_km2 = round(zp->area_km2 * 100) / 100;
             zp->share_apartments = round(zp->share_apartments * 1000) / 1000;
             zp->share_business = round(zp->share_business * 1000) / 1000;
