@@ -97,10 +97,18 @@ static int exact_routes(const fc_router_params *p, const fc_route_stop *s, int n
     return best[full];
 }
 
+/* The router settings of the tests: a city's travel model, capacity
+ * (packages) and shift (hours) as given. */
+static fc_router_params test_params(double capacity, double shift_h)
+{
+    fc_router_params p = {.capacity = capacity, .shift_h = shift_h, .circuity = 1.35, .local_km = 4,
+                          .fast_kmh = 55, .depot_speed_kmh = 35, .improve = 1};
+    return p;
+}
+
 static void test_small_instances(void)
 {
-    fc_router_params p = {.capacity = 12, .shift_h = 2, .circuity = 1.35, .local_km = 4, .fast_kmh = 55,
-                          .depot_speed_kmh = 35, .improve = 1};
+    fc_router_params p = test_params(12, 2);
     fc_router *r = fc_router_new();
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, 7);
@@ -181,8 +189,7 @@ static double best_two_opt(const fc_router_params *p, const fc_route_stop *s, co
 
 static void test_tour_quality(void)
 {
-    fc_router_params p = {.capacity = 1e9, .shift_h = 1e9, .circuity = 1.35, .local_km = 4, .fast_kmh = 55,
-                          .depot_speed_kmh = 35, .improve = 1};
+    fc_router_params p = test_params(1e9, 1e9);  /* nothing binds */
     fc_router *r = fc_router_new();
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, 11);
