@@ -88,10 +88,12 @@ typedef struct fc_dx_station {
     fc_dx_coef recent;      /* mean residual of the last drift_weeks weeks (log) */
     int recent_tested;      /* 0: not tested (recent.p = 1), for the reason in untested */
     int untested;           /* FC_DX_UNTESTED_*: why recent (and maybe change) was not tested */
+    double recent_lo, recent_hi;    /* 1 - alpha CI of recent.est (unadjusted); NAN: not tested */
     double recent_p_adj;    /* Bonferroni across stations */
     int drift_flag;
-    fc_dx_coef change;      /* the largest step of the residual at a month start */
+    fc_dx_coef change;      /* the largest step of the residual at a week or month start */
     int32_t change_day;
+    double change_lo, change_hi;    /* 1 - alpha CI of change.est (unadjusted); NAN: not tested */
     double change_p_adj;    /* Bonferroni over dates and stations */
     int change_flag;
 } fc_dx_station;

@@ -32,7 +32,8 @@ static const char help[] =
     "across zips; of the zips of one station that fit one change equally well,\n"
     "only the best is flagged (the others are counted as rivals) unless it\n"
     "also stands out against a station-wide step. Stations are flagged for\n"
-    "drift (mean residual of the last weeks) and for a step at a month start.\n"
+    "drift (mean residual of the last weeks) and for a step at a week or month\n"
+    "start.\n"
     "Effects are in % of the zip's route hours (or routes); CIs are 1 - alpha.\n\n"
     "Options:\n"
     "  --config FILE      run configuration (JSON) naming the input files\n"
@@ -170,8 +171,9 @@ static void write_csv(FILE *f, const fc_diagnosis *dx, const fc_dataset *ds)
             csv_date(t->last_day - 7 * dx->settings.drift_weeks + 1, a);
             fputs("station_drift,", f);
             fc_csv_put_field(f, st_name(ds, t->station));
-            fprintf(f, ",,drift,%s,%s,%.3f,,,,%.3f,%.4g,%.4g,,,,%d,%d\n", fc_dx_measure_name(t->measure), a,
-                    100 * t->recent.est, t->recent.t, t->recent.p, t->recent_p_adj, t->days, t->drift_flag);
+            fprintf(f, ",,drift,%s,%s,%.3f,%.3f,%.3f,,%.3f,%.4g,%.4g,,,,%d,%d\n", fc_dx_measure_name(t->measure), a,
+                    100 * t->recent.est, 100 * t->recent_lo, 100 * t->recent_hi, t->recent.t, t->recent.p,
+                    t->recent_p_adj, t->days, t->drift_flag);
         } else {
             csv_untested(f, "drift", ds, t);
         }
@@ -179,8 +181,9 @@ static void write_csv(FILE *f, const fc_diagnosis *dx, const fc_dataset *ds)
             csv_date(t->change_day, c);
             fputs("station_step,", f);
             fc_csv_put_field(f, st_name(ds, t->station));
-            fprintf(f, ",,step,%s,%s,%.3f,,,,%.3f,%.4g,%.4g,,,,%d,%d\n", fc_dx_measure_name(t->measure), c,
-                    100 * t->change.est, t->change.t, t->change.p, t->change_p_adj, t->days, t->change_flag);
+            fprintf(f, ",,step,%s,%s,%.3f,%.3f,%.3f,,%.3f,%.4g,%.4g,,,,%d,%d\n", fc_dx_measure_name(t->measure), c,
+                    100 * t->change.est, 100 * t->change_lo, 100 * t->change_hi, t->change.t, t->change.p,
+                    t->change_p_adj, t->days, t->change_flag);
         } else {
             csv_untested(f, "step", ds, t);
         }
@@ -253,10 +256,18 @@ static cJSON *to_json(const fc_diagnosis *dx, const fc_dataset *ds)
         cJSON_AddNumberToObject(o, "block_df_controls", t->block_lost);
         cJSON_AddBoolToObject(o, "drift_tested", t->recent_tested);
         cJSON_AddItemToObject(o, "recent", coef_json(&t->recent));
+        if (t->recent_tested) {
+            cJSON_AddNumberToObject(o, "recent_ci_lo", t->recent_lo);
+            cJSON_AddNumberToObject(o, "recent_ci_hi", t->recent_hi);
+        }
         cJSON_AddNumberToObject(o, "recent_p_adj", t->recent_p_adj);
         cJSON_AddBoolToObject(o, "drift", t->drift_flag);
         json_date(o, "step_date", t->change_day);
         cJSON_AddItemToObject(o, "step", coef_json(&t->change));
+        if (t->change_day != FC_NO_DATE) {
+            cJSON_AddNumberToObject(o, "step_ci_lo", t->change_lo);
+            cJSON_AddNumberToObject(o, "step_ci_hi", t->change_hi);
+        }
         cJSON_AddNumberToObject(o, "step_p_adj", t->change_p_adj);
         cJSON_AddBoolToObject(o, "step_flag", t->change_flag);
         cJSON_AddItemToArray(ss, o);
