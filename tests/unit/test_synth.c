@@ -55,26 +55,35 @@ static int plan_violations(const fc_router_params *p, const fc_route_stop *s, in
 
 #define NMAX 10
 
+/* Held-Karp: dp[m][i] = the shortest path (hours) from the depot
+ * through the stops of subset m, ending at stop i. */
+static double hk_dp[1 << NMAX][NMAX];
+
+static void held_karp(const fc_router_params *p, const fc_route_stop *s, int n)
+{
+    int full = (1 << n) - 1;
+    for (int m = 0; m <= full; m++)
+        for (int i = 0; i < n; i++) hk_dp[m][i] = INFINITY;
+    for (int i = 0; i < n; i++) hk_dp[1 << i][i] = leg(p, NULL, &s[i]);
+    for (int m = 1; m <= full; m++)
+        for (int i = 0; i < n; i++) {
+            if (!(m >> i & 1) || !isfinite(hk_dp[m][i])) continue;
+            for (int j = 0; j < n; j++) {
+                if (m >> j & 1) continue;
+                double v = hk_dp[m][i] + leg(p, &s[i], &s[j]);
+                if (v < hk_dp[m | 1 << j][j]) hk_dp[m | 1 << j][j] = v;
+            }
+        }
+}
+
 /* Held-Karp gives the shortest tour of every subset; a DP over subsets
  * then covers all stops with the fewest feasible routes. */
 static int exact_routes(const fc_router_params *p, const fc_route_stop *s, int n)
 {
     int full = (1 << n) - 1;
-    static double dp[1 << NMAX][NMAX];
     static unsigned char feasible[1 << NMAX];
     static int best[1 << NMAX];
-    for (int m = 0; m <= full; m++)
-        for (int i = 0; i < n; i++) dp[m][i] = INFINITY;
-    for (int i = 0; i < n; i++) dp[1 << i][i] = leg(p, NULL, &s[i]);
-    for (int m = 1; m <= full; m++)
-        for (int i = 0; i < n; i++) {
-            if (!(m >> i & 1) || !isfinite(dp[m][i])) continue;
-            for (int j = 0; j < n; j++) {
-                if (m >> j & 1) continue;
-                double v = dp[m][i] + leg(p, &s[i], &s[j]);
-                if (v < dp[m | 1 << j][j]) dp[m | 1 << j][j] = v;
-            }
-        }
+    held_karp(p, s, n);
     for (int m = 1; m <= full; m++) {
         double svc = 0, t = INFINITY;
         int64_t pk = 0;
@@ -82,7 +91,7 @@ static int exact_routes(const fc_router_params *p, const fc_route_stop *s, int n
             if (m >> i & 1) {
                 svc += s[i].service_h;
                 pk += s[i].packages;
-                double v = dp[m][i] + leg(p, &s[i], NULL);
+                double v = hk_dp[m][i] + leg(p, &s[i], NULL);
                 if (v < t) t = v;
             }
         feasible[m] = pk <= p->capacity && t + svc <= p->shift_h;
@@ -153,20 +162,10 @@ static void test_small_instances(void)
 /* Shortest tour through the depot and all n stops (Held-Karp), hours. */
 static double exact_tour(const fc_router_params *p, const fc_route_stop *s, int n)
 {
-    static double dp[1 << NMAX][NMAX];
     int full = (1 << n) - 1;
-    for (int m = 0; m <= full; m++)
-        for (int i = 0; i < n; i++) dp[m][i] = INFINITY;
-    for (int i = 0; i < n; i++) dp[1 << i][i] = leg(p, NULL, &s[i]);
-    for (int m = 1; m <= full; m++)
-        for (int i = 0; i < n; i++) {
-            if (!(m >> i & 1) || !isfinite(dp[m][i])) continue;
-            for (int j = 0; j < n; j++)
-                if (!(m >> j & 1) && dp[m][i] + leg(p, &s[i], &s[j]) < dp[m | 1 << j][j])
-                    dp[m | 1 << j][j] = dp[m][i] + leg(p, &s[i], &s[j]);
-        }
+    held_karp(p, s, n);
     double best = INFINITY;
-    for (int i = 0; i < n; i++) best = fmin(best, dp[full][i] + leg(p, &s[i], NULL));
+    for (int i = 0; i < n; i++) best = fmin(best, hk_dp[full][i] + leg(p, &s[i], NULL));
     return best;
 }
 
