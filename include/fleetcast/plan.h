@@ -323,6 +323,9 @@ typedef struct fc_plan {
 int fc_plan_solve(const fc_plan_input *in, const fc_plan_settings *set, fc_diag *d,
                   fc_plan **out) FC_MUST_CHECK;
 void fc_plan_free(fc_plan *p);
+/* Type-v vans station s had before month m: the current fleet in month 0,
+ * else the plan's vans of month m - 1. */
+int32_t fc_plan_prev_vans(const fc_plan *p, const fc_plan_input *in, int32_t s, int32_t m, int32_t v);
 
 /* Ownership + operation + carbon of n vans of type v at station s in month
  * m (the objective coefficient x n). */

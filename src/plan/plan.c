@@ -68,6 +68,11 @@ void fc_plan_free(fc_plan *p)
     free(p);
 }
 
+int32_t fc_plan_prev_vans(const fc_plan *p, const fc_plan_input *in, int32_t s, int32_t m, int32_t v)
+{
+    return m == 0 ? in->current[FC_PLAN_SV(in, s, v)] : p->vans[FC_PLAN_SMV(in, s, m - 1, v)];
+}
+
 static void work_free(plan_work *w)
 {
     free(w->ev);
@@ -253,11 +258,12 @@ static double battery_for_room(const plan_work *w, int32_t s, int32_t m, int32_t
  * ("retire vans (scrap_from)"). Returns 0 (L untouched) where it pays,
  * or where there is nothing to compare: no combustion type serves, or bc
  * is not finite (e runs none of the routes). */
-static int ev_not_paying(const plan_work *w, const int32_t *n, int32_t s, int32_t m, int32_t e,
+static int ev_not_paying(const plan_work *w, const fc_plan *p, int32_t s, int32_t m, int32_t e,
                          double bc, double cheapest_d, int brief, int kept_ok, char *L, size_t LN)
 {
     const fc_plan_input *in = w->in;
     int64_t k0 = FC_PLAN_SMV(in, s, m, 0);
+    const int32_t *n = &p->vans[k0];
     double extra = e >= 0 && isfinite(bc) && isfinite(cheapest_d) ? (bc - cheapest_d) / w->need[k0 + e] : NAN;
     int held = m < w->scrap, kept = held, comb = 0;
     for (int32_t v = 0; v < w->V && kept; v++) {
@@ -265,7 +271,7 @@ static int ev_not_paying(const plan_work *w, const int32_t *n, int32_t s, int32_
         comb = 1;
         if (n[v] > in->current[FC_PLAN_SV(in, s, v)]) held = 0;
         /* kept: none bought this month, all held from the month before */
-        if (n[v] > (m == 0 ? in->current[FC_PLAN_SV(in, s, v)] : n[v - w->V])) kept = 0;
+        if (n[v] > fc_plan_prev_vans(p, in, s, m, v)) kept = 0;
     }
     if (held && comb)
         snprintf(L, LN, brief ? "retire current vans (scrap_from)"
@@ -395,9 +401,7 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
          * what a charger puts back in a night, the charger's power binds
          * too (a bigger battery alone would not run them every day). */
         double cap = fc_plan_charge_cap_kwh(in, set, s), want = bat * (1.0 - set->reserve);
-        double per_van = set->vans_per_charger < 1.0 ? 1.0 / set->vans_per_charger : 1.0;
-        double ckw = want > cap * (1.0 + 1e-12) && set->charging_window_h > 0
-                         ? want / (set->charging_window_h * set->charger_efficiency * per_van) : NAN;
+        double ckw = want > cap * (1.0 + 1e-12) && cap > 0 ? in->charger_kw[s] * want / cap : NAN;
         if (isnan(bat) || !(in->battery_kwh[e] > 0))
             snprintf(L, LN, "shorter routes (no battery covers them at %.0f C)",
                      isnan(in->temperature_c[sm]) ? set->default_temp_c : in->temperature_c[sm]);
@@ -454,7 +458,7 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
             snprintf(L, LN, "+1 parking space");
         break;
     default:
-        if (!ev_not_paying(w, n, s, m, e, bc, cheapest_d, 0, 1, L, LN))
+        if (!ev_not_paying(w, p, s, m, e, bc, cheapest_d, 0, 1, L, LN))
             snprintf(L, LN, "none: room left, held by rounding or later months");
     }
     /* A physical lift (or the supply's) brings an electric van only if it
@@ -492,12 +496,11 @@ static void explain(const plan_work *w, fc_plan *p, const double *ev_net, int32_
         int kept_ok = 1;
         for (int32_t m2 = 0; m2 < m && kept_ok && c->binding != FC_LIMIT_SUPPLY; m2++) {
             if (p->cell[FC_PLAN_SM(in, s, m2)].binding != c->binding) continue;
-            const int32_t *n2 = &p->vans[FC_PLAN_SMV(in, s, m2, 0)];
             for (int32_t v = 0; v < w->V; v++)
-                if (!in->electric[v] && n2[v] > (m2 == 0 ? in->current[FC_PLAN_SV(in, s, v)] : n2[v - w->V]))
+                if (!in->electric[v] && p->vans[FC_PLAN_SMV(in, s, m2, v)] > fc_plan_prev_vans(p, in, s, m2, v))
                     kept_ok = 0;
         }
-        if (ev_not_paying(w, n, s, m, e, bce, cheapest_d, 1, kept_ok, why, sizeof why)) {
+        if (ev_not_paying(w, p, s, m, e, bce, cheapest_d, 1, kept_ok, why, sizeof why)) {
             size_t len = strlen(L);
             snprintf(L + len, LN - len, "; then %s", why);
             then = 1;

@@ -39,11 +39,6 @@ static const char *van_name(const fc_plan_input *in, int32_t v, char *buf, size_
     return buf;
 }
 
-static int32_t prev_vans(const fc_plan *p, const fc_plan_input *in, int32_t s, int32_t m, int32_t v)
-{
-    return m == 0 ? in->current[FC_PLAN_SV(in, s, v)] : p->vans[FC_PLAN_SMV(in, s, m - 1, v)];
-}
-
 static void add_num_or_null(cJSON *o, const char *k, double x)
 {
     if (isfinite(x)) cJSON_AddNumberToObject(o, k, r3(x));
@@ -155,7 +150,7 @@ cJSON *fc_plan_to_json(const fc_plan *p, const fc_plan_input *in, const cJSON *m
             cJSON *va = cJSON_AddArrayToObject(o, "vans");
             for (int32_t v = 0; v < V; v++) {
                 int64_t k = FC_PLAN_SMV(in, s, m, v);
-                int32_t n = p->vans[k], prev = prev_vans(p, in, s, m, v);
+                int32_t n = p->vans[k], prev = fc_plan_prev_vans(p, in, s, m, v);
                 int32_t bud = in->budget ? in->budget[FC_PLAN_SV(in, s, v)] : 0;
                 if (n == 0 && prev == 0 && bud == 0 && !(p->need[k] > 0)) continue;
                 cJSON *x = cJSON_CreateObject();
@@ -232,7 +227,7 @@ cJSON *fc_plan_to_json(const fc_plan *p, const fc_plan_input *in, const cJSON *m
                 surp[sc] += p->check[sm * FC_SCEN_N + sc].surplus;
             }
             for (int32_t v = 0; v < V; v++) {
-                int32_t n = p->vans[FC_PLAN_SMV(in, s, m, v)], prev = prev_vans(p, in, s, m, v);
+                int32_t n = p->vans[FC_PLAN_SMV(in, s, m, v)], prev = fc_plan_prev_vans(p, in, s, m, v);
                 nv[v] += n;
                 buy[v] += n > prev ? n - prev : 0;
             }
@@ -298,7 +293,7 @@ int fc_plan_write_csv(FILE *f, const fc_plan *p, const fc_plan_input *in)
             fc_month_format(p->month0 + m, mon);
             for (int32_t v = 0; v < V; v++) {
                 int64_t k = FC_PLAN_SMV(in, s, m, v);
-                int32_t n = p->vans[k], prev = prev_vans(p, in, s, m, v);
+                int32_t n = p->vans[k], prev = fc_plan_prev_vans(p, in, s, m, v);
                 if (n == 0 && prev == 0 && !(p->need[k] > 0)) continue;
                 fc_csv_put_field(f, station_name(in, s, name, sizeof name));
                 fprintf(f, ",%s,", mon);
