@@ -70,12 +70,11 @@ double fc_plan_charge_cap_kwh(const fc_plan_input *in, const fc_plan_settings *s
     return ckw * per_van * set->charging_window_h * set->charger_efficiency;
 }
 
-/* The battery kWh a type-v van at station s can spend on a day's route:
- * its usable battery, and no more than a night on the station's charger
- * puts back (a route needing more runs one day, not every day). */
-static double route_budget(const fc_plan_input *in, const fc_plan_settings *set, int32_t s, int32_t v)
+/* The battery kWh a van at station s can spend on a day's route: its
+ * usable battery, and no more than a night on the station's charger puts
+ * back (a route needing more runs one day, not every day). */
+static double route_budget(const fc_plan_input *in, const fc_plan_settings *set, int32_t s, double usable)
 {
-    double usable = in->battery_kwh[v] * (1.0 - set->reserve);
     double cap = fc_plan_charge_cap_kwh(in, set, s);
     return cap < usable ? cap : usable;
 }
@@ -113,7 +112,7 @@ void fc_plan_ev_eval(const fc_plan_input *in, const fc_plan_settings *set, int32
         out->threshold = 0.0;
         return;
     }
-    usable = route_budget(in, set, s, v);
+    usable = route_budget(in, set, s, usable);
     out->threshold = usable / (kwh * out->factor);
     for (int i = 0; i < n; i++) {
         double w = smp->n > 0 && smp->weight ? smp->weight[i] : 1.0;
@@ -156,10 +155,11 @@ int fc_plan_ev_routes(const fc_plan_input *in, const fc_plan_settings *set, int3
     const fc_plan_sample *ref = &in->samples[FC_PLAN_SV(in, s, types[0])];
     int n = ref->n > 0 ? ref->n : 1;
     double factor = 1.0 / fc_plan_temp_retention(set, in->temperature_c[FC_PLAN_SM(in, s, m)]);
-    double wsum[32] = {0}, km, hill, km0, hill0;
+    double wsum[32] = {0}, budget[32], km, hill, km0, hill0;
     for (int j = 0; j < nt; j++) {
         const fc_plan_sample *smp = &in->samples[FC_PLAN_SV(in, s, types[j])];
         if (smp->n != ref->n) return -1;
+        budget[j] = route_budget(in, set, s, in->battery_kwh[types[j]] * (1.0 - set->reserve));
         for (int i = 0; i < n; i++) wsum[j] += sample_route(smp, set, i, &km, &hill);
         if (!(wsum[j] > 0)) wsum[j] = 1.0;  /* no route counts: all weights are 0 */
     }
@@ -174,10 +174,9 @@ int fc_plan_ev_routes(const fc_plan_input *in, const fc_plan_settings *set, int3
             double w = sample_route(smp, set, i, &km, &hill) / wsum[j];
             if (fabs(w - w0) > 1e-9 || hill != hill0) return -1;
             int32_t v = types[j];
-            double kwh = in->kwh_per_km[v], usable = in->battery_kwh[v] * (1.0 - set->reserve);
-            if (usable > 0) usable = route_budget(in, set, s, v);
-            if (in->electric[v] && w > 0 && kwh > 0 && usable > 0 &&
-                route_fits(route_energy(set, km, hill, kwh, factor), usable))
+            double kwh = in->kwh_per_km[v];
+            if (in->electric[v] && w > 0 && kwh > 0 && budget[j] > 0 &&
+                route_fits(route_energy(set, km, hill, kwh, factor), budget[j]))
                 mask[i] |= 1u << j;
         }
     }
