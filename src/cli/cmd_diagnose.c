@@ -145,6 +145,19 @@ static void csv_untested(FILE *f, const char *kind, const fc_dataset *ds, const 
     fprintf(f, ",,%s,%s,,,,,,,,,,,,%d,0\n", kind, fc_dx_measure_name(t->measure), t->days);
 }
 
+/* The station row of a test made (kind "drift" or "step"): from its date,
+ * the estimate with its interval, t, p and p_adj, and the flag. */
+static void csv_tested(FILE *f, const char *kind, const fc_dataset *ds, const fc_dx_station *t, int32_t from,
+                       const fc_dx_coef *x, double lo, double hi, double p_adj, int flag)
+{
+    char d[11];
+    csv_date(from, d);
+    fprintf(f, "station_%s,", kind);
+    fc_csv_put_field(f, st_name(ds, t->station));
+    fprintf(f, ",,%s,%s,%s,%.3f,%.3f,%.3f,,%.3f,%.4g,%.4g,,,,%d,%d\n", kind, fc_dx_measure_name(t->measure), d,
+            100 * x->est, 100 * lo, 100 * hi, x->t, x->p, p_adj, t->days, flag);
+}
+
 static void write_csv(FILE *f, const fc_diagnosis *dx, const fc_dataset *ds)
 {
     fputs("record,station,zip,kind,measure,first_date,effect_pct,ci_lo_pct,ci_hi_pct,station_pct,"
@@ -165,28 +178,17 @@ static void write_csv(FILE *f, const fc_diagnosis *dx, const fc_dataset *ds)
     }
     for (int i = 0; i < dx->nstations; i++) {
         const fc_dx_station *t = &dx->st[i];
-        char a[11], c[11];
         /* a test not made (too few days) leaves its date and figures empty */
-        if (t->recent_tested) {
-            csv_date(t->last_day - 7 * dx->settings.drift_weeks + 1, a);
-            fputs("station_drift,", f);
-            fc_csv_put_field(f, st_name(ds, t->station));
-            fprintf(f, ",,drift,%s,%s,%.3f,%.3f,%.3f,,%.3f,%.4g,%.4g,,,,%d,%d\n", fc_dx_measure_name(t->measure), a,
-                    100 * t->recent.est, 100 * t->recent_lo, 100 * t->recent_hi, t->recent.t, t->recent.p,
-                    t->recent_p_adj, t->days, t->drift_flag);
-        } else {
+        if (t->recent_tested)
+            csv_tested(f, "drift", ds, t, t->last_day - 7 * dx->settings.drift_weeks + 1, &t->recent, t->recent_lo,
+                       t->recent_hi, t->recent_p_adj, t->drift_flag);
+        else
             csv_untested(f, "drift", ds, t);
-        }
-        if (t->change_day != FC_NO_DATE) {
-            csv_date(t->change_day, c);
-            fputs("station_step,", f);
-            fc_csv_put_field(f, st_name(ds, t->station));
-            fprintf(f, ",,step,%s,%s,%.3f,%.3f,%.3f,,%.3f,%.4g,%.4g,,,,%d,%d\n", fc_dx_measure_name(t->measure), c,
-                    100 * t->change.est, 100 * t->change_lo, 100 * t->change_hi, t->change.t, t->change.p,
-                    t->change_p_adj, t->days, t->change_flag);
-        } else {
+        if (t->change_day != FC_NO_DATE)
+            csv_tested(f, "step", ds, t, t->change_day, &t->change, t->change_lo, t->change_hi, t->change_p_adj,
+                       t->change_flag);
+        else
             csv_untested(f, "step", ds, t);
-        }
     }
 }
 
