@@ -160,20 +160,16 @@ int cmd_predict(int argc, char **argv)
         fputs("date,station,van_type,packages,stops,routes_pred,spr_pred,route_hours_pred,"
               "route_km_pred,routes_physics,routes_ml\n", f);
         double ape[3] = {0}, bias[3] = {0}, nobs = 0;
-        int64_t skipped = 0, first_skip = -1, capped = 0, first_cap = -1;
-        tally far[5], mismatch;
+        tally skipped = {0}, capped = {0}, mismatch = {0}, far[5];
         memset(far, 0, sizeof far);
-        memset(&mismatch, 0, sizeof mismatch);
-        const fc_spr_model *M = m;
         for (int64_t i = 0; i < r->n; i++) {
             fc_spr_row row;
             fc_spr_pred p;
             if (fc_spr_predict_row(pr, r, ds.vehicles, i, &row, &p)) {
-                if (first_skip < 0) first_skip = i;
-                skipped++;
+                tally_add(&skipped, i, 0, 0);
                 continue;
             }
-            if (row.share >= 2 && capped++ == 0) first_cap = i;
+            if (row.share >= 2) tally_add(&capped, i, 0, 0);
             /* A row is its share of the station's zips at their own
              * density: its packages should be the day's shipments, or the
              * day's rows add up to them. Otherwise (shipments scaled for a
@@ -191,7 +187,7 @@ int cmd_predict(int argc, char **argv)
             if (p.far & FC_SPR_FAR_VOLUME) tally_add(&far[2], i, row.zip_packages, S ? S->max_day_packages : NAN);
             if (p.far & FC_SPR_FAR_STEM) tally_add(&far[3], i, p.stem_km, 0);
             if (p.far & FC_SPR_FAR_SHIFT)
-                tally_add(&far[4], i, isfinite(row.shift_h) ? row.shift_h : M->settings.default_shift_hours,
+                tally_add(&far[4], i, isfinite(row.shift_h) ? row.shift_h : m->settings.default_shift_hours,
                           S ? S->shift_hours : NAN);
             char ds_[11];
             fc_date_format(row.day, ds_);
@@ -210,20 +206,20 @@ int cmd_predict(int argc, char **argv)
                 nobs++;
             }
         }
-        if (skipped) {
+        if (skipped.n) {
             char d0[11];
-            fc_date_format(r->day[first_skip], d0);
+            fc_date_format(r->day[skipped.first], d0);
             fc_diag_warn(&c.diag, "%lld row%s left out: no shipments for the station that day (first: %s, %s)",
-                         (long long)skipped, skipped > 1 ? "s" : "",
-                         fc_intern_name(ds.stations->ids, r->station[first_skip]), d0);
+                         skipped.n, skipped.n > 1 ? "s" : "",
+                         fc_intern_name(ds.stations->ids, r->station[skipped.first]), d0);
         }
-        if (capped) {
+        if (capped.n) {
             char d0[11];
-            fc_date_format(r->day[first_cap], d0);
+            fc_date_format(r->day[capped.first], d0);
             fc_diag_warn(&c.diag, "%lld routes row%s with more than twice the packages shipped to the station's "
                          "zips that day: the physics works those zips at twice their volume at most, so "
-                         "the routes are too few (first: %s, %s)", (long long)capped, capped > 1 ? "s" : "",
-                         fc_intern_name(ds.stations->ids, r->station[first_cap]), d0);
+                         "the routes are too few (first: %s, %s)", capped.n, capped.n > 1 ? "s" : "",
+                         fc_intern_name(ds.stations->ids, r->station[capped.first]), d0);
         }
         char w[128];
         if (mismatch.n)
@@ -237,11 +233,11 @@ int cmd_predict(int argc, char **argv)
             fc_diag_warn(&c.diag, "%lld row%s with a van capacity more than 1.25x outside the %g-%g packages of the "
                          "vans the model was fitted on (first: %s: %g): the physics extrapolates to it; "
                          "routes_ml does not",
-                         far[0].n, far[0].n > 1 ? "s" : "", M->cap_min, M->cap_max,
+                         far[0].n, far[0].n > 1 ? "s" : "", m->cap_min, m->cap_max,
                          row_where(&ds, far[0].first, w, sizeof w), far[0].a);
         if (far[1].n)
             fc_diag_warn(&c.diag, "%lld row%s predicted at more than 1.25x the most packages per route of a "
-                         "training row (%.0f) (first: %s: %.0f)", far[1].n, far[1].n > 1 ? "s" : "", M->ppr_max,
+                         "training row (%.0f) (first: %s: %.0f)", far[1].n, far[1].n > 1 ? "s" : "", m->ppr_max,
                          row_where(&ds, far[1].first, w, sizeof w), far[1].a);
         if (far[2].n)
             fc_diag_warn(&c.diag, "%lld row%s on a day with more than 1.25x the most packages the station had on a "
@@ -251,7 +247,7 @@ int cmd_predict(int argc, char **argv)
         if (far[3].n)
             fc_diag_warn(&c.diag, "%lld row%s with a zip more than 1.25x farther from its station than any zip in "
                          "training (%.0f km) (first: %s: %.0f km): its stem is priced by the physics alone",
-                         far[3].n, far[3].n > 1 ? "s" : "", M->stem_km_max,
+                         far[3].n, far[3].n > 1 ? "s" : "", m->stem_km_max,
                          row_where(&ds, far[3].first, w, sizeof w), far[3].a);
         if (far[4].n)
             fc_diag_warn(&c.diag, "%lld row%s with a shift more than 1.25x from the one the station was fitted with "
